@@ -1,0 +1,256 @@
+"""`edufig`: run the pipeline or one stage, extract figures from files, query the marts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from edufig.config import Settings, StageResult
+
+STAGES = ("scrape", "ingest", "extract", "load", "build", "quality", "publish", "alerts")
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    if quiet:
+        return lambda _: None
+    return lambda line: print(line, file=sys.stderr, flush=True)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    kwargs = {}
+    if args.warehouse:
+        kwargs["warehouse"] = Path(args.warehouse)
+    for name in ("data_dir", "sources_file", "subscriptions_file"):
+        value = getattr(args, name, None)
+        if value:
+            kwargs[name] = Path(value)
+    return Settings(**kwargs)
+
+
+def _counts(results: list[StageResult], stage: str) -> dict[str, int]:
+    return next((r.counts for r in results if r.name == stage), {})
+
+
+def format_summary(results: list[StageResult]) -> str:
+    """The closing summary of `edufig run`: what came in, what landed, what was flagged."""
+    acquired = _counts(results, "scrape") or _counts(results, "ingest")
+    extracted = _counts(results, "extract")
+    built = _counts(results, "build")
+    quality = _counts(results, "quality")
+    alerts = _counts(results, "alerts")
+    doc_keys = ("fetched", "new", "unchanged", "failed")
+    lines = [
+        "── summary ──",
+        "documents: " + ", ".join(f"{k} {acquired.get(k, 0)}" for k in doc_keys),
+        f"figures extracted: {extracted.get('figures', 0)}"
+        f" (documents re-extracted {extracted.get('documents_extracted', 0)})",
+    ]
+    marts = {k.removeprefix("rows_"): v for k, v in built.items() if k.startswith("rows_")}
+    if marts:
+        lines.append("rows per mart: " + ", ".join(f"{k} {v}" for k, v in sorted(marts.items())))
+    lines.append(
+        f"flags raised: {quality.get('flags', 0)} (error {quality.get('flags_error', 0)},"
+        f" warning {quality.get('flags_warning', 0)})"
+    )
+    checks = {k.removeprefix("check_"): v for k, v in quality.items() if k.startswith("check_")}
+    if checks:
+        lines.append("flags by check: " + ", ".join(f"{k} {v}" for k, v in sorted(checks.items())))
+    lines.append(
+        f"alerts written: {alerts.get('messages_written', 0)}"
+        f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)})"
+    )
+    lines.append("seconds: " + ", ".join(f"{r.name} {r.seconds:.1f}" for r in results))
+    failed = [r.name for r in results if r.failed]
+    errors = sum(len(r.errors) for r in results)
+    lines.append(f"failed stages: {', '.join(failed) or 'none'}; item errors: {errors}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from edufig.pipeline import run
+
+    settings = _settings(args)
+    results = run(settings, corpus_dir=args.corpus, progress=_progress(args.quiet))
+    print(format_summary(results))
+    return 1 if any(r.failed for r in results) else 0
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    from edufig import pipeline
+
+    settings = _settings(args)
+    progress = _progress(args.quiet)
+    calls = {
+        "scrape": lambda: pipeline.scrape(settings, args.source or None, progress=progress),
+        "ingest": lambda: pipeline.ingest_corpus(settings, args.corpus, progress=progress),
+        "extract": lambda: pipeline.extract(settings, progress=progress),
+        "load": lambda: pipeline.load(settings, progress=progress),
+        "build": lambda: pipeline.build_marts(
+            settings, select=args.select, full_refresh=args.full_refresh, progress=progress
+        ),
+        "quality": lambda: pipeline.check_quality(settings, progress=progress),
+        "publish": lambda: pipeline.publish(settings, progress=progress),
+        "alerts": lambda: pipeline.send_alerts(settings, progress=progress),
+    }
+    if args.name == "ingest" and not args.corpus:
+        print("edufig stage ingest: --corpus DIR is required", file=sys.stderr)
+        return 2
+    result = calls[args.name]()
+    for line in result.errors:
+        print(f"! {line}", file=sys.stderr)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+    print(f"{result.name}: {counts or 'nothing to do'} ({result.seconds:.1f}s)")
+    return 1 if result.failed else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from edufig.extract import extract_figures
+    from scrapers.parse import parse_file
+
+    status = 0
+    rows = []
+    for raw in args.paths:
+        try:
+            doc = parse_file(Path(raw))
+        except (OSError, ValueError) as exc:
+            print(f"edufig extract: {raw}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if doc.parse_status != "ok":
+            print(f"edufig extract: {raw}: {doc.parse_error}", file=sys.stderr)
+            status = 1
+            continue
+        for figure in extract_figures(doc):
+            if args.format == "jsonl":
+                print(figure.to_json())
+            else:
+                rows.append(figure)
+    if args.format == "table":
+        from edufig.publish import format_table
+
+        columns = ["doc_id", "metric", "level", "year", "kind", "value", "unit", "qualifier"]
+        print(format_table(columns, [[getattr(f, c) for c in columns] for f in rows]))
+    return status
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from edufig.publish import format_csv, format_table, query_snapshot
+
+    try:
+        columns, rows = query_snapshot(_settings(args), args.query)
+    except Exception as exc:
+        print(f"edufig sql: {exc}", file=sys.stderr)
+        return 1
+    print(format_csv(columns, rows) if args.csv else format_table(columns, rows))
+    return 0
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from edufig.publish import format_table
+    from edufig.quality import list_flags
+
+    flags = list_flags(_settings(args), province=args.province)
+    columns = ["severity", "check_name", "region_name", "metric", "level", "year", "message_zh"]
+    print(format_table(columns, [[f.get(c) for c in columns] for f in flags]))
+    print(f"{len(flags)} open flag(s)")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from edufig.alerts import list_alerts
+    from edufig.publish import format_table
+
+    status = "pending" if args.pending else "sent" if args.sent else None
+    messages = list_alerts(_settings(args), status=status)
+    columns = ["status", "channel", "recipient", "subject", "attempts", "created_at", "sent_at"]
+    print(format_table(columns, [[m.get(c) for c in columns] for m in messages]))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from edufig.scoring import main as score_main
+
+    return score_main(["--gold", args.gold, *args.predictions])
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", help="DuckDB file (default data/warehouse.duckdb)")
+    parser.add_argument(
+        "--data-dir", help="archive, parsed, figures, outbox (default: warehouse's folder)"
+    )
+
+
+def _pipeline_options(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument(
+        "--sources", dest="sources_file", help="sources registry YAML (default: the offline mirror)"
+    )
+    parser.add_argument(
+        "--subscriptions", dest="subscriptions_file", help="alert subscriptions YAML"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="edufig", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("run", help="the whole pipeline, scrape to alerts")
+    _pipeline_options(p)
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        help="ingest a local folder of .txt/.html/.pdf/.docx instead of crawling",
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("stage", help="run one stage alone (what an Airflow task runs)")
+    p.add_argument("name", choices=STAGES)
+    _pipeline_options(p)
+    p.add_argument("--corpus", type=Path, help="for ingest: the local folder")
+    p.add_argument("--source", action="append", help="for scrape: only this source (repeatable)")
+    p.add_argument("--select", help="for build: a dbt selector")
+    p.add_argument(
+        "--full-refresh", action="store_true", help="for build: rebuild incremental models"
+    )
+    p.set_defaults(func=cmd_stage)
+
+    p = sub.add_parser("extract", help="figures of documents, one JSON object per line")
+    p.add_argument("paths", nargs="+", help=".txt/.html/.pdf/.docx files")
+    p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("sql", help="SQL on the published read-only snapshot")
+    p.add_argument("query")
+    p.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    _common(p)
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("flags", help="open data-quality flags")
+    p.add_argument("--province", help="province name or code")
+    _common(p)
+    p.set_defaults(func=cmd_flags)
+
+    p = sub.add_parser("alerts", help="alert messages and their delivery state")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--pending", action="store_true")
+    group.add_argument("--sent", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("score", help="precision/recall/F1 of predicted figures against a reference")
+    p.add_argument("--gold", required=True, help="reference JSONL file or folder")
+    p.add_argument("predictions", nargs="+", help="predicted figures (JSONL)")
+    p.set_defaults(func=cmd_score)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

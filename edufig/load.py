@@ -1,0 +1,199 @@
+"""Landing tables: parsed documents, their figures and the crawl log, copied into DuckDB.
+
+Loading is keyed by document: a document whose content hash and extractor version are
+unchanged is skipped; a changed one has its figures replaced in the same transaction, so
+a crash mid-load leaves the previous state intact and a rerun finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from edufig.config import Settings, StageResult, timed
+from edufig.figure_files import read_figure_file
+from edufig.records import ParsedDocument
+
+LANDING_DDL = """
+CREATE SCHEMA IF NOT EXISTS landing;
+CREATE TABLE IF NOT EXISTS landing.documents (
+    doc_id VARCHAR PRIMARY KEY, sha256 VARCHAR NOT NULL, source VARCHAR, url VARCHAR,
+    fetched_at TIMESTAMP, http_status INTEGER, content_type VARCHAR, encoding VARCHAR,
+    title VARCHAR, publisher VARCHAR, published_date DATE, doc_number VARCHAR,
+    index_number VARCHAR, doc_type VARCHAR, region_name VARCHAR, region_code VARCHAR,
+    province VARCHAR, parse_status VARCHAR, parse_error VARCHAR, text_chars INTEGER,
+    figure_count INTEGER, extractor_version VARCHAR, loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS landing.figures (
+    figure_id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, doc_sha256 VARCHAR NOT NULL,
+    ordinal INTEGER NOT NULL, metric VARCHAR NOT NULL, level VARCHAR NOT NULL,
+    year INTEGER, period_start INTEGER, kind VARCHAR NOT NULL, value DOUBLE NOT NULL,
+    unit VARCHAR NOT NULL, qualifier VARCHAR, yoy_change DOUBLE, yoy_growth_pct DOUBLE,
+    region VARCHAR, region_code VARCHAR, text VARCHAR, start_offset INTEGER,
+    end_offset INTEGER, loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS landing.fetches (
+    url VARCHAR NOT NULL, source VARCHAR, fetched_at TIMESTAMP NOT NULL, status INTEGER,
+    outcome VARCHAR, sha256 VARCHAR, bytes BIGINT, error VARCHAR,
+    PRIMARY KEY (url, fetched_at)
+);
+"""
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "sha256", "source", "url", "fetched_at", "http_status", "content_type",
+    "encoding", "title", "publisher", "published_date", "doc_number", "index_number",
+    "doc_type", "region_name", "region_code", "province", "parse_status", "parse_error",
+    "text_chars", "figure_count", "extractor_version", "loaded_at",
+]  # fmt: skip
+FIGURE_COLUMNS = [
+    "figure_id", "doc_id", "doc_sha256", "ordinal", "metric", "level", "year",
+    "period_start", "kind", "value", "unit", "qualifier", "yoy_change", "yoy_growth_pct",
+    "region", "region_code", "text", "start_offset", "end_offset", "loaded_at",
+]  # fmt: skip
+FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "bytes", "error"]
+
+
+def connect_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The one writable connection; callers hold it only for the length of a stage."""
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute(LANDING_DDL)
+    return con
+
+
+def figure_id(doc_id: str, sha256: str, ordinal: int) -> str:
+    return hashlib.sha1(f"{doc_id}|{sha256}|{ordinal}".encode()).hexdigest()
+
+
+def _loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
+    rows = con.execute("SELECT doc_id, sha256, extractor_version FROM landing.documents")
+    return {doc_id: (sha, version) for doc_id, sha, version in rows.fetchall()}
+
+
+def _document_row(doc: ParsedDocument, n_figures: int, version: str, now: datetime) -> dict:
+    row = {k: v for k, v in asdict(doc).items() if k in DOCUMENT_COLUMNS}
+    row.update(
+        fetched_at=doc.fetched_at or None,
+        published_date=doc.published_date or None,
+        text_chars=len(doc.text),
+        figure_count=n_figures,
+        extractor_version=version,
+        loaded_at=now,
+    )
+    return row
+
+
+def _figure_rows(doc: ParsedDocument, figures: list[dict], now: datetime) -> list[dict]:
+    rows = []
+    for ordinal, fig in enumerate(figures):
+        row = {k: fig.get(k) for k in FIGURE_COLUMNS if k in fig}
+        row.update(
+            figure_id=figure_id(doc.doc_id, doc.sha256, ordinal),
+            doc_id=doc.doc_id,
+            doc_sha256=doc.sha256,
+            ordinal=ordinal,
+            start_offset=fig.get("start"),
+            end_offset=fig.get("end"),
+            loaded_at=now,
+        )
+        rows.append(row)
+    return rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[dict]):
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM frame"
+    )
+
+
+def _changed_documents(
+    settings: Settings, loaded: dict[str, tuple[str, str]], result: StageResult
+) -> Iterator[tuple[ParsedDocument, list[dict], str]]:
+    for path in sorted(settings.parsed_dir.glob("*.json")):
+        try:
+            doc = ParsedDocument.load(path)
+            meta, figures = read_figure_file(settings.figures_dir / f"{doc.doc_id}.jsonl")
+        except (OSError, ValueError) as exc:
+            result.errors.append(f"{path.name}: cannot load: {exc}")
+            continue
+        version = meta.get("extractor_version", "") if meta.get("sha256") == doc.sha256 else ""
+        if loaded.get(doc.doc_id) == (doc.sha256, version):
+            result.add("documents_unchanged")
+            continue
+        yield doc, figures if version else [], version
+
+
+def _load_documents(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):
+    now = datetime.now(UTC).replace(tzinfo=None)
+    doc_rows, figure_rows, doc_ids = [], [], []
+    for doc, figures, version in _changed_documents(settings, _loaded_versions(con), result):
+        doc_ids.append(doc.doc_id)
+        doc_rows.append(_document_row(doc, len(figures), version, now))
+        figure_rows.extend(_figure_rows(doc, figures, now))
+    if not doc_ids:
+        return
+    ids = pd.DataFrame({"doc_id": doc_ids})  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute("DELETE FROM landing.figures WHERE doc_id IN (SELECT doc_id FROM ids)")
+    con.execute("DELETE FROM landing.documents WHERE doc_id IN (SELECT doc_id FROM ids)")
+    _insert(con, "landing.documents", DOCUMENT_COLUMNS, doc_rows)
+    _insert(con, "landing.figures", FIGURE_COLUMNS, figure_rows)
+    result.add("documents_loaded", len(doc_rows))
+    result.add("figures_loaded", len(figure_rows))
+
+
+def _read_fetch_log(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            rows.append({k: record.get(k) for k in FETCH_COLUMNS})
+    return rows
+
+
+def _load_fetches(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):
+    rows = _read_fetch_log(settings.archive_dir / "fetches.jsonl")
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=FETCH_COLUMNS)  # noqa: F841 - replacement scan
+    before = con.execute("SELECT count(*) FROM landing.fetches").fetchone()[0]
+    con.execute(
+        """INSERT INTO landing.fetches
+           SELECT DISTINCT ON (url, CAST(fetched_at AS TIMESTAMP)) url, source,
+                  CAST(fetched_at AS TIMESTAMP), status, outcome, sha256, bytes, error
+           FROM frame
+           WHERE NOT EXISTS (SELECT 1 FROM landing.fetches f WHERE f.url = frame.url
+                             AND f.fetched_at = CAST(frame.fetched_at AS TIMESTAMP))"""
+    )
+    after = con.execute("SELECT count(*) FROM landing.fetches").fetchone()[0]
+    result.add("fetches_loaded", after - before)
+
+
+def load(settings: Settings) -> StageResult:
+    """Copy new or changed documents, their figures and the crawl log into landing.*."""
+    result = StageResult("load")
+    with timed(result):
+        settings.ensure_dirs()
+        con = connect_writer(settings)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            _load_documents(con, settings, result)
+            _load_fetches(con, settings, result)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+    return result
