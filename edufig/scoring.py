@@ -1,0 +1,425 @@
+"""Score extracted figures against a hand-made reference, as shared/spec/README.md defines.
+
+A prediction matches a reference figure when doc_id, metric, level, year and kind are
+equal and the value agrees within 0.1 % (relative) or 0.01 (absolute, for percent). Each
+reference figure matches at most one prediction; the pairing is a maximum bipartite
+matching inside each (doc_id, metric, level, year, kind) group, so the order in which an
+extractor emits figures never changes its score. A prediction left unpaired is a false
+positive (an exact duplicate of a matched prediction included), a reference figure left
+unpaired is a miss.
+
+Figures whose year or level a careful reader could not decide are kept out of the
+reference. A gold folder may list them in `undecidable/<doc_id>.jsonl`; a prediction that
+pairs with no reference figure but has the doc_id, metric and value of an undecidable
+figure is set aside: neither rewarded nor penalised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from edufig.catalog import load_metrics
+from edufig.records import KINDS, LEVELS, QUALIFIERS, UNITS, Figure
+
+MATCH_KEYS = ("doc_id", "metric", "level", "year", "kind")
+FIGURE_KEYS = tuple(f.name for f in fields(Figure))
+RELATIVE_TOLERANCE = 0.001
+PERCENT_ABSOLUTE_TOLERANCE = 0.01
+FLOAT_SLACK = 1e-9
+UNDECIDABLE_DIR = "undecidable"
+UNKNOWN_DOMAIN = "unknown"
+YEAR_RANGE = (1949, 2100)
+
+FigureDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True positives, false positives and misses, with the rates derived from them.
+
+    An empty denominator counts as perfect (nothing claimed, nothing to find), so a domain
+    a corpus never mentions does not drag a minimum-per-domain bar down.
+    """
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+
+@dataclass
+class DocumentScore:
+    doc_id: str
+    matches: list[tuple[FigureDict, FigureDict]] = field(default_factory=list)
+    misses: list[FigureDict] = field(default_factory=list)
+    false_positives: list[FigureDict] = field(default_factory=list)
+    set_aside: list[FigureDict] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.matches), len(self.false_positives), len(self.misses))
+
+
+@dataclass
+class ScoreReport:
+    overall: Counts
+    by_domain: dict[str, Counts]
+    documents: dict[str, DocumentScore]
+
+    @property
+    def set_aside(self) -> int:
+        return sum(len(d.set_aside) for d in self.documents.values())
+
+
+def values_agree(predicted: Any, reference: float, unit: str) -> bool:
+    """The spec's tolerance, inclusive at the boundary (a tiny slack absorbs float error)."""
+    if isinstance(predicted, bool) or not isinstance(predicted, int | float):
+        return False
+    if not math.isfinite(predicted):
+        return False
+    gap = abs(predicted - reference)
+    slack = FLOAT_SLACK * max(1.0, abs(reference))
+    if gap <= RELATIVE_TOLERANCE * abs(reference) + slack:
+        return True
+    return unit == "percent" and gap <= PERCENT_ABSOLUTE_TOLERANCE + slack
+
+
+def _key(figure: FigureDict) -> tuple:
+    return tuple(figure.get(k) for k in MATCH_KEYS)
+
+
+def _augment(ref: int, edges: list[list[int]], owner: dict[int, int], seen: set[int]) -> bool:
+    for pred in edges[ref]:
+        if pred in seen:
+            continue
+        seen.add(pred)
+        if pred not in owner or _augment(owner[pred], edges, owner, seen):
+            owner[pred] = ref
+            return True
+    return False
+
+
+def maximum_matching(
+    predictions: Sequence[FigureDict], references: Sequence[FigureDict]
+) -> list[tuple[int, int]]:
+    """Pairs (prediction index, reference index) of one match group, as many as possible."""
+    edges = [
+        [
+            i
+            for i, p in enumerate(predictions)
+            if values_agree(p.get("value"), r["value"], r["unit"])
+        ]
+        for r in references
+    ]
+    owner: dict[int, int] = {}
+    for ref in range(len(references)):
+        _augment(ref, edges, owner, set())
+    return sorted(owner.items())
+
+
+def _grouped(figures: Iterable[FigureDict]) -> dict[tuple, list[FigureDict]]:
+    groups: dict[tuple, list[FigureDict]] = defaultdict(list)
+    for figure in figures:
+        groups[_key(figure)].append(figure)
+    return groups
+
+
+def _is_undecidable(prediction: FigureDict, undecidable: dict[tuple, list[FigureDict]]) -> bool:
+    candidates = undecidable.get((prediction.get("doc_id"), prediction.get("metric")), [])
+    return any(values_agree(prediction.get("value"), u["value"], u["unit"]) for u in candidates)
+
+
+def _score_group(
+    preds: list[FigureDict], refs: list[FigureDict], doc: DocumentScore
+) -> list[FigureDict]:
+    """Record matches and misses of one group; return the predictions left unpaired."""
+    pairs = maximum_matching(preds, refs)
+    doc.matches.extend((preds[p], refs[r]) for p, r in pairs)
+    paired_refs = {r for _, r in pairs}
+    paired_preds = {p for p, _ in pairs}
+    doc.misses.extend(ref for i, ref in enumerate(refs) if i not in paired_refs)
+    return [pred for i, pred in enumerate(preds) if i not in paired_preds]
+
+
+def _domain_counts(documents: Iterable[DocumentScore]) -> dict[str, Counts]:
+    metrics = load_metrics()
+    totals: dict[str, Counts] = {m.domain: Counts() for m in metrics.values()}
+
+    def domain(figure: FigureDict) -> str:
+        metric = metrics.get(figure.get("metric"))
+        return metric.domain if metric else UNKNOWN_DOMAIN
+
+    for doc in documents:
+        for _, ref in doc.matches:
+            totals[domain(ref)] += Counts(tp=1)
+        for ref in doc.misses:
+            totals[domain(ref)] += Counts(fn=1)
+        for pred in doc.false_positives:
+            totals[domain(pred)] = totals.get(domain(pred), Counts()) + Counts(fp=1)
+    return totals
+
+
+def score(
+    predictions: Iterable[FigureDict],
+    reference: Iterable[FigureDict],
+    undecidable: Iterable[FigureDict] = (),
+    documents: Iterable[str] | None = None,
+) -> ScoreReport:
+    """Precision, recall and F1 overall, per domain and per document.
+
+    `documents`, when given, is the corpus: predictions for other doc_ids are ignored (an
+    extractor run over a larger folder is still scored on the annotated documents only).
+    """
+    refs = list(reference)
+    corpus = set(documents) if documents is not None else None
+    preds = [p for p in predictions if corpus is None or p.get("doc_id") in corpus]
+    aside: dict[tuple, list[FigureDict]] = defaultdict(list)
+    for figure in undecidable:
+        aside[(figure["doc_id"], figure["metric"])].append(figure)
+    doc_ids = {f.get("doc_id") for f in refs + preds} | (corpus or set())
+    docs = {d: DocumentScore(str(d)) for d in sorted(doc_ids, key=str)}
+    pred_groups, ref_groups = _grouped(preds), _grouped(refs)
+    for key in sorted(set(pred_groups) | set(ref_groups), key=repr):
+        doc = docs[key[0]]
+        for pred in _score_group(pred_groups.get(key, []), ref_groups.get(key, []), doc):
+            target = doc.set_aside if _is_undecidable(pred, aside) else doc.false_positives
+            target.append(pred)
+    overall = sum((d.counts for d in docs.values()), Counts())
+    return ScoreReport(overall, _domain_counts(docs.values()), docs)
+
+
+def _describe(figure: FigureDict, width: int = 40) -> str:
+    text = str(figure.get("text", "")).replace("\n", " ")
+    text = text if len(text) <= width else text[: width - 1] + "…"
+    cells = [str(figure.get(k)) for k in ("metric", "level", "year", "kind", "value")]
+    return " ".join(cells) + f"  «{text}»"
+
+
+def _rate_row(name: str, counts: Counts) -> str:
+    numbers = (counts.tp + counts.fn, counts.tp + counts.fp, counts.tp, counts.fp, counts.fn)
+    rates = (counts.precision, counts.recall, counts.f1)
+    return (
+        f"{name:<26}" + "".join(f"{n:>6}" for n in numbers) + "".join(f"{r:>8.3f}" for r in rates)
+    )
+
+
+def _header(first: str) -> str:
+    rates = "".join(f"{name:>8}" for name in ("prec", "rec", "f1"))
+    return f"{first:<26}" + "".join(f"{n:>6}" for n in ("ref", "pred", "tp", "fp", "fn")) + rates
+
+
+def format_report(report: ScoreReport) -> str:
+    """The overall/per-domain table, the per-document table, then every miss and FP."""
+    lines = [_header("scope"), _rate_row("overall", report.overall)]
+    lines += [_rate_row(f"  {d}", c) for d, c in sorted(report.by_domain.items())]
+    lines += ["", _header("document")]
+    lines += [_rate_row(d.doc_id[:26], d.counts) for d in report.documents.values()]
+    if report.set_aside:
+        lines.append(f"({report.set_aside} predictions of undecidable figures set aside)")
+    for doc in report.documents.values():
+        if not (doc.misses or doc.false_positives):
+            continue
+        lines += ["", f"{doc.doc_id}: {len(doc.misses)} missed, {len(doc.false_positives)} FP"]
+        lines += [f"  MISS {_describe(f)}" for f in doc.misses]
+        lines += [f"  FP   {_describe(f)}" for f in doc.false_positives]
+    return "\n".join(lines)
+
+
+def _read_lines(path: Path) -> list[FigureDict]:
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(obj, dict):
+            raise ValueError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
+        if "_meta" not in obj:
+            out.append(obj)
+    return out
+
+
+def load_jsonl(path_or_dir: str | Path) -> list[FigureDict]:
+    """Figures from one JSONL file or every *.jsonl directly in a folder; `_meta` lines skipped."""
+    path = Path(path_or_dir)
+    if path.is_dir():
+        return [f for p in sorted(path.glob("*.jsonl")) for f in _read_lines(p)]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such JSONL file or folder")
+    return _read_lines(path)
+
+
+@dataclass
+class Gold:
+    figures: list[FigureDict]
+    undecidable: list[FigureDict]
+    doc_ids: set[str]
+
+
+def load_gold(folder: str | Path) -> Gold:
+    """A gold folder: `<doc_id>.jsonl` per annotated document (empty = no figures) and
+    optional `undecidable/<doc_id>.jsonl`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: gold folder not found")
+    figures = load_jsonl(folder)
+    aside_dir = folder / UNDECIDABLE_DIR
+    undecidable = load_jsonl(aside_dir) if aside_dir.is_dir() else []
+    doc_ids = {p.stem for p in folder.glob("*.jsonl")} | {f["doc_id"] for f in figures}
+    return Gold(figures, undecidable, doc_ids)
+
+
+def _check_number(obj: FigureDict, name: str, nullable: bool) -> list[str]:
+    value = obj.get(name)
+    if value is None:
+        return [] if nullable else [f"{name} is null"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return [f"{name} must be a finite number, got {value!r}"]
+    return []
+
+
+def _check_int(obj: FigureDict, name: str, nullable: bool) -> list[str]:
+    value = obj.get(name)
+    if value is None:
+        return [] if nullable else [f"{name} is null"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [f"{name} must be an integer, got {value!r}"]
+    return []
+
+
+def _check_str(obj: FigureDict, name: str, nullable: bool) -> list[str]:
+    value = obj.get(name)
+    if value is None:
+        return [] if nullable else [f"{name} is null"]
+    return [] if isinstance(value, str) and value else [f"{name} must be a non-empty string"]
+
+
+def _check_choices(obj: FigureDict) -> list[str]:
+    allowed = {"level": LEVELS, "kind": KINDS, "qualifier": QUALIFIERS, "unit": UNITS}
+    return [
+        f"{name} {obj.get(name)!r} not one of {', '.join(choices)}"
+        for name, choices in allowed.items()
+        if obj.get(name) not in choices
+    ]
+
+
+def _check_metric(obj: FigureDict) -> list[str]:
+    metric = load_metrics().get(obj.get("metric"))
+    if metric is None:
+        return [f"metric {obj.get('metric')!r} not in the catalog"]
+    errors = []
+    if obj.get("unit") != metric.unit:
+        errors.append(f"unit {obj.get('unit')!r} but {metric.code} is in {metric.unit!r}")
+    value = obj.get("value")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if metric.hard_min is not None and value < metric.hard_min:
+            errors.append(f"value {value} below {metric.code}'s bound {metric.hard_min}")
+        if metric.hard_max is not None and value > metric.hard_max:
+            errors.append(f"value {value} above {metric.code}'s bound {metric.hard_max}")
+    return errors
+
+
+def _check_years(obj: FigureDict) -> list[str]:
+    year, start = obj.get("year"), obj.get("period_start")
+    if not isinstance(year, int) or isinstance(year, bool):
+        return []
+    errors = []
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        errors.append(f"year {year} outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
+    if isinstance(start, int) and not isinstance(start, bool) and start > year:
+        errors.append(f"period_start {start} after year {year}")
+    return errors
+
+
+def _check_offsets(obj: FigureDict) -> list[str]:
+    start, end = obj.get("start"), obj.get("end")
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        return [] if 0 <= start <= end else [f"offsets start={start} end={end} out of order"]
+    return []
+
+
+def _check_region_code(obj: FigureDict) -> list[str]:
+    code = obj.get("region_code")
+    if code is None or (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+        return []
+    return [f"region_code must be a 6-digit string or null, got {code!r}"]
+
+
+def validate_figure(obj: Any) -> list[str]:
+    """Every way `obj` departs from the spec's figure object; empty when it conforms."""
+    if not isinstance(obj, dict):
+        return [f"expected a JSON object, got {type(obj).__name__}"]
+    missing = [k for k in FIGURE_KEYS if k not in obj]
+    errors = [f"missing key {k}" for k in missing]
+    for name in ("doc_id", "text"):
+        errors += _check_str(obj, name, nullable=False)
+    errors += _check_str(obj, "region", nullable=True)
+    for name in ("year", "start", "end"):
+        errors += _check_int(obj, name, nullable=False)
+    errors += _check_int(obj, "period_start", nullable=True)
+    errors += _check_number(obj, "value", nullable=False)
+    for name in ("yoy_change", "yoy_growth_pct"):
+        errors += _check_number(obj, name, nullable=True)
+    errors += _check_choices(obj) + _check_metric(obj) + _check_years(obj)
+    return errors + _check_offsets(obj) + _check_region_code(obj)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edufig score", description="Score extracted figures against a gold reference."
+    )
+    parser.add_argument("predictions", nargs="+", help="JSONL files or folders of predictions")
+    parser.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")
+    parser.add_argument(
+        "--fail-under", type=float, default=None, help="exit 1 when overall F1 is below this"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        golds = [load_gold(folder) for folder in args.gold]
+        predictions = [f for path in args.predictions for f in load_jsonl(path)]
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = score(
+        predictions,
+        [f for g in golds for f in g.figures],
+        undecidable=[f for g in golds for f in g.undecidable],
+        documents=set().union(*(g.doc_ids for g in golds)),
+    )
+    print(format_report(report))
+    if args.fail_under is not None and report.overall.f1 < args.fail_under:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
