@@ -95,7 +95,10 @@ class ScoreReport:
 
 
 def values_agree(predicted: Any, reference: float, unit: str) -> bool:
-    """The spec's tolerance, inclusive at the boundary (a tiny slack absorbs float error)."""
+    """The spec's tolerance: 0.1 % relative, or for percent 0.01 absolute, whichever is looser.
+
+    Inclusive at the boundary; a tiny slack absorbs float error.
+    """
     if isinstance(predicted, bool) or not isinstance(predicted, int | float):
         return False
     if not math.isfinite(predicted):
