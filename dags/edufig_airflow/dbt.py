@@ -1,0 +1,76 @@
+"""How the warehouse DAG renders the dbt project with Cosmos.
+
+Rendering reads a manifest built ahead of time (`dbt parse`, in CI and in the image build)
+so parsing the DAG never starts dbt. Every dbt task runs `dbt build` of one node (model
+plus its tests, TestBehavior.BUILD) in the single-slot `duckdb_writer` pool: each task is
+its own dbt process opening the DuckDB file, and DuckDB allows one writer at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from edufig_airflow.assets import DUCKDB_POOL
+from edufig_airflow.runtime import REPO_ROOT, warehouse_path
+
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+class ManifestMissing(FileNotFoundError):
+    """The DAG cannot render without a manifest; say how to build one."""
+
+
+def manifest_path() -> Path:
+    value = os.environ.get("EDUFIG_DBT_MANIFEST")
+    return Path(value) if value else DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def dbt_executable() -> str:
+    """The dbt next to this interpreter (the project venv), else the one on PATH."""
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")
+
+
+def task_group_kwargs() -> dict[str, Any]:
+    """Arguments for cosmos.DbtTaskGroup; imports Cosmos lazily (it is slow to import)."""
+    from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, LoadMode, TestBehavior
+
+    manifest = manifest_path()
+    if not manifest.is_file():
+        raise ManifestMissing(
+            f"dbt manifest not found at {manifest}: run `dbt parse --project-dir {DBT_PROJECT_DIR}"
+            f" --profiles-dir {DBT_PROJECT_DIR}` (or set EDUFIG_DBT_MANIFEST)"
+        )
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return {
+        "project_config": ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=manifest,
+            install_dbt_deps=False,
+        ),
+        "profile_config": ProfileConfig(
+            profile_name=project["profile"],
+            target_name=os.environ.get("EDUFIG_DBT_TARGET", "duckdb"),
+            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+        ),
+        "execution_config": ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL, dbt_executable_path=dbt_executable()
+        ),
+        "render_config": RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.BUILD,
+            emit_datasets=False,
+        ),
+        "operator_args": {
+            "pool": DUCKDB_POOL,
+            "env": {"EDUFIG_WAREHOUSE": str(warehouse_path())},
+            "append_env": True,
+        },
+    }

@@ -1,0 +1,117 @@
+"""What every task shares: stage settings, defaults for retries and owners, the chain date.
+
+Paths come from environment variables because they must match the deployment's volumes
+(the DAG processor, the workers and dbt all see the same EDUFIG_* variables). Operational
+knobs (sources file, subscriptions, crawl delay) are Airflow Variables so an operator can
+change them in the UI without a redeploy; unset, they fall back to EDUFIG_* env vars and
+then to the embedded default (the bundled mirror, a local DuckDB file, an outbox folder).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from edufig_airflow.notify import notify_task_failure
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TIMEZONE = "Asia/Shanghai"
+
+DEFAULT_ARGS: dict[str, Any] = {
+    "owner": "data-engineering",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": 2.0,
+    "max_retry_delay": timedelta(minutes=30),
+    "on_failure_callback": notify_task_failure,
+}
+
+
+class StageFailed(RuntimeError):
+    """A stage failed as a whole; raising it makes Airflow retry and then notify."""
+
+
+def option(name: str) -> str | None:
+    """Airflow Variable `edufig_<name>`, else env `EDUFIG_<NAME>`, else None."""
+    from airflow.sdk import Variable
+
+    fallback = os.environ.get(f"EDUFIG_{name.upper()}") or None
+    return Variable.get(f"edufig_{name}", default=fallback) or None
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file; an absolute default so tasks do not depend on their working dir."""
+    value = os.environ.get("EDUFIG_WAREHOUSE")
+    return Path(value).resolve() if value else REPO_ROOT / "data" / "warehouse.duckdb"
+
+
+def stage_settings():
+    """The `Settings` the CLI would build, resolved inside the task (never at parse time)."""
+    from edufig.config import Settings
+
+    kwargs: dict[str, Any] = {"warehouse": warehouse_path()}
+    for name in ("sources_file", "subscriptions_file"):
+        value = option(name)
+        if value:
+            kwargs[name] = Path(value)
+    delay = option("crawl_delay")
+    if delay:
+        kwargs["crawl_delay"] = float(delay)
+    return Settings(**kwargs)
+
+
+def run_stage(stage: str, **kwargs: Any) -> dict[str, int]:
+    """Call one `edufig.pipeline` stage; per-document errors are logged, a failed stage raises."""
+    from edufig import pipeline
+
+    result = getattr(pipeline, stage)(stage_settings(), **kwargs)
+    log.info("%s: %s in %.1fs", stage, result.counts, result.seconds)
+    for line in result.errors:
+        log.warning("%s: %s", stage, line)
+    if result.failed:
+        raise StageFailed(f"{stage} failed: " + "; ".join(result.errors[:5]))
+    return dict(result.counts)
+
+
+def brought_new_documents(counts: dict[str, Any]) -> bool:
+    """Whether a crawl's counts mean downstream work: new or changed documents."""
+    return bool(counts.get("new", 0) or counts.get("changed", 0))
+
+
+def run_stage_with_event(stage: str, asset: Any) -> dict[str, int]:
+    """Run a stage and stamp its counts and the chain date on the task's asset event."""
+    from airflow.sdk import get_current_context
+
+    context = get_current_context()
+    counts = run_stage(stage)
+    context["outlet_events"][asset].extra = {"chain_date": chain_date(context), **counts}
+    return counts
+
+
+def chain_date(context: dict[str, Any]) -> str | None:
+    """The Shanghai date of the scrape run that started this chain.
+
+    The scrape DAG stamps it on its asset event; asset-triggered runs have no logical date
+    of their own, so they read it back from the events that triggered them and pass it on.
+    """
+    logical = context.get("logical_date")
+    if logical is not None:
+        return logical.in_timezone(TIMEZONE).date().isoformat()
+    dates = [
+        event.extra.get("chain_date")
+        for events in context.get("triggering_asset_events", {}).values()
+        for event in events
+    ]
+    return max((d for d in dates if d), default=None)
+
+
+def stage_outbox_dir() -> Path:
+    """Where alert messages go: the same outbox the data-quality alerts use."""
+    from edufig.config import Settings
+
+    return Settings(warehouse=warehouse_path()).outbox_dir

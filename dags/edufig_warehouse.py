@@ -1,0 +1,38 @@
+"""dbt models and tests as Airflow tasks (Cosmos), then the analysts' snapshot.
+
+Scheduled on the `edufig://landing` asset. Each model is its own task, so a failed model
+can be seen and retried alone; all of them share the one-slot `duckdb_writer` pool.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import dag, task
+from cosmos import DbtTaskGroup
+from edufig_airflow.assets import DUCKDB_POOL, LANDING, MARTS
+from edufig_airflow.dbt import task_group_kwargs
+from edufig_airflow.runtime import DEFAULT_ARGS, run_stage_with_event
+
+
+@dag(
+    dag_id="edufig_warehouse",
+    schedule=[LANDING],
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["edufig", "warehouse", "dbt"],
+    doc_md=__doc__,
+)
+def edufig_warehouse() -> None:
+    models = DbtTaskGroup(group_id="dbt", **task_group_kwargs())
+
+    @task(pool=DUCKDB_POOL, outlets=[MARTS])
+    def publish() -> dict[str, int]:
+        return run_stage_with_event("publish", MARTS)
+
+    models >> publish()
+
+
+edufig_warehouse()
