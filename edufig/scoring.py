@@ -17,16 +17,16 @@ figure is set aside: neither rewarded nor penalised.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from edufig.catalog import load_metrics
+from edufig.figure_files import read_figure_file
 from edufig.records import KINDS, LEVELS, QUALIFIERS, UNITS, Figure
 
 MATCH_KEYS = ("doc_id", "metric", "level", "year", "kind")
@@ -99,9 +99,7 @@ def values_agree(predicted: Any, reference: float, unit: str) -> bool:
 
     Inclusive at the boundary; a tiny slack absorbs float error.
     """
-    if isinstance(predicted, bool) or not isinstance(predicted, int | float):
-        return False
-    if not math.isfinite(predicted):
+    if not _is_number(predicted):
         return False
     gap = abs(predicted - reference)
     slack = FLOAT_SLACK * max(1.0, abs(reference))
@@ -251,30 +249,18 @@ def format_report(report: ScoreReport) -> str:
     return "\n".join(lines)
 
 
-def _read_lines(path: Path) -> list[FigureDict]:
-    out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict):
-            raise ValueError(f"{path}:{number}: expected a JSON object, got {type(obj).__name__}")
-        if "_meta" not in obj:
-            out.append(obj)
-    return out
-
-
 def load_jsonl(path_or_dir: str | Path) -> list[FigureDict]:
     """Figures from one JSONL file or every *.jsonl directly in a folder; `_meta` lines skipped."""
     path = Path(path_or_dir)
     if path.is_dir():
-        return [f for p in sorted(path.glob("*.jsonl")) for f in _read_lines(p)]
+        return [f for p in sorted(path.glob("*.jsonl")) for f in load_jsonl(p)]
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such JSONL file or folder")
-    return _read_lines(path)
+    figures = read_figure_file(path)[1]
+    for figure in figures:
+        if not isinstance(figure, dict):
+            raise ValueError(f"{path}: expected JSON objects, got {type(figure).__name__}")
+    return figures
 
 
 @dataclass
@@ -297,29 +283,41 @@ def load_gold(folder: str | Path) -> Gold:
     return Gold(figures, undecidable, doc_ids)
 
 
-def _check_number(obj: FigureDict, name: str, nullable: bool) -> list[str]:
-    value = obj.get(name)
-    if value is None:
-        return [] if nullable else [f"{name} is null"]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return [f"{name} must be a finite number, got {value!r}"]
-    return []
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _check_int(obj: FigureDict, name: str, nullable: bool) -> list[str]:
-    value = obj.get(name)
-    if value is None:
-        return [] if nullable else [f"{name} is null"]
-    if isinstance(value, bool) or not isinstance(value, int):
-        return [f"{name} must be an integer, got {value!r}"]
-    return []
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_str(obj: FigureDict, name: str, nullable: bool) -> list[str]:
-    value = obj.get(name)
-    if value is None:
-        return [] if nullable else [f"{name} is null"]
-    return [] if isinstance(value, str) and value else [f"{name} must be a non-empty string"]
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+FIELD_TYPES: dict[str, tuple[Callable[[Any], bool], str, bool]] = {
+    "doc_id": (_is_text, "a non-empty string", False),
+    "text": (_is_text, "a non-empty string", False),
+    "region": (_is_text, "a non-empty string", True),
+    "year": (_is_int, "an integer", False),
+    "start": (_is_int, "an integer", False),
+    "end": (_is_int, "an integer", False),
+    "period_start": (_is_int, "an integer", True),
+    "value": (_is_number, "a finite number", False),
+    "yoy_change": (_is_number, "a finite number", True),
+    "yoy_growth_pct": (_is_number, "a finite number", True),
+}
+
+
+def _check_types(obj: FigureDict) -> list[str]:
+    errors = []
+    for name, (accepts, what, nullable) in FIELD_TYPES.items():
+        value = obj.get(name)
+        if value is None:
+            errors += [] if nullable or name not in obj else [f"{name} is null"]
+        elif not accepts(value):
+            errors.append(f"{name} must be {what}, got {value!r}")
+    return errors
 
 
 def _check_choices(obj: FigureDict) -> list[str]:
@@ -339,7 +337,7 @@ def _check_metric(obj: FigureDict) -> list[str]:
     if obj.get("unit") != metric.unit:
         errors.append(f"unit {obj.get('unit')!r} but {metric.code} is in {metric.unit!r}")
     value = obj.get("value")
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _is_number(value):
         if metric.hard_min is not None and value < metric.hard_min:
             errors.append(f"value {value} below {metric.code}'s bound {metric.hard_min}")
         if metric.hard_max is not None and value > metric.hard_max:
@@ -349,19 +347,19 @@ def _check_metric(obj: FigureDict) -> list[str]:
 
 def _check_years(obj: FigureDict) -> list[str]:
     year, start = obj.get("year"), obj.get("period_start")
-    if not isinstance(year, int) or isinstance(year, bool):
+    if not _is_int(year):
         return []
     errors = []
     if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         errors.append(f"year {year} outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
-    if isinstance(start, int) and not isinstance(start, bool) and start > year:
+    if _is_int(start) and start > year:
         errors.append(f"period_start {start} after year {year}")
     return errors
 
 
 def _check_offsets(obj: FigureDict) -> list[str]:
     start, end = obj.get("start"), obj.get("end")
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+    if _is_int(start) and _is_int(end):
         return [] if 0 <= start <= end else [f"offsets start={start} end={end} out of order"]
     return []
 
@@ -377,18 +375,8 @@ def validate_figure(obj: Any) -> list[str]:
     """Every way `obj` departs from the spec's figure object; empty when it conforms."""
     if not isinstance(obj, dict):
         return [f"expected a JSON object, got {type(obj).__name__}"]
-    missing = [k for k in FIGURE_KEYS if k not in obj]
-    errors = [f"missing key {k}" for k in missing]
-    for name in ("doc_id", "text"):
-        errors += _check_str(obj, name, nullable=False)
-    errors += _check_str(obj, "region", nullable=True)
-    for name in ("year", "start", "end"):
-        errors += _check_int(obj, name, nullable=False)
-    errors += _check_int(obj, "period_start", nullable=True)
-    errors += _check_number(obj, "value", nullable=False)
-    for name in ("yoy_change", "yoy_growth_pct"):
-        errors += _check_number(obj, name, nullable=True)
-    errors += _check_choices(obj) + _check_metric(obj) + _check_years(obj)
+    errors = [f"missing key {k}" for k in FIGURE_KEYS if k not in obj]
+    errors += _check_types(obj) + _check_choices(obj) + _check_metric(obj) + _check_years(obj)
     return errors + _check_offsets(obj) + _check_region_code(obj)
 
 
