@@ -1,0 +1,260 @@
+"""Chinese digests of flags: plain text, HTML email, and robot markdown split to size.
+
+Everything that came from a scraped page (titles, evidence, messages quoting it, URLs) is
+untrusted: HTML gets `html.escape`, markdown gets its control characters replaced by their
+full-width forms, URLs are linked only when they are http(s), and every field is capped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from edufig.alerts.flags import Flag
+from edufig.catalog import load_metrics
+
+TEXT_CAP = 300
+TITLE_CAP = 80
+VALUES_CAP = 200
+EVIDENCE_PER_FLAG = 3
+DINGTALK_MAX_BYTES = 18_000  # DingTalk accepts ~20,000; room for the part header
+WECOM_MAX_BYTES = 4_000  # WeCom markdown content: at most 4,096 bytes
+
+LEVEL_ZH = {
+    "all": "各级各类教育",
+    "preschool": "学前教育",
+    "primary": "小学",
+    "junior_secondary": "初中",
+    "compulsory": "义务教育",
+    "senior_secondary": "高中阶段",
+    "general_senior_secondary": "普通高中",
+    "secondary_vocational": "中等职业教育",
+    "special": "特殊教育",
+    "higher": "高等教育",
+}
+KIND_ZH = {"actual": "实际值", "target": "目标值"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+_MARKDOWN_SAFE = str.maketrans(
+    {
+        "[": "［",
+        "]": "］",
+        "(": "（",
+        ")": "）",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "#": "＃",
+        "<": "＜",
+        ">": "＞",
+        "|": "｜",
+        "!": "！",
+        "~": "～",
+        "\\": "＼",
+        "\n": " ",
+        "\r": " ",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    text: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """One flag's fields as the reader sees them, still unescaped."""
+
+    severity: str
+    region: str
+    metric: str
+    level: str
+    year: str
+    kind: str
+    values: str
+    why: str
+    sources: tuple[Source, ...]
+    data_docs_url: str | None
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: str
+    flags: tuple[Flag, ...]
+
+    @property
+    def subject(self) -> str:
+        errors = sum(1 for f in self.flags if f.severity == "error")
+        return (
+            f"【教育数据质量】{self.recipient}：{len(self.flags)} 条新问题"
+            f"（错误 {errors}，警告 {len(self.flags) - errors}）"
+        )
+
+    @property
+    def title(self) -> str:
+        return f"教育数据质量提醒（{self.recipient}）"
+
+
+def cap(text: object, limit: int = TEXT_CAP) -> str:
+    value = " ".join(str(text or "").split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def http_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link, else None (no javascript:, data:, ...)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _number(value: float) -> str:
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def plain_values(values: object) -> str:
+    """values_json in words: `文本：98.5；表格：98.91` rather than raw JSON."""
+    if isinstance(values, dict):
+        return "；".join(f"{k}：{plain_values(v)}" for k, v in values.items())
+    if isinstance(values, list):
+        return "，".join(plain_values(v) for v in values)
+    if isinstance(values, bool) or values is None:
+        return json.dumps(values)
+    if isinstance(values, int | float):
+        return _number(float(values))
+    return str(values)
+
+
+def view(flag: Flag) -> FlagView:
+    metric = load_metrics().get(flag.metric or "")
+    sources = tuple(
+        Source(cap(e.title or e.doc_id, TITLE_CAP), cap(e.text), http_url(e.url))
+        for e in flag.evidence[:EVIDENCE_PER_FLAG]
+    )
+    return FlagView(
+        severity=SEVERITY_ZH.get(flag.severity, cap(flag.severity, 20)),
+        region=cap(flag.region_name or flag.region_code or "（地区不明）", TITLE_CAP),
+        metric=cap(flag.metric_name_zh or (metric.name_zh if metric else flag.metric), TITLE_CAP),
+        level=LEVEL_ZH.get(flag.level or "", cap(flag.level or "—", 40)),
+        year=str(flag.year) if flag.year is not None else "—",
+        kind=KIND_ZH.get(flag.kind or "", cap(flag.kind or "—", 20)),
+        values=cap(plain_values(flag.values), VALUES_CAP) if flag.values_json else "—",
+        why=cap(flag.message_zh or flag.message_en or flag.check_name),
+        sources=sources,
+        data_docs_url=cap(flag.data_docs_url, 500) or None,
+    )
+
+
+def render_text(digest: Digest) -> str:
+    lines = [digest.title, f"本次运行新发现 {len(digest.flags)} 条数据质量问题。", ""]
+    for i, item in enumerate(map(view, digest.flags), start=1):
+        lines += [
+            f"{i}. [{item.severity}] {item.region} · {item.metric}",
+            f"   学段：{item.level}；年份：{item.year}（{item.kind}）",
+            f"   数值：{item.values}",
+            f"   原因：{item.why}",
+        ]
+        for source in item.sources:
+            lines.append(f"   证据：「{source.text}」（{source.title}）")
+            if source.url:
+                lines.append(f"   来源文件：{source.url}")
+        if item.data_docs_url:
+            lines.append(f"   Data Docs：{item.data_docs_url}")
+        lines.append("")
+    lines.append("—— EduFigures 自动发送，请核实后联系填报单位更正。")
+    return "\n".join(lines)
+
+
+def _html_link(url: str | None, label: str) -> str:
+    if not url:
+        return ""
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
+
+
+def _html_docs_link(url: str | None) -> str:
+    if url and urlsplit(url).scheme in ("http", "https", "file"):
+        return " · " + _html_link(url, "Data Docs")
+    return f" · Data Docs：{html.escape(url)}" if url else ""
+
+
+def _html_flag(i: int, item: FlagView) -> str:
+    e = html.escape
+    evidence = "".join(
+        f"<blockquote>{e(s.text)}<br><small>{e(s.title)} {_html_link(s.url, '来源文件')}"
+        "</small></blockquote>"
+        for s in item.sources
+    )
+    return (
+        f"<li><p><b>[{e(item.severity)}] {e(item.region)} · {e(item.metric)}</b><br>"
+        f"学段：{e(item.level)}；年份：{e(item.year)}（{e(item.kind)}）<br>"
+        f"数值：{e(item.values)}<br>原因：{e(item.why)}{_html_docs_link(item.data_docs_url)}"
+        f"</p>{evidence}</li>"
+    )
+
+
+def render_html(digest: Digest) -> str:
+    items = "".join(_html_flag(i, v) for i, v in enumerate(map(view, digest.flags), start=1))
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{html.escape(digest.title)}</title></head><body>"
+        f"<h2>{html.escape(digest.title)}</h2>"
+        f"<p>本次运行新发现 {len(digest.flags)} 条数据质量问题。</p><ol>{items}</ol>"
+        "<p><small>EduFigures 自动发送，请核实后联系填报单位更正。</small></p></body></html>"
+    )
+
+
+def md(text: str) -> str:
+    """Scraped text made inert in robot markdown (no links, emphasis, headings or HTML)."""
+    return text.translate(_MARKDOWN_SAFE)
+
+
+def _md_link(url: str | None, label: str) -> str:
+    if not http_url(url):
+        return ""
+    return f"[{label}]({quote(url or '', safe=':/?&=%#~+,;@$-._')})"
+
+
+def _md_flag(i: int, item: FlagView) -> str:
+    lines = [
+        f"**{i}. [{item.severity}] {md(item.region)} · {md(item.metric)}**",
+        f"- 学段：{md(item.level)}；年份：{md(item.year)}（{md(item.kind)}）",
+        f"- 数值：{md(item.values)}",
+        f"- 原因：{md(item.why)}",
+    ]
+    for source in item.sources:
+        link = _md_link(source.url, "来源文件")
+        lines.append(f"- 证据：「{md(source.text)}」（{md(source.title)}）{link}")
+    docs = _md_link(item.data_docs_url, "Data Docs")
+    if docs:
+        lines.append(f"- {docs}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _fit(block: str, budget: int) -> str:
+    data = block.encode("utf-8")
+    if len(data) <= budget:
+        return block
+    return data[: budget - 8].decode("utf-8", errors="ignore") + "…\n\n"
+
+
+def render_markdown_parts(digest: Digest, max_bytes: int) -> list[str]:
+    """The digest as robot markdown, split into numbered parts of at most `max_bytes`."""
+    budget = max_bytes - len(_part_header(digest, 999, 999).encode("utf-8"))
+    blocks = [_fit(_md_flag(i, v), budget) for i, v in enumerate(map(view, digest.flags), 1)]
+    bodies: list[str] = [""]
+    for block in blocks:
+        if bodies[-1] and len((bodies[-1] + block).encode("utf-8")) > budget:
+            bodies.append("")
+        bodies[-1] += block
+    return [_part_header(digest, n, len(bodies)) + body for n, body in enumerate(bodies, 1)]
+
+
+def _part_header(digest: Digest, part: int, parts: int) -> str:
+    numbering = f" 第 {part}/{parts} 部分" if parts > 1 else ""
+    return f"#### {md(digest.title)}{numbering}\n\n"

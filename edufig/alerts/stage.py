@@ -1,0 +1,140 @@
+"""The alerts stage: sync flag state, queue new digests in the outbox, deliver what is due.
+
+Delivery runs even when no quality run produced flags, so messages queued by an earlier run
+that failed are still retried: nothing queued is ever dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import duckdb
+
+from edufig.alerts.channels import Deliverer
+from edufig.alerts.digests import digest_messages
+from edufig.alerts.flags import Flag, flags_table_exists, in_scope, read_flags
+from edufig.alerts.secrets import Redactor
+from edufig.alerts.state import (
+    FlagChanges,
+    delivered_flags,
+    due_messages,
+    ensure_schema,
+    list_messages,
+    mark_failed,
+    mark_sent,
+    queue,
+    sync_flag_state,
+)
+from edufig.alerts.subscriptions import Recipient, Subscriptions, load_subscriptions
+from edufig.config import Settings, StageResult, timed
+
+log = logging.getLogger("edufig.alerts")
+COUNT_KEYS = (
+    "digests",
+    "messages_written",
+    "messages_sent",
+    "messages_failed",
+    "flags_new",
+    "flags_resolved",
+)
+
+
+def _now() -> datetime:
+    return datetime.now()
+
+
+def _queue_recipient(
+    con: duckdb.DuckDBPyConnection,
+    recipient: Recipient,
+    flags: list[Flag],
+    changes: FlagChanges,
+    now: datetime,
+) -> int | None:
+    """Messages written for one recipient, or None when nothing in scope is new for them."""
+    scoped = [f for f in flags if in_scope(recipient, f)]
+    written: int | None = None
+    for channel in recipient.channels:
+        done = delivered_flags(con, recipient.name, channel.key())
+        new = [f for f in scoped if (f.flag_id, changes.times_raised[f.flag_id]) not in done]
+        if not new:
+            continue
+        messages = digest_messages(recipient, channel, new, changes.times_raised)
+        keys = [(f.flag_id, changes.times_raised[f.flag_id]) for f in new]
+        written = (written or 0) + queue(con, messages, keys, now)
+        log.info("queued %d new flag(s) for %s via %s", len(new), recipient.name, channel.type)
+    return written
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection, subscriptions: Subscriptions, result: StageResult, now: datetime
+) -> None:
+    """Update flag state from dq.dq_flags and queue one digest per recipient with new flags."""
+    flags = read_flags(con)
+    changes = sync_flag_state(con, flags, now)
+    result.add("flags_new", changes.new)
+    result.add("flags_resolved", changes.resolved)
+    for recipient in subscriptions.recipients:
+        written = _queue_recipient(con, recipient, flags, changes, now)
+        if written is not None:
+            result.add("digests")
+            result.add("messages_written", written)
+
+
+def deliver_due(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    subscriptions: Subscriptions,
+    result: StageResult,
+    now: datetime | None = None,
+) -> None:
+    """Send every outbox message whose attempt is due; record each outcome as it happens."""
+    deliverer = Deliverer(settings.outbox_dir, subscriptions.smtp, Redactor())
+    for message in due_messages(con, now or _now()):
+        outcome = deliverer.attempt(message)
+        attempts = message.attempts + outcome.attempts
+        if outcome.error is None:
+            mark_sent(con, message, attempts, outcome.body_path, _now())
+            result.add("messages_sent")
+            log.info("sent %s to %s via %s", message.message_id, message.recipient, message.channel)
+            continue
+        mark_failed(con, message, attempts, outcome.error, _now())
+        result.add("messages_failed")
+        result.errors.append(
+            f"alert {message.message_id} to {message.recipient} via {message.channel_key}:"
+            f" {outcome.error}"
+        )
+        log.warning("delivery of %s failed: %s", message.message_id, outcome.error)
+
+
+def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
+    """The `alerts` stage. `now` lets a caller act as a later run (retry backoff is real time)."""
+    result = StageResult("alerts", counts=dict.fromkeys(COUNT_KEYS, 0))
+    with timed(result):
+        subscriptions = load_subscriptions(settings.subscriptions_file)
+        settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect(str(settings.warehouse)) as con:
+            ensure_schema(con)
+            if flags_table_exists(con):
+                plan(con, subscriptions, result, now or _now())
+            else:
+                result.errors.append(
+                    f"{settings.warehouse}: no dq.dq_flags table (run the quality stage first);"
+                    " only delivering messages already queued"
+                )
+            deliver_due(con, settings, subscriptions, result, now)
+    return result
+
+
+def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
+    """Outbox messages for `edufig alerts`: all, 'pending' (not yet sent), 'sent' or 'failed'."""
+    if not settings.warehouse.exists():
+        return []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_schema = 'alerts' AND table_name = 'outbox'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        return list_messages(con, status)
