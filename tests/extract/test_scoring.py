@@ -281,6 +281,9 @@ def test_gold_figures_validate_and_point_at_their_evidence(path):
 
 def test_gold_and_undecidable_never_describe_the_same_figure():
     gold = load_gold(GOLD_SEEDS)
-    report = score(gold.undecidable, gold.figures)
-    assert report.overall.tp == 0
+
+    def identity(f: dict) -> tuple:
+        return f["doc_id"], f["metric"], f["start"], f["end"], f["value"]
+
+    assert not {identity(f) for f in gold.figures} & {identity(f) for f in gold.undecidable}
     assert len(gold.figures) >= 100
