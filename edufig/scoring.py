@@ -108,8 +108,17 @@ def values_agree(predicted: Any, reference: float, unit: str) -> bool:
     return unit == "percent" and gap <= PERCENT_ABSOLUTE_TOLERANCE + slack
 
 
-def _key(figure: FigureDict) -> tuple:
-    return tuple(figure.get(k) for k in MATCH_KEYS)
+def _hashable(value: Any) -> Any:
+    """Malformed predictions (a list where a code belongs) must score as misses, not crash."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def _key(figure: FigureDict, names: Sequence[str] = MATCH_KEYS) -> tuple:
+    return tuple(_hashable(figure.get(k)) for k in names)
 
 
 def _augment(ref: int, edges: list[list[int]], owner: dict[int, int], seen: set[int]) -> bool:
@@ -149,7 +158,7 @@ def _grouped(figures: Iterable[FigureDict]) -> dict[tuple, list[FigureDict]]:
 
 
 def _is_undecidable(prediction: FigureDict, undecidable: dict[tuple, list[FigureDict]]) -> bool:
-    candidates = undecidable.get((prediction.get("doc_id"), prediction.get("metric")), [])
+    candidates = undecidable.get(_key(prediction, ("doc_id", "metric")), [])
     return any(values_agree(prediction.get("value"), u["value"], u["unit"]) for u in candidates)
 
 
@@ -170,7 +179,7 @@ def _domain_counts(documents: Iterable[DocumentScore]) -> dict[str, Counts]:
     totals: dict[str, Counts] = {m.domain: Counts() for m in metrics.values()}
 
     def domain(figure: FigureDict) -> str:
-        metric = metrics.get(figure.get("metric"))
+        metric = metrics.get(_hashable(figure.get("metric")))
         return metric.domain if metric else UNKNOWN_DOMAIN
 
     for doc in documents:
@@ -196,11 +205,11 @@ def score(
     """
     refs = list(reference)
     corpus = set(documents) if documents is not None else None
-    preds = [p for p in predictions if corpus is None or p.get("doc_id") in corpus]
+    preds = [p for p in predictions if corpus is None or _key(p, ("doc_id",))[0] in corpus]
     aside: dict[tuple, list[FigureDict]] = defaultdict(list)
     for figure in undecidable:
-        aside[(figure["doc_id"], figure["metric"])].append(figure)
-    doc_ids = {f.get("doc_id") for f in refs + preds} | (corpus or set())
+        aside[_key(figure, ("doc_id", "metric"))].append(figure)
+    doc_ids = {_key(f, ("doc_id",))[0] for f in refs + preds} | (corpus or set())
     docs = {d: DocumentScore(str(d)) for d in sorted(doc_ids, key=str)}
     pred_groups, ref_groups = _grouped(preds), _grouped(refs)
     for key in sorted(set(pred_groups) | set(ref_groups), key=repr):
@@ -330,7 +339,7 @@ def _check_choices(obj: FigureDict) -> list[str]:
 
 
 def _check_metric(obj: FigureDict) -> list[str]:
-    metric = load_metrics().get(obj.get("metric"))
+    metric = load_metrics().get(_hashable(obj.get("metric")))
     if metric is None:
         return [f"metric {obj.get('metric')!r} not in the catalog"]
     errors = []

@@ -94,6 +94,13 @@ def test_non_numeric_prediction_value_never_matches():
     assert counts(score([fig(value=None)], [fig()])) == (0, 1, 1)
 
 
+def test_malformed_predictions_are_false_positives_not_crashes():
+    broken = [{}, {**fig(), "metric": ["edu"]}, {**fig(), "doc_id": None}, {**fig(), "level": {}}]
+    report = score(broken, [fig()], undecidable=[fig(value=5.0)])
+    assert counts(report) == (0, 4, 1)
+    assert validate_figure(broken[1])[0] == "metric ['edu'] not in the catalog"
+
+
 def test_duplicate_predictions_count_once():
     report = score([fig(), fig()], [fig()])
     assert counts(report) == (1, 1, 0)
