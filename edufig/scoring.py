@@ -228,25 +228,27 @@ def _describe(figure: FigureDict, width: int = 40) -> str:
     return " ".join(cells) + f"  «{text}»"
 
 
-def _rate_row(name: str, counts: Counts) -> str:
+def _rate_row(name: str, counts: Counts, width: int) -> str:
     numbers = (counts.tp + counts.fn, counts.tp + counts.fp, counts.tp, counts.fp, counts.fn)
     rates = (counts.precision, counts.recall, counts.f1)
-    return (
-        f"{name:<26}" + "".join(f"{n:>6}" for n in numbers) + "".join(f"{r:>8.3f}" for r in rates)
-    )
+    cells = "".join(f"{n:>6}" for n in numbers) + "".join(f"{r:>8.3f}" for r in rates)
+    return f"{name:<{width}}" + cells
 
 
-def _header(first: str) -> str:
+def _header(first: str, width: int) -> str:
     rates = "".join(f"{name:>8}" for name in ("prec", "rec", "f1"))
-    return f"{first:<26}" + "".join(f"{n:>6}" for n in ("ref", "pred", "tp", "fp", "fn")) + rates
+    return (
+        f"{first:<{width}}" + "".join(f"{n:>6}" for n in ("ref", "pred", "tp", "fp", "fn")) + rates
+    )
 
 
 def format_report(report: ScoreReport) -> str:
     """The overall/per-domain table, the per-document table, then every miss and FP."""
-    lines = [_header("scope"), _rate_row("overall", report.overall)]
-    lines += [_rate_row(f"  {d}", c) for d, c in sorted(report.by_domain.items())]
-    lines += ["", _header("document")]
-    lines += [_rate_row(d.doc_id[:26], d.counts) for d in report.documents.values()]
+    width = max([24, *(len(d) + 2 for d in report.documents)])
+    lines = [_header("scope", width), _rate_row("overall", report.overall, width)]
+    lines += [_rate_row(f"  {d}", c, width) for d, c in sorted(report.by_domain.items())]
+    lines += ["", _header("document", width)]
+    lines += [_rate_row(d.doc_id, d.counts, width) for d in report.documents.values()]
     if report.set_aside:
         lines.append(f"({report.set_aside} predictions of undecidable figures set aside)")
     for doc in report.documents.values():

@@ -190,6 +190,8 @@ def test_format_report_lists_domains_documents_misses_and_false_positives():
     text = format_report(score([fig(level="compulsory")], [fig(level="primary")]))
     assert "overall" in text and "funding" in text and "staffing" in text
     assert "d1: 1 missed, 1 FP" in text
+    doc_rows = [line.split() for line in text.splitlines() if line.startswith("d1 ")]
+    assert doc_rows == [["d1", "1", "1", "0", "1", "1", "0.000", "0.000", "0.000"]]
     assert "MISS edu_general_budget_expenditure primary 2021 actual 1000.0" in text
     assert "FP   edu_general_budget_expenditure compulsory 2021 actual 1000.0" in text
 
