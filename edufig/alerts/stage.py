@@ -71,7 +71,7 @@ def plan(
 ) -> None:
     """Update flag state from dq.dq_flags and queue one digest per recipient with new flags."""
     flags = read_flags(con)
-    changes = sync_flag_state(con, flags, now)
+    changes = sync_flag_state(con, now)
     result.add("flags_new", changes.new)
     result.add("flags_resolved", changes.resolved)
     for recipient in subscriptions.recipients:

@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-from edufig.alerts.flags import Flag
-
 MAX_ATTEMPTS = 8
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
@@ -70,32 +68,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
 
 
-def sync_flag_state(
-    con: duckdb.DuckDBPyConnection, flags: list[Flag], now: datetime
-) -> FlagChanges:
-    """Record which flags are raised now; a flag missing from this run is resolved, and a
-    resolved flag raised again starts a new occurrence (times_raised + 1) so it is resent."""
+def sync_flag_state(con: duckdb.DuckDBPyConnection, now: datetime) -> FlagChanges:
+    """Record which flags dq.dq_flags raises now; a flag missing from this run is resolved,
+    and a resolved flag raised again starts a new occurrence (times_raised + 1) so it is resent."""
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE current_flags (flag_id VARCHAR, check_name VARCHAR,"
-        " severity VARCHAR, region_code VARCHAR, region_name VARCHAR, metric VARCHAR,"
-        " year INTEGER, message_zh VARCHAR, run_id VARCHAR)"
-    )
-    con.executemany(
-        "INSERT INTO current_flags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                f.flag_id,
-                f.check_name,
-                f.severity,
-                f.region_code,
-                f.region_name,
-                f.metric,
-                f.year,
-                f.message_zh,
-                f.run_id,
-            )
-            for f in flags
-        ],
+        "CREATE OR REPLACE TEMP TABLE current_flags AS SELECT DISTINCT ON (flag_id) flag_id,"
+        " check_name, severity, region_code, region_name, metric, year, message_zh, run_id"
+        " FROM dq.dq_flags ORDER BY flag_id"
     )
     con.execute("BEGIN")
     reappeared = _count(
