@@ -10,8 +10,8 @@ unpaired is a miss.
 
 Figures whose year or level a careful reader could not decide are kept out of the
 reference. A gold folder may list them in `undecidable/<doc_id>.jsonl`; a prediction that
-pairs with no reference figure but has the doc_id, metric and value of an undecidable
-figure is set aside: neither rewarded nor penalised.
+pairs with no reference figure but has the doc_id, metric, value and evidence (overlapping
+offsets or text) of an undecidable figure is set aside: neither rewarded nor penalised.
 """
 
 from __future__ import annotations
@@ -157,9 +157,21 @@ def _grouped(figures: Iterable[FigureDict]) -> dict[tuple, list[FigureDict]]:
     return groups
 
 
+def _same_evidence(prediction: FigureDict, figure: FigureDict) -> bool:
+    """Overlapping offsets, or one evidence text inside the other (offsets may be shifted)."""
+    start, end = prediction.get("start"), prediction.get("end")
+    if _is_int(start) and _is_int(end) and start < figure["end"] and figure["start"] < end:
+        return True
+    text = prediction.get("text")
+    return _is_text(text) and (figure["text"] in text or text in figure["text"])
+
+
 def _is_undecidable(prediction: FigureDict, undecidable: dict[tuple, list[FigureDict]]) -> bool:
-    candidates = undecidable.get(_key(prediction, ("doc_id", "metric")), [])
-    return any(values_agree(prediction.get("value"), u["value"], u["unit"]) for u in candidates)
+    return any(
+        values_agree(prediction.get("value"), u["value"], u["unit"])
+        and _same_evidence(prediction, u)
+        for u in undecidable.get(_key(prediction, ("doc_id", "metric")), [])
+    )
 
 
 def _score_group(

@@ -174,6 +174,15 @@ def test_undecidable_figures_are_neither_rewarded_nor_penalised():
     assert report.set_aside == 1
 
 
+def test_setting_aside_needs_the_same_evidence():
+    undecidable = [fig("schools", 3.0, text="街乡联校3所", start=100, end=106)]
+    elsewhere = fig("schools", 3.0, text="全国国防教育特色学校3所", start=500, end=512)
+    shifted = fig("schools", 3.0, text="城区小学38所,街乡联校3所", start=90, end=92)
+    report = score([elsewhere, shifted], [], undecidable=undecidable)
+    assert report.documents["d1"].false_positives == [elsewhere]
+    assert report.documents["d1"].set_aside == [shifted]
+
+
 def test_a_reference_match_wins_over_setting_aside():
     report = score([fig()], [fig()], undecidable=[fig()])
     assert counts(report) == (1, 0, 0)
