@@ -1,0 +1,61 @@
+"""An isolated Airflow for the tests: its own AIRFLOW_HOME, the repo's DAG folder, a dbt
+manifest built the way CI and the image build it, and a warehouse in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DAGS_FOLDER = REPO_ROOT / "dags"
+DBT_PROJECT = REPO_ROOT / "dbt_project"
+POOLS_FILE = DAGS_FOLDER / "edufig_airflow" / "pools.json"
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`dbt parse` into a temporary target: the DAGs render from this, never from dbt ls."""
+    target = tmp_path_factory.mktemp("dbt_target")
+    subprocess.run(
+        [BIN / "dbt", "parse", "--project-dir", DBT_PROJECT, "--profiles-dir", DBT_PROJECT,
+         "--target-path", target, "--log-path", target / "logs", "--quiet"],
+        check=True, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    return target / "manifest.json"
+
+
+def airflow_env(home: Path, data_dir: Path, manifest: Path, **extra: str) -> dict[str, str]:
+    """Environment for the `airflow` CLI and tasks: nothing of the developer's ~/airflow."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "EDUFIG_"))}
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "EDUFIG_WAREHOUSE": str(data_dir / "warehouse.duckdb"),
+            "EDUFIG_DBT_MANIFEST": str(manifest),
+            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def airflow(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the airflow CLI; a failure shows the tail of its output."""
+    done = subprocess.run(
+        [BIN / "airflow", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode != 0:
+        raise AssertionError(
+            f"airflow {' '.join(args)} exited {done.returncode}:\n"
+            f"{done.stdout[-4000:]}\n{done.stderr[-6000:]}"
+        )
+    return done

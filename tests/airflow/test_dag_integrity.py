@@ -1,0 +1,101 @@
+"""Every DAG imports cleanly and quickly, without heavy libraries, with owners, retries,
+tags, pools, failure callbacks and the deadline alert in place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.airflow.conftest import DAGS_FOLDER, airflow_env
+
+EXPECTED_DAGS = {
+    "edufig_scrape",
+    "edufig_extract_load",
+    "edufig_warehouse",
+    "edufig_quality_alerts",
+    "edufig_chain_deadline",
+}
+PARSE_BUDGET_SECONDS = 5.0
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict:
+    home = tmp_path_factory.mktemp("airflow_home")
+    env = airflow_env(home, home / "data", dbt_manifest)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("dag_report.py")), str(DAGS_FOLDER)],
+        env=env, capture_output=True, text=True, timeout=180, check=True,
+    )  # fmt: skip
+    line = next(x for x in done.stdout.splitlines() if x.startswith("DAG_REPORT "))
+    return json.loads(line.removeprefix("DAG_REPORT "))
+
+
+def test_every_dag_imports_without_errors(report: dict) -> None:
+    assert report["import_errors"] == {}
+    assert set(report["dags"]) == EXPECTED_DAGS
+
+
+def test_no_dag_file_is_named_like_dbt_output() -> None:
+    assert not list(DAGS_FOLDER.glob("dbt_*.py"))
+
+
+def test_each_file_parses_within_budget(report: dict) -> None:
+    assert len(report["parse_seconds"]) == len(EXPECTED_DAGS)
+    slow = {f: s for f, s in report["parse_seconds"].items() if s > PARSE_BUDGET_SECONDS}
+    assert not slow, f"DAG files over {PARSE_BUDGET_SECONDS}s to parse: {slow}"
+
+
+def test_parsing_imports_no_heavy_library(report: dict) -> None:
+    assert report["heavy_modules"] == []
+
+
+def test_owners_retries_tags_and_failure_callbacks(report: dict) -> None:
+    for dag_id, dag in report["dags"].items():
+        assert dag["owners"] == ["data-engineering"], dag_id
+        assert "edufig" in dag["tags"] and len(dag["tags"]) >= 2, dag_id
+        assert all(r >= 1 for r in dag["retries"].values()), dag_id
+        assert all(dag["callbacks"].values()), f"{dag_id}: a task without failure callback"
+
+
+def test_daily_dags_use_a_trigger_timetable(report: dict) -> None:
+    assert report["dags"]["edufig_scrape"]["timetable"] == "CronTriggerTimetable"
+    assert report["dags"]["edufig_chain_deadline"]["timetable"] == "CronTriggerTimetable"
+    for dag_id in ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts"):
+        assert report["dags"][dag_id]["timetable"] == "AssetTriggeredTimetable", dag_id
+
+
+def test_chain_deadline_is_an_airflow_deadline_alert(report: dict) -> None:
+    assert report["dags"]["edufig_chain_deadline"]["deadline"] == ["DagRunLogicalDateDeadline"]
+
+
+def test_every_model_is_its_own_task_in_the_single_writer_pool(report: dict) -> None:
+    pools = report["dags"]["edufig_warehouse"]["pools"]
+    dbt_tasks = [t for t in pools if t.startswith("dbt.")]
+    for model in ("fct_funding", "fct_staffing", "fct_attainment", "dim_region"):
+        assert f"dbt.{model}_model_build" in dbt_tasks
+    assert {pools[t] for t in dbt_tasks} == {"duckdb_writer"}
+    upstream = report["dags"]["edufig_warehouse"]["upstream"]
+    assert "dbt.stg_figures_model_build" in _ancestors(upstream, "dbt.fct_funding_model_build")
+    assert set(dbt_tasks) <= _ancestors(upstream, "publish") | {"publish"}
+
+
+def test_scrape_fans_out_per_source_in_the_scrape_pool(report: dict) -> None:
+    scrape = report["dags"]["edufig_scrape"]
+    assert scrape["pools"]["scrape_source"] == "edufig_scrape"
+    assert scrape["upstream"]["scrape_source"] == ["list_sources"]
+    assert scrape["upstream"]["announce"] == ["scrape_source"]
+
+
+def _ancestors(upstream: dict[str, list[str]], task_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(upstream[task_id])
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(upstream[current])
+    return seen
