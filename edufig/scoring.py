@@ -195,12 +195,11 @@ def _domain_counts(documents: Iterable[DocumentScore]) -> dict[str, Counts]:
         return metric.domain if metric else UNKNOWN_DOMAIN
 
     for doc in documents:
-        for _, ref in doc.matches:
-            totals[domain(ref)] += Counts(tp=1)
-        for ref in doc.misses:
-            totals[domain(ref)] += Counts(fn=1)
-        for pred in doc.false_positives:
-            totals[domain(pred)] = totals.get(domain(pred), Counts()) + Counts(fp=1)
+        tallies = [(ref, Counts(tp=1)) for _, ref in doc.matches]
+        tallies += [(ref, Counts(fn=1)) for ref in doc.misses]
+        tallies += [(pred, Counts(fp=1)) for pred in doc.false_positives]
+        for figure, tally in tallies:
+            totals[domain(figure)] = totals.get(domain(figure), Counts()) + tally
     return totals
 
 
