@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edufig.scoring import (
     format_report,
@@ -305,3 +307,14 @@ def test_gold_and_undecidable_never_describe_the_same_figure():
 
     assert not {identity(f) for f in gold.figures} & {identity(f) for f in gold.undecidable}
     assert len(gold.figures) >= 100
+
+
+@settings(max_examples=30, deadline=None)
+@given(order=st.permutations(range(40)), drop=st.sets(st.integers(0, 39), max_size=10))
+def test_score_is_independent_of_prediction_order(order, drop):
+    gold = load_gold(GOLD_SEEDS).figures[:40]
+    predictions = [gold[i] for i in order if i not in drop]
+    predictions += [{**gold[i], "year": gold[i]["year"] - 1} for i in sorted(drop)]
+    report = score(predictions, gold)
+    assert counts(report) == (40 - len(drop), len(drop), len(drop))
+    assert counts(score(list(reversed(predictions)), gold)) == counts(report)
