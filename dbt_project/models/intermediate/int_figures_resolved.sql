@@ -1,0 +1,67 @@
+{#- Resolves each figure's metric (catalog), level and region, and counts how often its
+    document states the same figure. The region is the figure's own code when dim_region
+    knows it, else its document's region. -#}
+with figures as (
+    select * from {{ ref('stg_figures') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents_classified') }}
+),
+
+metrics as (
+    select * from {{ ref('metrics') }}
+),
+
+levels as (
+    select * from {{ ref('education_levels') }}
+),
+
+regions as (
+    select * from {{ ref('gbt2260_divisions') }}
+),
+
+located as (
+    select
+        figures.*,
+        coalesce(figure_regions.code, documents.region_code) as region_code,
+        documents.url as doc_url,
+        documents.title as doc_title,
+        documents.published_date,
+        documents.loaded_at as doc_loaded_at
+    from figures
+    inner join documents
+        on documents.doc_id = figures.doc_id
+    left join regions as figure_regions
+        on figure_regions.code = figures.stated_region_code
+)
+
+select
+    located.*,
+    coalesce(regions.name, located.stated_region_name) as region_name,
+    regions.level as region_level,
+    regions.province_code,
+    regions.province_name,
+    regions.prefecture_code,
+    regions.prefecture_name,
+    metrics.domain,
+    metrics.unit as catalog_unit,
+    metrics.code is not null as is_metric_known,
+    levels.code is not null as is_level_known,
+    located.kind in ('actual', 'target') as is_kind_known,
+    cast(count(*) over (
+        partition by located.doc_id, located.metric, located.level, located.year,
+            located.kind, located.period_start, located.value
+    ) as integer) as n_mentions,
+    row_number() over (
+        partition by located.doc_id, located.metric, located.level, located.year,
+            located.kind, located.period_start, located.value
+        order by located.start_offset nulls last, located.ordinal, located.figure_id
+    ) = 1 as is_first_mention
+from located
+left join regions
+    on regions.code = located.region_code
+left join metrics
+    on metrics.code = located.metric
+left join levels
+    on levels.code = located.level

@@ -1,0 +1,209 @@
+"""Builds the dbt marts (staging → intermediate → marts) on the DuckDB warehouse.
+
+dbt runs in-process through its programmatic `dbtRunner`, so the pipeline, the CLI and the
+Airflow tasks get structured node results instead of parsing log text. dbt's target/ and
+logs/ go under the data directory, so two data directories can build at the same time
+without overwriting each other's manifests or partial-parse state.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from edufig.config import Settings, StageResult, timed
+
+MART_SCHEMA = "marts"
+# The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without
+# the quality models that build on them.
+WAREHOUSE_SELECTION = (
+    "resource_type:seed path:models/staging path:models/intermediate path:models/marts"
+)
+FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+
+
+@dataclass(frozen=True)
+class NodeOutcome:
+    unique_id: str
+    resource_type: str
+    status: str
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+
+@dataclass
+class DbtRunResult:
+    """What one dbt invocation did, node by node."""
+
+    success: bool
+    nodes: list[NodeOutcome] = field(default_factory=list)
+    exception: str | None = None
+
+    @property
+    def failed_nodes(self) -> list[NodeOutcome]:
+        return [n for n in self.nodes if n.failed]
+
+    def count(self, resource_type: str, status: str | None = None) -> int:
+        return sum(
+            1
+            for n in self.nodes
+            if n.resource_type == resource_type and (status is None or n.status == status)
+        )
+
+
+def dbt_dir(settings: Settings) -> Path:
+    return settings.data_dir / "dbt"
+
+
+def last_build_file(settings: Settings) -> Path:
+    return dbt_dir(settings) / "last_build.json"
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """dbt reads paths and profile values from the environment; restore it afterwards."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def _node_outcomes(result: object) -> list[NodeOutcome]:
+    outcomes = []
+    for item in getattr(result, "results", None) or []:
+        node = item.node
+        outcomes.append(
+            NodeOutcome(
+                unique_id=node.unique_id,
+                resource_type=str(node.resource_type),
+                status=str(item.status),
+                message=str(item.message or "").strip(),
+            )
+        )
+    return outcomes
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps the database open in-process after an invocation; close it so
+    this process can open the file again (read-only readers, the next stage)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = DuckDBConnectionManager._ENV
+    DuckDBConnectionManager._ENV = None
+    if environment is not None:
+        environment.close()
+    gc.collect()
+
+
+def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
+    """Run one dbt command (e.g. ["build", "--select", "marts"]) against settings.warehouse."""
+    from dbt.cli.main import dbtRunner
+
+    project = str(settings.dbt_project_dir)
+    work = dbt_dir(settings)
+    work.mkdir(parents=True, exist_ok=True)
+    env = {
+        "EDUFIG_WAREHOUSE": str(settings.warehouse),
+        "DBT_TARGET_PATH": str(work / "target"),
+        "DBT_LOG_PATH": str(work / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [*args, "--project-dir", project, "--profiles-dir", project]
+    with _environment(env):
+        try:
+            outcome = dbtRunner().invoke(command)
+        finally:
+            _release_duckdb()
+    return DbtRunResult(
+        success=outcome.success,
+        nodes=_node_outcomes(outcome.result),
+        exception=str(outcome.exception) if outcome.exception else None,
+    )
+
+
+def mart_row_counts(warehouse: Path) -> dict[str, int]:
+    """Rows per mart table, read read-only so a reader never holds the write lock."""
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        tables = conn.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
+            [MART_SCHEMA],
+        ).fetchall()
+        return {
+            name: conn.execute(f'select count(*) from {MART_SCHEMA}."{name}"').fetchone()[0]
+            for (name,) in tables
+        }
+
+
+def _brief(message: str) -> str:
+    """dbt messages span lines (error, then the SQL); keep the informative start."""
+    return " ".join(line.strip() for line in message.splitlines()[:4] if line.strip())[:400]
+
+
+def _error_lines(run: DbtRunResult) -> list[str]:
+    lines = [f"{n.unique_id}: {n.status}: {_brief(n.message)}" for n in run.failed_nodes]
+    if run.exception:
+        lines.append(f"dbt: {_brief(run.exception)}")
+    if not run.success and not lines:
+        lines.append("dbt build failed without a failing node (see dbt logs under data_dir/dbt)")
+    return lines
+
+
+def _record_last_build(settings: Settings, result: StageResult) -> None:
+    """Publishing reads this to refuse a snapshot of a failed build."""
+    record = {
+        "succeeded": not result.failed,
+        "finished_at": datetime.now(UTC).isoformat(),
+        "warehouse": str(settings.warehouse),
+        "errors": result.errors,
+    }
+    last_build_file(settings).write_text(json.dumps(record, ensure_ascii=False, indent=1))
+
+
+def build_marts(
+    settings: Settings, select: str | None = None, full_refresh: bool = False
+) -> StageResult:
+    """`dbt build` (seeds, models, tests) on the warehouse; incremental unless full_refresh."""
+    result = StageResult("build")
+    with timed(result):
+        if not settings.warehouse.exists():
+            result.errors.append(f"{settings.warehouse}: warehouse not found; run the load stage")
+            result.failed = True
+            return result
+        args = ["build", "--quiet"]
+        if select:
+            args += ["--select", select]
+        if full_refresh:
+            args.append("--full-refresh")
+        run = run_dbt(settings, args)
+        result.counts["models"] = run.count("model", "success")
+        result.counts["seeds"] = run.count("seed", "success")
+        result.counts["tests"] = run.count("test")
+        result.counts["tests_passed"] = run.count("test", "pass")
+        result.counts["tests_warned"] = run.count("test", "warn")
+        result.errors.extend(_error_lines(run))
+        result.failed = not run.success or bool(run.failed_nodes)
+        if not result.failed:
+            for name, rows in mart_row_counts(settings.warehouse).items():
+                result.counts[f"rows_{name}"] = rows
+        _record_last_build(settings, result)
+    return result
