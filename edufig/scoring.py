@@ -292,16 +292,18 @@ class Gold:
     doc_ids: set[str]
 
 
-def load_gold(folder: str | Path) -> Gold:
-    """A gold folder: `<doc_id>.jsonl` per annotated document (empty = no figures) and
-    optional `undecidable/<doc_id>.jsonl`."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{folder}: gold folder not found")
-    figures = load_jsonl(folder)
-    aside_dir = folder / UNDECIDABLE_DIR
-    undecidable = load_jsonl(aside_dir) if aside_dir.is_dir() else []
-    doc_ids = {p.stem for p in folder.glob("*.jsonl")} | {f["doc_id"] for f in figures}
+def load_gold(path: str | Path) -> Gold:
+    """A gold folder (`<doc_id>.jsonl` per annotated document, empty = no figures, and
+    optional `undecidable/<doc_id>.jsonl`) or one gold file with an optional
+    `undecidable/<same name>` beside it."""
+    path = Path(path)
+    figures = load_jsonl(path)
+    if path.is_dir():
+        aside, files = path / UNDECIDABLE_DIR, list(path.glob("*.jsonl"))
+    else:
+        aside, files = path.parent / UNDECIDABLE_DIR / path.name, [] if figures else [path]
+    undecidable = load_jsonl(aside) if aside.exists() else []
+    doc_ids = {p.stem for p in files} | {str(f.get("doc_id")) for f in figures}
     return Gold(figures, undecidable, doc_ids)
 
 

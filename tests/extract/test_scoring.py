@@ -240,6 +240,20 @@ def test_main_scores_a_prediction_file_against_a_gold_folder(tmp_path, capsys):
     assert "d_empty: 0 missed, 1 FP" in out
     assert main(["--gold", str(gold), str(preds), "--fail-under", "0.95"]) == 1
     assert main(["--gold", str(tmp_path / "nope"), str(preds)]) == 2
+    capsys.readouterr()
+    assert main(["--gold", str(gold / "d1.jsonl"), str(preds)]) == 0
+    single = capsys.readouterr().out
+    assert "d1: 1 missed, 0 FP" in single
+    assert "d_empty" not in single
+
+
+def test_load_gold_reads_a_folder_or_one_file_with_its_undecidable_figures():
+    folder = load_gold(GOLD_SEEDS)
+    one = load_gold(GOLD_SEEDS / "002_314c944275f2f8a4.jsonl")
+    assert folder.doc_ids == {p.stem for p in SEEDS_DIR.glob("*.txt")}
+    assert one.doc_ids == {"002_314c944275f2f8a4"}
+    assert {f["doc_id"] for f in one.undecidable} == {"002_314c944275f2f8a4"}
+    assert [f for f in folder.figures if f["doc_id"] == "002_314c944275f2f8a4"] == one.figures
 
 
 def test_validate_figure_accepts_a_spec_figure():
