@@ -409,7 +409,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="edufig score", description="Score extracted figures against a gold reference."
     )
     parser.add_argument("predictions", nargs="+", help="JSONL files or folders of predictions")
-    parser.add_argument("--gold", action="append", required=True, help="gold folder (repeatable)")
+    parser.add_argument(
+        "--gold", action="append", required=True, help="gold folder or file (repeatable)"
+    )
     parser.add_argument(
         "--fail-under", type=float, default=None, help="exit 1 when overall F1 is below this"
     )
