@@ -126,6 +126,29 @@ def write_subscriptions(tmp_path: Path, text: str) -> Path:
     return path
 
 
+EMAIL_SX = """\
+recipients:
+  - name: 山西省教育厅
+    province: 山西
+    channels: [{type: email, address: sx@example.org}]
+"""
+
+
+def subscribed(settings: Settings, tmp_path: Path, text: str) -> Settings:
+    settings.subscriptions_file = write_subscriptions(tmp_path, text)
+    return settings
+
+
+def all_persisted_text(settings: Settings) -> str:
+    tables = query(
+        settings,
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'alerts'",
+    )
+    dumps = [str(query(settings, f"SELECT * FROM alerts.{name}")) for (name,) in tables]
+    files = [p.read_text(encoding="utf-8", errors="replace") for p in settings.outbox_dir.glob("*")]
+    return "\n".join(dumps + files)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")

@@ -18,13 +18,15 @@ from edufig.config import Settings
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
     DINGTALK_TOKEN,
+    EMAIL_SX,
     WECOM_KEY,
+    all_persisted_text,
     flag,
     free_port,
     query,
     raise_flags,
     seed_flags,
-    write_subscriptions,
+    subscribed,
 )
 
 SUBSCRIPTIONS = """\
@@ -43,12 +45,6 @@ recipients:
       - type: wecom
         webhook: {secret_env: EDUFIG_WECOM_WEBHOOK_YN}
 """
-EMAIL_SX = """\
-recipients:
-  - name: 山西省教育厅
-    province: 山西
-    channels: [{type: email, address: sx@example.org}]
-"""
 ROBOTS_ONLY = """\
 recipients:
   - name: 山西省教育厅
@@ -65,11 +61,6 @@ recipients:
 """
 
 
-def subscribed(settings: Settings, tmp_path: Path, text: str = SUBSCRIPTIONS) -> Settings:
-    settings.subscriptions_file = write_subscriptions(tmp_path, text)
-    return settings
-
-
 def later(hours: float = 1) -> datetime:
     return datetime.now() + timedelta(hours=hours)
 
@@ -83,7 +74,7 @@ def test_seed_flags_reach_the_right_province_on_every_channel_once(
     settings: Settings, tmp_path: Path, smtp_server, robots
 ) -> None:
     raise_flags(settings, seed_flags())
-    result = send_alerts(subscribed(settings, tmp_path))
+    result = send_alerts(subscribed(settings, tmp_path, SUBSCRIPTIONS))
     assert result.errors == []
     assert result.counts == {
         "digests": 2,
@@ -209,16 +200,6 @@ def test_smtp_server_down_then_up_delivers_exactly_once(
     assert up.counts["messages_sent"] == 1
     send_alerts(settings, now=later(10))
     assert [str(m["To"]) for m in smtp_server.messages()] == ["sx@example.org"]
-
-
-def all_persisted_text(settings: Settings) -> str:
-    tables = query(
-        settings,
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'alerts'",
-    )
-    dumps = [str(query(settings, f"SELECT * FROM alerts.{name}")) for (name,) in tables]
-    files = [p.read_text(encoding="utf-8", errors="replace") for p in settings.outbox_dir.iterdir()]
-    return "\n".join(dumps + files)
 
 
 def test_secrets_never_reach_tables_files_logs_or_errors(
