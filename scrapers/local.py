@@ -1,0 +1,99 @@
+"""The local-corpus stage (`edufig run --corpus DIR`): files archived and parsed like fetches.
+
+Each file is archived under its file:// URL exactly as a response would be, so lineage
+works the same for crawled and dropped-in reports. A file that cannot be parsed still
+lands, as a document with parse_status 'failed', so the registry shows what was skipped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edufig.config import Settings, StageResult, timed
+from edufig.records import ParsedDocument
+from scrapers.archive import Archive, FetchLog, utc_now
+from scrapers.parse import UnparseableError, document_from, parse_bytes, sha256_hex
+
+SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
+COUNT_KEYS = ("fetched", "new", "unchanged", "failed", "documents")
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def _previous_sha(target: Path) -> str | None:
+    try:
+        return ParsedDocument.load(target).sha256
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _parse_local(path: Path, data: bytes, url: str) -> ParsedDocument:
+    try:
+        doc = document_from(parse_bytes(data, url=url, suffix=path.suffix), path.stem, data)
+    except UnparseableError as exc:
+        doc = ParsedDocument(
+            doc_id=path.stem,
+            text="",
+            sha256=sha256_hex(data),
+            parse_status="failed",
+            parse_error=str(exc),
+        )
+    doc.url = doc.url or url
+    doc.source = "local"
+    doc.fetched_at = utc_now()
+    return doc
+
+
+def _ingest_file(path: Path, archive: Archive, settings: Settings, result: StageResult) -> None:
+    url = path.resolve().as_uri()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        result.add("failed")
+        result.errors.append(f"{path}: cannot read file: {exc.strerror or exc}")
+        return
+    result.add("fetched")
+    sha = sha256_hex(data)
+    target = settings.parsed_dir / f"{path.stem}.json"
+    unchanged = _previous_sha(target) == sha
+    if not unchanged:
+        headers = {"Content-Length": str(len(data)), "X-Source-File": str(path)}
+        archive.store(url, 200, headers, data, utc_now())
+    outcome = "unchanged" if unchanged else "new"
+    archive.log(FetchLog(url, "local", utc_now(), 200, outcome, sha, 0 if unchanged else len(data)))
+    if unchanged:
+        result.add("unchanged")
+        return
+    doc = _parse_local(path, data, url)
+    if doc.parse_status != "ok":
+        result.add("failed")
+        result.errors.append(f"{path}: {doc.parse_error}")
+    doc.save(target)
+    result.add("new")
+    result.add("documents")
+
+
+def ingest_corpus(corpus_dir: Path, settings: Settings) -> StageResult:
+    """Every .txt/.html/.htm/.pdf/.docx under `corpus_dir` → archive/ and parsed/."""
+    settings.ensure_dirs()
+    result = StageResult("ingest", counts=dict.fromkeys(COUNT_KEYS, 0))
+    with timed(result):
+        corpus_dir = Path(corpus_dir)
+        if not corpus_dir.is_dir():
+            result.failed = True
+            result.errors.append(f"{corpus_dir}: not a directory")
+            return result
+        archive = Archive(settings.archive_dir)
+        seen: dict[str, Path] = {}
+        for path in corpus_files(corpus_dir):
+            if path.stem in seen:
+                result.add("failed")
+                result.errors.append(
+                    f"{path}: doc_id {path.stem!r} already taken by {seen[path.stem]}"
+                )
+                continue
+            seen[path.stem] = path
+            _ingest_file(path, archive, settings, result)
+    return result

@@ -1,0 +1,72 @@
+"""PDF (pdfplumber) and DOCX (python-docx) attachments → text and tables.
+
+PDF lines are laid out, not written: a paragraph wraps across lines and pages. Lines that
+reach the right margin are joined to the next one so numbers such as `473813.97万元` are
+never split by a layout break.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pdfplumber
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from scrapers.html import render_table, tidy_lines
+
+
+@dataclass
+class OfficeText:
+    text: str
+    tables: list[list[list[str]]] = field(default_factory=list)
+    title: str | None = None
+
+
+def _page_lines(page: pdfplumber.page.Page) -> list[tuple[str, float]]:
+    return [(line["text"], line["x1"]) for line in page.extract_text_lines()]
+
+
+def _reflow(lines: list[tuple[str, float]], right_margin: float, char_width: float) -> str:
+    out: list[str] = []
+    joined = False
+    for text, x1 in lines:
+        if joined and out:
+            out[-1] += text
+        else:
+            out.append(text)
+        joined = x1 >= right_margin - 1.5 * char_width
+    return "\n".join(out)
+
+
+def pdf_text(data: bytes) -> OfficeText:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        lines = [line for page in pdf.pages for line in _page_lines(page)]
+        chars = [c for page in pdf.pages[:1] for c in page.chars]
+        title = (pdf.metadata or {}).get("Title")
+    if not lines:
+        return OfficeText(text="", title=title)
+    right_margin = max(x1 for _text, x1 in lines)
+    char_width = max((c["x1"] - c["x0"] for c in chars), default=10.0)
+    return OfficeText(text=tidy_lines(_reflow(lines, right_margin, char_width)), title=title)
+
+
+def _docx_table(table: Table) -> list[list[str]]:
+    return [[cell.text.strip() for cell in row.cells] for row in table.rows]
+
+
+def docx_text(data: bytes) -> OfficeText:
+    document = Document(io.BytesIO(data))
+    parts: list[str] = []
+    tables: list[list[list[str]]] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, Table):
+            rows = _docx_table(block)
+            tables.append(rows)
+            parts.append(render_table(rows))
+    title = document.core_properties.title or None
+    return OfficeText(text=tidy_lines("\n".join(parts)), tables=tables, title=title)
