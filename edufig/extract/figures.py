@@ -1,0 +1,58 @@
+"""Assembling a document's figures from prose and tables into spec records."""
+
+from __future__ import annotations
+
+from edufig.catalog import load_metrics
+from edufig.extract.periods import document_year, find_year_marks
+from edufig.extract.prose import Draft, ProseReader
+from edufig.extract.regions import document_region
+from edufig.extract.sentences import split_sentences
+from edufig.extract.tables import read_tables
+from edufig.extract.textview import TextView, make_view
+from edufig.extract.timeline import Timeline, find_sections
+from edufig.records import Figure, ParsedDocument
+
+
+def _figure(
+    doc: ParsedDocument, view: TextView, draft: Draft, region: tuple[str | None, str | None]
+) -> Figure:
+    start = view.source_offset(draft.start)
+    end = view.source_offset(draft.end)
+    return Figure(
+        doc_id=doc.doc_id,
+        metric=draft.metric,
+        level=draft.level,
+        year=draft.when.year,
+        period_start=draft.when.period_start,
+        kind="target" if draft.when.target else "actual",
+        value=round(draft.quantity.value, 6),
+        unit=load_metrics()[draft.metric].unit,
+        qualifier=draft.quantity.qualifier,
+        yoy_change=draft.yoy_change,
+        yoy_growth_pct=draft.yoy_growth_pct,
+        region=region[0],
+        region_code=region[1],
+        text=doc.text[start:end].strip(),
+        start=start,
+        end=end,
+    )
+
+
+def extract_figures(doc: ParsedDocument) -> list[Figure]:
+    """Every catalog figure in `doc.text`, in text order, with evidence offsets into it."""
+    if not doc.text:
+        return []
+    view = make_view(doc.text)
+    doc_year = document_year(view.text, doc.published_date)
+    marks = find_year_marks(view.text, doc_year)
+    timeline = Timeline(view.text, marks, find_sections(view.text, doc_year), doc_year)
+    tables, table_spans = read_tables(view.text, timeline)
+    sentences = [s for s in split_sentences(view.text) if not _covered(s.start, table_spans)]
+    drafts = ProseReader(view.text, timeline).read(sentences) + tables
+    drafts.sort(key=lambda d: (d.start, d.quantity.start))
+    region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
+    return [_figure(doc, view, draft, region) for draft in drafts]
+
+
+def _covered(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= position < b for a, b in spans)

@@ -1,0 +1,124 @@
+"""Numbers with units as reports write them, converted to the spec's base units.
+
+Handles Arabic digits with thousands separators and stray spaces (`5,898万元`, `73618 万元`,
+`5.17 %`), 万/亿 scaling, Chinese numerals (`七十人`, `两万名`, via cn2an) and the hedges
+around a number (约, 近, 逾, 余, 多, 以上, 不低于, 不超过). Text is expected to be
+normalised by `textview.make_view` (ASCII digits and punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+UNIT_OF = {
+    "元": "yuan",
+    "人次": "person_time",
+    "人": "person",
+    "名": "person",
+    "位": "count",
+    "所": "count",
+    "个": "count",
+    "套": "count",
+    "家": "count",
+    "%": "percent",
+    ":1": "ratio",
+    "个百分点": "points",
+    "百分点": "points",
+}
+SCALE_OF = {"": 1.0, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+ARABIC = (
+    r"(?<![\d.])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<hedge> ?[余多])? ?(?P<scale>万亿|万|亿)?(?P<hedge2>[余多])? ?"
+    r"(?P<unit>元|人次|人|名|位|所|个百分点|百分点|个|套|家|%)"
+)
+CHINESE = (
+    r"(?<![第])(?P<cnum>[零一二两三四五六七八九十百千万亿]*[十百千万亿][零一二两三四五六七八九十百千万亿]*)"
+    r"(?P<chedge>[余多])?(?P<cunit>元|人次|人|名|所|个)"
+)
+RATIO = r"(?<![\d.])(?P<ratio>\d+(?:\.\d+)?) ?: ?1(?![\d.])"
+NUMBER = re.compile(f"{ARABIC}|{CHINESE}|{RATIO}")
+PREFIX_HEDGES = (
+    ("不低于", "at_least"),
+    ("不少于", "at_least"),
+    ("不超过", "at_most"),
+    ("不高于", "at_most"),
+    ("超过", "at_least"),
+    ("多于", "at_least"),
+    ("逾", "at_least"),
+    ("超", "at_least"),
+    ("约", "approx"),
+    ("近", "approx"),
+    ("大约", "approx"),
+)
+SUFFIX_HEDGES = (("以上", "at_least"), ("以下", "at_most"), ("以内", "at_most"), ("左右", "approx"))
+RANGE_BEFORE = re.compile(r"\d ?[-—–~至到] ?$")
+NOT_A_QUANTITY_AFTER = ("/", "每", "一")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit, in the spec's base unit; offsets are into the scanned text."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str
+    word: str = ""
+
+
+def _qualifier(text: str, start: int, end: int, hedged: bool) -> str:
+    before = text[max(0, start - 3) : start]
+    for word, qualifier in PREFIX_HEDGES:
+        if before.endswith(word):
+            return qualifier
+    after = text[end : end + 2]
+    for word, qualifier in SUFFIX_HEDGES:
+        if after.startswith(word):
+            return qualifier
+    return "approx" if hedged else "exact"
+
+
+def _arabic(match: re.Match[str]) -> tuple[float, str, bool]:
+    number = float(match["num"].replace(",", ""))
+    value = number * SCALE_OF[match["scale"] or ""]
+    return value, match["unit"], bool(match["hedge"] or match["hedge2"])
+
+
+def _chinese(match: re.Match[str]) -> tuple[float, str, bool] | None:
+    try:
+        value = float(cn2an.cn2an(match["cnum"], "normal"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return value, match["cunit"], bool(match["chedge"])
+
+
+def _is_range_end(text: str, start: int) -> bool:
+    return bool(RANGE_BEFORE.search(text[max(0, start - 4) : start]))
+
+
+def _parsed(match: re.Match[str]) -> tuple[float, str, bool] | None:
+    if match["num"] is not None:
+        return _arabic(match)
+    if match["cnum"] is not None:
+        return _chinese(match)
+    return float(match["ratio"]), ":1", False
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number-with-unit in `text`, skipping range ends and per-head rates (元/人)."""
+    out: list[Quantity] = []
+    for match in NUMBER.finditer(text):
+        start, end = match.span()
+        if text[end : end + 1] in NOT_A_QUANTITY_AFTER or _is_range_end(text, start):
+            continue
+        parsed = _parsed(match)
+        if parsed is None:
+            continue
+        value, word, hedged = parsed
+        qualifier = _qualifier(text, start, end, hedged)
+        out.append(Quantity(start, end, value, UNIT_OF[word], qualifier, word))
+    return out

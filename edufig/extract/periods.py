@@ -1,0 +1,124 @@
+"""Years, periods and targets as reports state them.
+
+A `YearMark` is one stated time reference: `2021年`, `至2020年底`, `到2025年` (a target when
+it lies after the document's own date), `2018-2019学年`, `“十三五”期间`, `2017年以来`,
+`近三年`. Marks inside titles and citations (《…》, 〔…〕, (…)) are ignored, as are
+calendar dates (`2022年8月17日`), which date the document rather than its figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+RANGE = re.compile(rf"(?P<a>{YEAR}) ?[-—–~至到] ?(?P<b>{YEAR}) ?(?P<school>学年)?年?(?:度)?")
+SINGLE = re.compile(
+    rf"(?P<to>力争到|预计到|截至|截止到|截止|到|至|较|比|相比|由)?(?P<y>{YEAR}) ?年"
+    r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<since>以来)?"
+)
+PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
+RELATIVE = re.compile(
+    r"(?<![\d年])(?P<near>近)?(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>来|间|中|以来)"
+    r"|近(?P<n2>[二两三四五六七八九十]|\d{1,2}) ?年"
+)
+ALIAS_YEAR = re.compile(rf"简称(?:为)?(?P<y>{YEAR})年")
+BRACKETS = re.compile(r"《[^》\n]{0,80}》|〔[^〕\n]{0,20}〕|\[[^\]\n]{0,20}\]|\([^()\n]{0,40}\)")
+DOC_DATE = re.compile(rf"(?P<y>{YEAR}) ?(?:年|-) ?\d{{1,2}} ?(?:月|-) ?\d{{1,2}}")
+COMPARISONS = ("较", "比", "相比", "由")
+PLAN_FIRST_YEAR = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
+
+
+@dataclass(frozen=True, slots=True)
+class YearMark:
+    """A time reference at [start, end): the year it names, a period start, target-ness.
+
+    `relative` marks (`近三年`, `以来`) count back from the document's date; `lasting`
+    ones (`5年间`) from the year in context. `carries` is False for marks that describe
+    one sentence only (periods), True for plain years later sentences inherit.
+    """
+
+    start: int
+    end: int
+    year: int | None
+    period_start: int | None = None
+    target: bool = False
+    relative: int = 0
+    lasting: int = 0
+    carries: bool = True
+
+
+def _inside(spans: list[tuple[int, int]], start: int) -> bool:
+    return any(a <= start < b for a, b in spans)
+
+
+def _single(match: re.Match[str], doc_year: int | None) -> YearMark | None:
+    year = int(match["y"])
+    if match["date"]:
+        return None
+    if match["since"]:
+        return YearMark(match.start(), match.end(), None, year, relative=1, carries=False)
+    ahead = doc_year is not None and year > doc_year
+    target = ahead or (match["to"] in ("力争到", "预计到") and doc_year is None)
+    compared = match["to"] in COMPARISONS
+    return YearMark(match.start(), match.end(), year, target=target, carries=not compared)
+
+
+def _range(match: re.Match[str], doc_year: int | None) -> YearMark:
+    first, last = int(match["a"]), int(match["b"])
+    target = doc_year is not None and last > doc_year and not match["school"]
+    school_year = bool(match["school"])
+    return YearMark(match.start(), match.end(), last, first, target=target, carries=school_year)
+
+
+def plan_mark(match: re.Match[str], doc_year: int | None) -> YearMark:
+    first = PLAN_FIRST_YEAR[match["n"]]
+    if match["tail"] == "以来":
+        return YearMark(match.start(), match.end(), None, first, relative=1, carries=False)
+    target = doc_year is not None and first + 4 > doc_year
+    return YearMark(match.start(), match.end(), first + 4, first, target=target, carries=False)
+
+
+def _count(text: str) -> int:
+    return int(text) if text.isdigit() else int(cn2an.cn2an(text.replace("两", "二"), "normal"))
+
+
+def _relative(match: re.Match[str]) -> YearMark:
+    span = _count(match["n"] or match["n2"])
+    if match["tail"] in ("间", "中") and not match["near"]:
+        return YearMark(match.start(), match.end(), None, lasting=span, carries=False)
+    return YearMark(match.start(), match.end(), None, relative=span, carries=False)
+
+
+def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
+    """Every usable time reference in `text`, in order of position."""
+    hidden = [m.span() for m in BRACKETS.finditer(text) if not ALIAS_YEAR.search(m.group())]
+    marks: list[YearMark] = []
+    taken: list[tuple[int, int]] = []
+    for match in RANGE.finditer(text):
+        if not _inside(hidden, match.start()):
+            marks.append(_range(match, doc_year))
+            taken.append(match.span())
+    for match in SINGLE.finditer(text):
+        if _inside(hidden, match.start()) or _inside(taken, match.start("y")):
+            continue
+        mark = _single(match, doc_year)
+        if mark is not None:
+            marks.append(mark)
+    marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if not _inside(hidden, m.start())]
+    marks += [_relative(m) for m in RELATIVE.finditer(text) if not _inside(hidden, m.start())]
+    marks.sort(key=lambda m: m.start)
+    return marks
+
+
+def document_year(text: str, published_date: str | None) -> int | None:
+    """The document's own year: its published date, else a date at its end or its top."""
+    if published_date and re.match(rf"{YEAR}-", published_date):
+        return int(published_date[:4])
+    tail = list(DOC_DATE.finditer(text[-300:]))
+    if tail:
+        return int(tail[-1]["y"])
+    head = DOC_DATE.search(text[:800])
+    return int(head["y"]) if head else None

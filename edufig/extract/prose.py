@@ -1,0 +1,418 @@
+"""Figures stated in running text: the metric from the words before (or right after) a
+number, the level from the school type named with it, the year from the timeline.
+
+A clause without its own metric word continues the one before it when what is left is
+only a level and filler (`普通小学生均13421.51元`, `初中为 15263元`, `其中小学2745人`);
+comparisons yield the earlier year's figure (`比上年的387878万元`), and changes attach
+to the figure they follow (`同比增加…`, `增长…%`, `提高…个百分点`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
+from edufig.extract.lexicon import (
+    AID,
+    IMPLIED_LEVEL,
+    LEVEL_RATE,
+    KeywordHit,
+    accepts,
+    find_keywords,
+    partial_metric,
+    postfix_metric,
+)
+from edufig.extract.numbers import Quantity, find_quantities
+from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, Sentence, clause_end, last_mark
+from edufig.extract.timeline import Timeline, When
+
+CHANGE = re.compile(
+    r"(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
+    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|增|减|净增|增幅为?|降幅为?|增速为?)了?$"
+)
+NEGATIVE_CHANGE = ("减", "下降", "降低", "回落", "降幅")
+BASE = re.compile(
+    r"^(?:同比)?(?:比|较|相比|相较于?)(?P<when>上年|去年|上一年|\d{4} ?年)(?:同期)?的?$"
+)
+PROGRESSION = re.compile(r"^(?:提高|增加|增长|上升|提升|下降|减少|降低)(?:到|至)(?:\d{4} ?年)?的?$")
+RATIO_TAIL = re.compile(r"^的?(?:比例|比重)(?:为|是|达到?)?$")
+FILLER = re.compile(
+    r"其中|包括|分别|全市|全区|全县|全州|全省|全旗|全盟|现有|共有|总计|合计|共计|累计|"
+    r"达到|保持|为|是|达|有|共|计|已|均|约|近|逾|的|和|及|年|在校|阶段|[\s\d、:()“”\"'.\-]"
+)
+INVEST_VERB = re.compile(r"(?:投入|投资|筹措|筹资|拨付)(?:资金)?$")
+IT_TOPIC = re.compile(r"信息化|班班通|多媒体|三通两平台|智慧校园")
+BUILD_TOPIC = re.compile(
+    r"(?:新建|改扩建|扩建|改建|建设)[^,;。]{0,12}?(?:学校|幼儿园|小学|中学|校舍)"
+    r"|(?:学校|幼儿园|小学|中学|校舍)[^,;。]{0,3}建设|基本建设|基建|改薄|固定资产"
+)
+SKIP_WORDS = ("少数民族", "随迁子女", "进城务工", "留守", "代课", "1类", "2类", "一类", "二类")
+PART_YEAR = re.compile(r"[春秋]季?学期|上半年|下半年|\d{1,2} ?[-—~至] ?\d{1,2} ?月")
+AFTER_NUMBER_OK = (
+    "以上",
+    "以下",
+    "以内",
+    "左右",
+    "其中",
+    "和",
+    "及",
+    "与",
+    "、",
+    "分别",
+    "比",
+    "较",
+    "同比",
+    "增",
+    "减",
+    "占",
+    "提高",
+    "提升",
+    "上升",
+    "下降",
+    "降低",
+    "资金",
+)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SCHOOL_NOUN = re.compile(r"学校|幼儿园|小学|初中|中学|高中|公办园|中职|校$|园$")
+SCHOOL_FILLER = re.compile(r"在册|学校|中学|校|园")
+SCHOOL_SUBTYPE = re.compile(
+    r"公办|民办|城区|城镇|农村|乡镇|乡村|街乡|联校|中心|完全|示范|特色|新建|改扩建|扩建|建成|"
+    r"改造|维修|启动|开工|标准化|寄宿制|薄弱|改薄|分校|教学点|直属|九年一贯制|省级|国家级|市级|"
+    r"结对|对口|帮扶|试点|基地|达标|优质|品质|星级|等级|市直|县直|区直|[“”\"]"
+)
+RESIDUAL_LIMIT = 2
+
+
+@dataclass
+class Draft:
+    """A figure before it becomes a `Figure`: offsets are into the scanned text."""
+
+    metric: str
+    level: str
+    when: When
+    quantity: Quantity
+    start: int
+    end: int
+    yoy_change: float | None = None
+    yoy_growth_pct: float | None = None
+    base: bool = False
+
+
+@dataclass
+class SentenceState:
+    sentence: Sentence
+    drafts: list[Draft]
+    previous: Draft | None = None
+    previous_end: int = 0
+    previous_was_change: bool = False
+
+
+class ProseReader:
+    """Reads every sentence of one scanned text and returns its figure drafts."""
+
+    def __init__(self, text: str, timeline: Timeline):
+        self.text = text
+        self.timeline = timeline
+        self.quantities = find_quantities(text)
+        self.quantity_starts = [q.start for q in self.quantities]
+        self.keywords = find_keywords(text)
+        self.keyword_ends = [k.end for k in self.keywords]
+        self.levels = find_levels(text)
+        self.level_starts = [h.start for h in self.levels]
+        self.topic: str | None = None
+        self.sentence_level: str | None = None
+        self.paragraph = -1
+
+    def read(self, sentences: list[Sentence]) -> list[Draft]:
+        drafts: list[Draft] = []
+        for sentence in sentences:
+            drafts.extend(self._sentence(sentence))
+        return drafts
+
+    def _keywords(self, lo: int, hi: int) -> list[KeywordHit]:
+        index = bisect_left(self.keyword_ends, lo)
+        out = []
+        while index < len(self.keywords) and self.keyword_ends[index] <= hi:
+            hit = self.keywords[index]
+            if hit.start >= lo:
+                out.append(hit)
+            index += 1
+        return out
+
+    def _levels(self, lo: int, hi: int) -> list[LevelHit]:
+        index = bisect_left(self.level_starts, lo)
+        out = []
+        while index < len(self.levels) and self.levels[index].end <= hi:
+            out.append(self.levels[index])
+            index += 1
+        return out
+
+    def _update_topic(self, sentence: Sentence) -> None:
+        if self.text[sentence.start : sentence.end].rstrip().endswith(":"):
+            full = [
+                k
+                for k in self._keywords(sentence.start, sentence.end)
+                if k.metrics and not k.partial
+            ]
+            self.topic = full[-1].metrics[0] if full else self.topic
+
+    def _sentence(self, sentence: Sentence) -> list[Draft]:
+        self._update_topic(sentence)
+        if sentence.paragraph_start != self.paragraph:
+            self.paragraph = sentence.paragraph_start
+            self.sentence_level = None
+        first = bisect_left(self.quantity_starts, sentence.start)
+        state = SentenceState(sentence, [], previous_end=sentence.start)
+        index = first
+        while index < len(self.quantities) and self.quantities[index].end <= sentence.end:
+            self._quantity(state, self.quantities[index])
+            index += 1
+        apply_respective_changes(self.text[sentence.start : sentence.end], state.drafts)
+        self.sentence_level = state.drafts[-1].level if state.drafts else None
+        return state.drafts
+
+    def _quantity(self, state: SentenceState, quantity: Quantity) -> None:
+        sentence = state.sentence
+        seg_start = max(
+            last_mark(self.text, CLAUSE_MARKS, sentence.start, quantity.start), state.previous_end
+        )
+        segment = self.text[seg_start : quantity.start]
+        was_change = state.previous_was_change
+        state.previous_end = quantity.end
+        state.previous_was_change = False
+        if self._skipped(sentence, segment, quantity):
+            return
+        if self._is_change(segment, was_change):
+            state.previous_was_change = True
+            if state.previous is not None and not state.previous.base:
+                attach_change(state.previous, segment, quantity)
+            return
+        drafts = self._drafts(state, seg_start, segment, quantity)
+        state.drafts.extend(drafts)
+        if drafts:
+            state.previous = drafts[-1]
+
+    def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
+        if any(word in segment for word in SKIP_WORDS):
+            return True
+        group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
+        return bool(PART_YEAR.search(self.text[group : quantity.start]))
+
+    @staticmethod
+    def _is_change(segment: str, was_change: bool) -> bool:
+        stripped = segment.strip()
+        return bool(CHANGE.search(stripped)) or (was_change and stripped in ("、", "和", "及"))
+
+    def _drafts(
+        self, state: SentenceState, seg_start: int, segment: str, quantity: Quantity
+    ) -> list[Draft]:
+        stripped = segment.strip()
+        previous = state.previous
+        if previous is not None and (BASE.match(stripped) or PROGRESSION.match(stripped)):
+            return [self._continuation(state, seg_start, quantity, bool(BASE.match(stripped)))]
+        metric, levels = self._metric(state, seg_start, segment, quantity)
+        if metric is None or (metric in AID and "教师" in segment):
+            return []
+        when = self.timeline.when(
+            quantity.start, state.sentence.start, state.sentence.paragraph_start
+        )
+        end = clause_end(self.text, quantity.end, state.sentence.end)
+        return [
+            Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end)
+            for level in levels
+            if metric_for_level(metric, level) is not None
+        ]
+
+    def _continuation(
+        self, state: SentenceState, seg_start: int, quantity: Quantity, base: bool
+    ) -> Draft:
+        previous = state.previous
+        assert previous is not None
+        sentence = state.sentence
+        end = clause_end(self.text, quantity.end, sentence.end)
+        segment = self.text[seg_start : quantity.start]
+        explicit = re.search(r"(\d{4}) ?年", segment)
+        if explicit:
+            when = When(int(explicit.group(1)), None, False)
+        elif base:
+            year = previous.when.year - 1 if previous.when.year else None
+            when = When(year, None, False)
+        else:
+            when = self.timeline.when(previous.start, sentence.start, sentence.paragraph_start)
+        return Draft(previous.metric, previous.level, when, quantity, seg_start, end, base=base)
+
+    def _metric(
+        self, state: SentenceState, seg_start: int, segment: str, quantity: Quantity
+    ) -> tuple[str | None, list[str]]:
+        lo = seg_start
+        if quantity.unit == "percent" and RATIO_TAIL.match(segment.strip()):
+            lo = last_mark(self.text, CLAUSE_MARKS, state.sentence.start, seg_start - 1)
+        after = self.text[quantity.end : clause_end(self.text, quantity.end, state.sentence.end)]
+        if is_before_noun(after):
+            postfix = postfix_metric(after)
+            if postfix is None or not accepts(postfix, quantity.unit):
+                return None, []
+            return postfix, [self._inherited_level(state, quantity, [])]
+        hits = self._keywords(lo, quantity.start)
+        levels = self._levels(lo, quantity.start)
+        previous = state.previous
+        if hits:
+            metric = choose_metric(hits, quantity, levels, previous, self.text)
+        else:
+            metric = self._unnamed_metric(state, segment, quantity)
+        if metric is None:
+            return None, []
+        if metric == "schools" or is_school_count(segment, quantity.word):
+            if not is_school_count(segment, quantity.word):
+                return None, []
+            metric = "schools"
+        return metric, self._level_list(state, metric, quantity, levels, hits)
+
+    def _unnamed_metric(self, state: SentenceState, segment: str, quantity: Quantity) -> str | None:
+        after = self.text[quantity.end : clause_end(self.text, quantity.end, state.sentence.end)]
+        postfix = postfix_metric(after)
+        if postfix is not None and accepts(postfix, quantity.unit):
+            return postfix
+        if is_school_count(segment, quantity.word):
+            return "schools"
+        if quantity.unit == "yuan" and INVEST_VERB.search(segment.strip()):
+            return self._investment_topic(state.sentence, quantity)
+        if residual(segment) > RESIDUAL_LIMIT:
+            return None
+        for candidate in (state.previous.metric if state.previous else None, self.topic):
+            if candidate is not None and accepts(candidate, quantity.unit):
+                return candidate
+        return None
+
+    def _investment_topic(self, sentence: Sentence, quantity: Quantity) -> str | None:
+        rest = self.text[quantity.end : sentence.end]
+        if IT_TOPIC.search(rest):
+            return "edu_it_investment"
+        if BUILD_TOPIC.search(rest):
+            return "capital_investment"
+        return None
+
+    def _level_list(
+        self,
+        state: SentenceState,
+        metric: str,
+        quantity: Quantity,
+        levels: list[LevelHit],
+        hits: list[KeywordHit],
+    ) -> list[str]:
+        if metric in IMPLIED_LEVEL:
+            return [IMPLIED_LEVEL[metric]]
+        distinct = list(dict.fromkeys(hit.level for hit in levels))
+        if len(distinct) > 1 and quantity.unit == "percent":
+            return distinct
+        if len(distinct) > 1:
+            return ["all"]
+        if distinct:
+            return distinct
+        return [self._inherited_level(state, quantity, hits)]
+
+    def _inherited_level(
+        self, state: SentenceState, quantity: Quantity, hits: list[KeywordHit]
+    ) -> str:
+        """Level of an unlabelled figure: the figure before it in the same `;` group, a level
+        named earlier in the group, the previous sentence's, or one named right after."""
+        sentence = state.sentence
+        group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
+        previous = state.previous
+        if previous is not None and previous.start >= group:
+            return previous.level
+        before = single_level(self._levels(group, quantity.start))
+        if before is not None:
+            return before
+        if self.sentence_level is not None:
+            return self.sentence_level
+        following = clause_end(self.text, quantity.end + 1, sentence.end)
+        return single_level(self._levels(quantity.end, following)) or "all"
+
+
+def is_before_noun(after: str) -> bool:
+    """`864名中小学教师…`, `44所乡镇中小学食堂`: the number counts the noun that follows, so
+    the words before it are not its label."""
+    return bool(CJK.match(after)) and not after.startswith(AFTER_NUMBER_OK)
+
+
+def is_school_count(segment: str, word: str) -> bool:
+    """`幼儿园100所` is a school count; `示范校1所`, `公办小学38所`, `俱乐部学校3所` are
+    sub-types or other bodies, left out."""
+    stripped = segment.strip()
+    if word != "所" or not SCHOOL_NOUN.search(stripped) or SCHOOL_SUBTYPE.search(stripped):
+        return False
+    return residual(SCHOOL_FILLER.sub("", LEVEL_PATTERN.sub("", stripped))) <= RESIDUAL_LIMIT
+
+
+def residual(segment: str) -> int:
+    """Characters left once level words and filler are removed."""
+    return len(FILLER.sub("", LEVEL_PATTERN.sub("", segment)))
+
+
+def metric_for_level(metric: str, level: str) -> str | None:
+    if metric == "by_level":
+        return LEVEL_RATE.get(level)
+    return metric
+
+
+def choose_metric(
+    hits: list[KeywordHit],
+    quantity: Quantity,
+    levels: list[LevelHit],
+    previous: Draft | None,
+    text: str,
+) -> str | None:
+    """The nearest keyword whose metric fits the quantity's unit."""
+    for hit in reversed(hits):
+        if hit.by_level:
+            if quantity.unit == "percent" and levels:
+                return "by_level"
+            continue
+        if hit.partial:
+            found = partial_metric(text[hit.start : hit.end], previous.metric if previous else None)
+            if found is not None and accepts(found, quantity.unit):
+                return found
+            continue
+        for metric in hit.metrics:
+            if accepts(metric, quantity.unit):
+                return metric
+    return None
+
+
+def attach_change(draft: Draft, segment: str, quantity: Quantity) -> None:
+    sign = -1.0 if any(word in segment for word in NEGATIVE_CHANGE) else 1.0
+    if quantity.unit == "points":
+        draft.yoy_change = sign * quantity.value
+    elif quantity.unit == "percent" and draft.quantity.unit != "percent":
+        draft.yoy_growth_pct = sign * quantity.value
+    elif quantity.unit == "percent":
+        draft.yoy_growth_pct = sign * quantity.value
+    elif quantity.unit == draft.quantity.unit:
+        draft.yoy_change = sign * quantity.value
+
+
+RESPECTIVE = re.compile(
+    r"分别(?:较|比)(?:上年|去年)(?P<verb>提升|提高|增加|增长|上升|下降|减少|降低)"
+    r"(?P<values>\d+(?:\.\d+)?(?:、\d+(?:\.\d+)?)+) ?(?P<unit>个百分点|%)"
+)
+
+
+def apply_respective_changes(sentence: str, drafts: list[Draft]) -> None:
+    """`A率73.1%,B率30.2%,分别较上年提升29.9、4.9个百分点` → each change to its figure."""
+    for match in RESPECTIVE.finditer(sentence):
+        values = [float(v) for v in match["values"].split("、")]
+        sign = -1.0 if match["verb"] in ("下降", "减少", "降低") else 1.0
+        targets = drafts[-len(values) :] if len(drafts) >= len(values) else []
+        for draft, value in zip(targets, values, strict=False):
+            if match["unit"] == "%":
+                draft.yoy_growth_pct = sign * value
+            else:
+                draft.yoy_change = sign * value
+
+
+def single_level(hits: list[LevelHit]) -> str | None:
+    distinct = {hit.level for hit in hits}
+    return distinct.pop() if len(distinct) == 1 else None

@@ -1,0 +1,74 @@
+"""The publishing government of a document, with its GB/T 2260 code.
+
+The registry's region wins. Otherwise the title, publisher or first lines name it. An
+anonymised publisher (`***区人民政府`) is resolved only when the text names exactly one
+prefecture and that prefecture has exactly one county-level division of that kind
+(`定西市` has one 区: 安定区); anything less certain stays null.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from edufig.records import ParsedDocument
+
+ANONYMISED = re.compile(r"(?:\*{2,}|X{2,}|×{2,})(?P<kind>区|县|市|旗)(?:人民政府|政府|教育局|管理)")
+HEAD_CHARS = 400
+HEAD_LINES = 6
+
+
+def _resolve(text: str):
+    from edufig.regions import resolve_region
+
+    return resolve_region(text)
+
+
+@cache
+def _prefectures() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """Prefecture name → (code, its county-level (name, code) pairs)."""
+    from edufig.regions import load_divisions
+
+    counties: dict[str, list[tuple[str, str]]] = {}
+    names: dict[str, str] = {}
+    for division in load_divisions():
+        if division.level == "prefecture":
+            names[division.name] = division.code
+        elif division.level == "county" and division.prefecture_name:
+            counties.setdefault(division.prefecture_name, []).append((division.name, division.code))
+    return {name: (code, tuple(counties.get(name, []))) for name, code in names.items()}
+
+
+def _anonymised(doc: ParsedDocument) -> tuple[str, str] | None:
+    found = ANONYMISED.search(doc.text[:HEAD_CHARS])
+    if not found:
+        return None
+    named = {name for name in _prefectures() if len(name) > 2 and name in doc.text}
+    if len(named) != 1:
+        return None
+    _, counties = _prefectures()[named.pop()]
+    kind = found["kind"]
+    matching = [(name, code) for name, code in counties if name.endswith(kind)]
+    return matching[0] if len(matching) == 1 else None
+
+
+def _candidates(doc: ParsedDocument) -> list[str]:
+    lines = [line.strip() for line in doc.text[:HEAD_CHARS].split("\n") if line.strip()]
+    wanted = [doc.publisher, doc.title, *lines[:HEAD_LINES]]
+    return [text for text in wanted if text and re.search(r"[\u4e00-\u9fff]", text)]
+
+
+def document_region(doc: ParsedDocument) -> tuple[str | None, str | None]:
+    """(name, code) of the publishing government; (None, None) when not certain."""
+    if doc.region_code:
+        return doc.region_name, doc.region_code
+    hidden = _anonymised(doc)
+    if hidden is not None:
+        return hidden
+    if ANONYMISED.search(doc.text[:HEAD_CHARS]):
+        return None, None
+    for text in _candidates(doc):
+        division = _resolve(text)
+        if division is not None:
+            return division.name, division.code
+    return doc.region_name, None

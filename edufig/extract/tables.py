@@ -1,0 +1,263 @@
+"""Figures in tables: indicator tables split cell-by-cell across lines by `|` after
+scraping, and tables rendered one row per line with cells joined by " | ".
+
+A header row with year cells (`2020年 | 2025年`) makes each year column a figure of the row's
+metric (a year after the document's date is a target); without year cells, header cells
+that name metrics (`在校生(人)`) make each column a metric and row labels give the level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from edufig.catalog import load_metrics
+from edufig.extract.levels import find_levels
+from edufig.extract.lexicon import IMPLIED_LEVEL, LEVEL_RATE, accepts, find_keywords
+from edufig.extract.numbers import Quantity
+from edufig.extract.prose import Draft
+from edufig.extract.timeline import Timeline, When
+
+PIPE_LINE = re.compile(r"^[ \t]*\|+[ \t]*$")
+YEAR_CELL = re.compile(
+    r"^(?:(?P<to>到|至)?(?P<y>(?:19|20)\d{2}) ?年?(?:底|末|度)?(?P<goal>目标|目标值|规划)?)$"
+)
+NUMBER_CELL = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(?P<unit>%|万|亿)?(?P<hedge>以上|以下|左右)?$"
+)
+UNIT_HINT = re.compile(
+    r"\((?P<unit>%|万元|亿元|元|万人|人次|人|名|所|个)\)|单位:? ?(?P<table>万元|亿元|元|人|所)"
+)
+UNIT_FACTORS = {
+    "%": ("percent", 1.0),
+    "万元": ("yuan", 1e4),
+    "亿元": ("yuan", 1e8),
+    "元": ("yuan", 1.0),
+    "万人": ("person", 1e4),
+    "人次": ("person_time", 1.0),
+    "人": ("person", 1.0),
+    "名": ("person", 1.0),
+    "所": ("count", 1.0),
+    "个": ("count", 1.0),
+}
+HEDGES = {"以上": "at_least", "以下": "at_most", "左右": "approx"}
+MIN_PIPE_LINES = 4
+MAX_ROW_WIDTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+def _split_cell_runs(text: str) -> list[tuple[list[Cell], int, int]]:
+    """Runs of lines where `|` lines separate one-cell lines: (cells, run start, run end)."""
+    runs: list[tuple[list[Cell], int, int]] = []
+    cells: list[Cell] = []
+    pending: Cell | None = None
+    pipes = 0
+    run_start = offset = 0
+    for line in text.split("\n") + [""]:
+        line_end = offset + len(line)
+        if PIPE_LINE.match(line):
+            if not cells and pending is None:
+                run_start = offset
+            for _ in range(line.count("|")):
+                cells.append(pending or Cell("", offset, offset))
+                pending = None
+            pipes += 1
+        elif pending is None and cells and len(line) <= 40:
+            stripped = line.strip()
+            pending = Cell(stripped, offset + line.find(stripped), line_end)
+        else:
+            if pipes >= MIN_PIPE_LINES:
+                runs.append((cells, run_start, offset))
+            cells, pending, pipes = [], None, 0
+            if len(line) <= 40 and line.strip():
+                stripped = line.strip()
+                pending = Cell(stripped, offset + line.find(stripped), line_end)
+                run_start = offset
+        offset = line_end + 1
+    return runs
+
+
+def _is_number(text: str) -> bool:
+    return bool(NUMBER_CELL.match(text.strip()))
+
+
+def _row_width(cells: list[Cell], header: int, years: list[int]) -> int:
+    best, best_rows = 0, 0
+    for width in range(max(years) + 1, MAX_ROW_WIDTH + 1):
+        rows = [cells[i : i + width] for i in range(header + width, len(cells), width)]
+        good = sum(
+            1 for row in rows if len(row) == width and all(_is_number(row[y].text) for y in years)
+        )
+        if good > best_rows:
+            best, best_rows = width, good
+    return best
+
+
+def _rows_from_run(cells: list[Cell]) -> list[list[Cell]]:
+    first_year = next((i for i, c in enumerate(cells) if YEAR_CELL.match(c.text)), None)
+    if first_year is None or first_year == 0:
+        return []
+    header = first_year - 1
+    years = [
+        i - header
+        for i in range(header, min(len(cells), header + MAX_ROW_WIDTH))
+        if YEAR_CELL.match(cells[i].text)
+    ]
+    width = _row_width(cells, header, years)
+    if not width:
+        return []
+    return [cells[i : i + width] for i in range(header, len(cells), width)]
+
+
+def _joined_rows(text: str) -> list[tuple[list[list[Cell]], int, int]]:
+    """Consecutive lines holding ' | '-joined cells, grouped into tables."""
+    tables: list[tuple[list[list[Cell]], int, int]] = []
+    rows: list[list[Cell]] = []
+    start = offset = 0
+    for line in text.split("\n") + [""]:
+        cells = _line_cells(line, offset)
+        if len([c for c in cells if c.text]) >= 2:
+            if not rows:
+                start = offset
+            rows.append(cells)
+        elif rows:
+            tables.append((rows, start, offset))
+            rows = []
+        offset += len(line) + 1
+    return tables
+
+
+def _line_cells(line: str, offset: int) -> list[Cell]:
+    if "|" not in line or PIPE_LINE.match(line):
+        return []
+    cells = []
+    position = 0
+    for part in line.split("|"):
+        stripped = part.strip()
+        begin = offset + position + (part.find(stripped) if stripped else 0)
+        cells.append(Cell(stripped, begin, begin + len(stripped)))
+        position += len(part) + 1
+    return cells
+
+
+def _unit_of(label: str, table_unit: str | None) -> tuple[str | None, float]:
+    hint = UNIT_HINT.search(label)
+    word = (hint["unit"] or hint["table"]) if hint else table_unit
+    if word is None:
+        return None, 1.0
+    return UNIT_FACTORS[word]
+
+
+def _row_metric(label: str, unit: str | None) -> str | None:
+    levels = {h.level for h in find_levels(label)}
+    for hit in reversed(find_keywords(label)):
+        if hit.by_level and len(levels) == 1:
+            candidates: tuple[str, ...] = tuple(filter(None, [LEVEL_RATE.get(next(iter(levels)))]))
+        else:
+            candidates = () if hit.partial else hit.metrics
+        for metric in candidates:
+            if unit is None or accepts(metric, unit):
+                return metric
+    return None
+
+
+def _row_level(label: str, metric: str, group: str) -> str:
+    if metric in IMPLIED_LEVEL:
+        return IMPLIED_LEVEL[metric]
+    levels = list(dict.fromkeys(h.level for h in find_levels(label))) or list(
+        dict.fromkeys(h.level for h in find_levels(group))
+    )
+    return levels[0] if len(levels) == 1 else "all"
+
+
+@dataclass(frozen=True)
+class TableContext:
+    timeline: Timeline
+    start: int
+    table_unit: str | None
+
+
+def _year_columns(header: list[Cell], doc_year: int | None) -> dict[int, When]:
+    columns = {}
+    for index, cell in enumerate(header):
+        found = YEAR_CELL.match(cell.text)
+        if found:
+            year = int(found["y"])
+            target = bool(found["goal"]) or (doc_year is not None and year > doc_year)
+            columns[index] = When(year, None, target)
+    return columns
+
+
+def _value(cell: Cell, factor: float) -> tuple[float, str] | None:
+    found = NUMBER_CELL.match(cell.text.strip())
+    if not found:
+        return None
+    value = float(found["num"].replace(",", "")) * factor
+    value *= {"万": 1e4, "亿": 1e8}.get(found["unit"] or "", 1.0)
+    return value, HEDGES.get(found["hedge"] or "", "exact")
+
+
+def _row_drafts(
+    row: list[Cell], columns: dict[int, When], context: TableContext, group: str
+) -> list[Draft]:
+    label = row[0].text
+    unit, factor = _unit_of(label, context.table_unit)
+    metric = _row_metric(label, unit)
+    if metric is None:
+        return []
+    unit = unit or load_metrics()[metric].unit
+    level = _row_level(label, metric, group)
+    drafts = []
+    for index, when in columns.items():
+        parsed = _value(row[index], factor) if index < len(row) else None
+        if parsed is None:
+            continue
+        quantity = Quantity(row[index].start, row[index].end, parsed[0], unit, parsed[1])
+        drafts.append(Draft(metric, level, when, quantity, row[0].start, row[-1].end))
+    return drafts
+
+
+def _table_drafts(rows: list[list[Cell]], context: TableContext) -> list[Draft]:
+    header_index = next(
+        (i for i, row in enumerate(rows) if any(YEAR_CELL.match(c.text) for c in row[1:])), None
+    )
+    if header_index is None:
+        return []
+    columns = _year_columns(rows[header_index], context.timeline.doc_year)
+    drafts: list[Draft] = []
+    group = ""
+    for row in rows[header_index + 1 :]:
+        if row and row[0].text and not any(_is_number(c.text) for c in row[1:]):
+            group = row[0].text
+            continue
+        if row and row[0].text:
+            drafts.extend(_row_drafts(row, columns, context, group))
+    return drafts
+
+
+def _table_unit(text: str, start: int) -> str | None:
+    found = UNIT_HINT.search(text[max(0, start - 200) : start + 200])
+    return found["table"] if found and found["table"] else None
+
+
+def read_tables(text: str, timeline: Timeline) -> tuple[list[Draft], list[tuple[int, int]]]:
+    """Figures from every table in `text`, and the spans the tables cover."""
+    if "|" not in text:
+        return [], []
+    drafts: list[Draft] = []
+    spans: list[tuple[int, int]] = []
+    found = [(_rows_from_run(cells), a, b) for cells, a, b in _split_cell_runs(text)]
+    found += _joined_rows(text)
+    for rows, start, end in found:
+        context = TableContext(timeline, start, _table_unit(text, start))
+        table = _table_drafts(rows, context)
+        drafts.extend(table)
+        if rows:
+            spans.append((start, end))
+    return drafts, spans

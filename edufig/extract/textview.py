@@ -1,0 +1,100 @@
+"""The text the extractor scans: normalised for matching, with offsets back to the source.
+
+Scraped reports mix full-width digits and punctuation, ideographic spaces, traditional
+characters from mirror sites and pinyin left behind by transcoding (`學(xué)`). Matching
+rules are written once, for simplified text with ASCII digits; `TextView` maps every
+match back to the document's own offsets so evidence spans stay exact.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
+    "％": "%",
+    "．": ".",
+    "，": ",",
+    "；": ";",
+    "：": ":",
+    "（": "(",
+    "）": ")",
+    "～": "~",
+    "\u3000": " ",
+    "\xa0": " ",
+    "｜": "|",
+    "〇": "零",
+}
+PINYIN_GARBLE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
+TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
+MIN_TRADITIONAL_MARKERS = 5
+
+
+@cache
+def _traditional_table() -> dict[int, str]:
+    """JioNLP's character table, read from its data file so JioNLP itself is not imported."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "tra2sim_char.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
+            table[ord(parts[0])] = parts[1]
+    return table
+
+
+@cache
+def _base_table() -> dict[int, str]:
+    return str.maketrans(FULL_WIDTH)
+
+
+def _looks_traditional(text: str) -> bool:
+    sample = text[:20000]
+    return sum(sample.count(ch) for ch in TRADITIONAL_MARKERS) >= MIN_TRADITIONAL_MARKERS
+
+
+@dataclass(frozen=True)
+class TextView:
+    """Normalised text plus the removed spans needed to map offsets back."""
+
+    text: str
+    cut_points: tuple[int, ...] = ()
+    cut_shifts: tuple[int, ...] = ()
+
+    def source_offset(self, position: int) -> int:
+        index = bisect_right(self.cut_points, position)
+        return position + (self.cut_shifts[index - 1] if index else 0)
+
+
+def _remove_garble(text: str) -> TextView:
+    pieces: list[str] = []
+    points: list[int] = []
+    shifts: list[int] = []
+    removed = 0
+    last = 0
+    for match in PINYIN_GARBLE.finditer(text):
+        pieces.append(text[last : match.start()])
+        points.append(match.start() - removed)
+        removed += match.end() - match.start()
+        shifts.append(removed)
+        last = match.end()
+    if not points:
+        return TextView(text)
+    pieces.append(text[last:])
+    return TextView("".join(pieces), tuple(points), tuple(shifts))
+
+
+def make_view(text: str) -> TextView:
+    """Full-width → ASCII, traditional → simplified (1:1), pinyin garble removed."""
+    normalised = text.translate(_base_table())
+    if _looks_traditional(normalised):
+        normalised = normalised.translate(_traditional_table())
+    if "(" in normalised:
+        return _remove_garble(normalised)
+    return TextView(normalised)

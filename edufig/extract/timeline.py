@@ -1,0 +1,127 @@
+"""Which year, period and kind a position in the text belongs to.
+
+Resolution goes from near to far: a time reference earlier in the same sentence, then in
+the same paragraph, then the period a section heading names (`一、“十三五”…情况` → 2020,
+`二、“十四五”…目标任务` → 2025 targets), then the last plain year stated anywhere before,
+then the document's own year. Relative periods (`近三年`, `以来`) count back from the
+document's date; lasting ones (`5年间`) from the year in context.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from edufig.extract.periods import PLAN, YearMark, plan_mark
+
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+CUMULATIVE = ("累计", "共计", "持续投入", "先后")
+ANNUAL = "每年"
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    year: int | None
+    period_start: int | None
+    target: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    start: int
+    mark: YearMark | None
+
+
+def find_sections(text: str, doc_year: int | None) -> list[Section]:
+    """Top-level headings; those naming a five-year plan give their section a period."""
+    sections: list[Section] = []
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) <= 60 and HEADING.match(line.strip()):
+            plan = PLAN.search(line)
+            sections.append(Section(offset, plan_mark(plan, doc_year) if plan else None))
+        offset += len(line) + 1
+    return sections
+
+
+class Timeline:
+    """Year marks of one document, queried by position."""
+
+    def __init__(
+        self, text: str, marks: list[YearMark], sections: list[Section], doc_year: int | None
+    ):
+        self.text = text
+        self.marks = marks
+        self.starts = [m.start for m in marks]
+        self.sections = sections
+        self.section_starts = [s.start for s in sections]
+        self.doc_year = doc_year
+
+    def _last(self, lo: int, hi: int, carrying: bool, relative: bool = False) -> YearMark | None:
+        index = bisect_left(self.starts, hi) - 1
+        while index >= 0 and self.marks[index].start >= lo:
+            mark = self.marks[index]
+            if not carrying or (mark.carries and mark.year is not None):
+                return mark
+            if relative and mark.relative and mark.year is None:
+                return mark
+            index -= 1
+        return None
+
+    def _section(self, position: int) -> YearMark | None:
+        index = bisect_left(self.section_starts, position) - 1
+        return self.sections[index].mark if index >= 0 else None
+
+    def context_year(self, position: int, paragraph_start: int) -> int | None:
+        mark = self._last(paragraph_start, position, True) or self._section(position)
+        mark = mark or self._last(0, position, True)
+        return mark.year if mark and mark.year else self.doc_year
+
+    def _from_mark(self, mark: YearMark, position: int, paragraph_start: int) -> When:
+        if mark.year is not None:
+            return When(mark.year, mark.period_start, mark.target)
+        if mark.lasting:
+            anchor = self.context_year(mark.start, paragraph_start)
+            start = anchor - mark.lasting + 1 if anchor else None
+            return When(anchor, start, False)
+        anchor = self.doc_year or self.context_year(mark.start, paragraph_start)
+        start = mark.period_start or (anchor - mark.relative + 1 if anchor else None)
+        return When(anchor, start, False)
+
+    def _far(self, position: int, paragraph_start: int, sentence: str) -> When:
+        section = self._section(position)
+        if section is not None and section.year is not None:
+            return When(section.year, None, section.target)
+        if self.doc_year is not None:
+            return When(self.doc_year, None, False)
+        mark = self._last(0, position, True)
+        if mark is not None:
+            return When(mark.year, None, mark.target)
+        return When(self.doc_year, None, False)
+
+    def _cumulative(self, found: When, position: int, sentence: str) -> When:
+        """A running total (`累计`, `共计`) in a section about a plan period spans it."""
+        section = self._section(position)
+        if found.period_start is not None or section is None or section.year != found.year:
+            return found
+        if any(word in sentence for word in CUMULATIVE):
+            return When(found.year, section.period_start, found.target)
+        return found
+
+    def when(self, position: int, sentence_start: int, paragraph_start: int) -> When:
+        sentence = self.text[sentence_start:position]
+        mark = self._last(sentence_start, position, False)
+        if mark is None:
+            mark = self._last(paragraph_start, sentence_start, True, relative=True)
+        if mark is None:
+            found = self._far(position, paragraph_start, sentence)
+        elif mark.year is not None and mark.start < sentence_start:
+            found = When(mark.year, None, mark.target)
+        else:
+            found = self._from_mark(mark, position, paragraph_start)
+        found = self._cumulative(found, position, sentence)
+        if ANNUAL in sentence and found.period_start is not None and found.year is not None:
+            found = When(found.year, None, found.target)
+        ahead = bool(self.doc_year and found.year and found.year > self.doc_year)
+        return When(found.year, found.period_start, found.target or ahead)
