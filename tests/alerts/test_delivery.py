@@ -29,36 +29,28 @@ from tests.alerts.conftest import (
     subscribed,
 )
 
-SUBSCRIPTIONS = """\
-recipients:
-  - name: 山西省教育厅
-    province: 山西
-    channels:
-      - {type: email, address: sx@example.org}
+DINGTALK_SX = """
       - type: dingtalk
         webhook: {secret_env: EDUFIG_DINGTALK_WEBHOOK_SX}
-        secret: {secret_env: EDUFIG_DINGTALK_SECRET_SX}
-  - name: 云南省教育厅
-    province: 云南
-    channels:
-      - {type: email, address: yn@example.org}
+        secret: {secret_env: EDUFIG_DINGTALK_SECRET_SX}"""
+WECOM_YN = """
       - type: wecom
-        webhook: {secret_env: EDUFIG_WECOM_WEBHOOK_YN}
-"""
-ROBOTS_ONLY = """\
-recipients:
-  - name: 山西省教育厅
-    province: 山西
-    channels:
-      - type: dingtalk
-        webhook: {secret_env: EDUFIG_DINGTALK_WEBHOOK_SX}
-        secret: {secret_env: EDUFIG_DINGTALK_SECRET_SX}
-  - name: 云南省教育厅
-    province: 云南
-    channels:
-      - type: wecom
-        webhook: {secret_env: EDUFIG_WECOM_WEBHOOK_YN}
-"""
+        webhook: {secret_env: EDUFIG_WECOM_WEBHOOK_YN}"""
+
+
+def shanxi_and_yunnan(shanxi_channels: str, yunnan_channels: str) -> str:
+    return (
+        "recipients:\n  - name: 山西省教育厅\n    province: 山西\n    channels:"
+        f"{shanxi_channels}\n  - name: 云南省教育厅\n    province: 云南\n    channels:"
+        f"{yunnan_channels}\n"
+    )
+
+
+SUBSCRIPTIONS = shanxi_and_yunnan(
+    "\n      - {type: email, address: sx@example.org}" + DINGTALK_SX,
+    "\n      - {type: email, address: yn@example.org}" + WECOM_YN,
+)
+ROBOTS_ONLY = shanxi_and_yunnan(DINGTALK_SX, WECOM_YN)
 
 
 def later(hours: float = 1) -> datetime:
