@@ -6,8 +6,11 @@ string that leaves a channel (last_error, log lines, display targets) goes throu
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,3 +69,28 @@ class Redactor:
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, MASK)
         return mask_url(text)
+
+
+class _RedactingFilter(logging.Filter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.redact(record.getMessage()), ()
+        return True
+
+
+@contextmanager
+def redacted_logs(redact: Redactor, *names: str) -> Iterator[None]:
+    """While sending, scrub the log records of libraries that print request URLs
+    (urllib3 logs each request line, token included, at DEBUG)."""
+    log_filter = _RedactingFilter(redact)
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addFilter(log_filter)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(log_filter)

@@ -14,7 +14,7 @@ import duckdb
 from edufig.alerts.channels import Deliverer
 from edufig.alerts.digests import digest_messages
 from edufig.alerts.flags import Flag, flags_table_exists, in_scope, read_flags
-from edufig.alerts.secrets import Redactor
+from edufig.alerts.secrets import Redactor, redacted_logs
 from edufig.alerts.state import (
     FlagChanges,
     delivered_flags,
@@ -89,9 +89,11 @@ def deliver_due(
     now: datetime | None = None,
 ) -> None:
     """Send every outbox message whose attempt is due; record each outcome as it happens."""
-    deliverer = Deliverer(settings.outbox_dir, subscriptions.smtp, Redactor())
+    redact = Redactor()
+    deliverer = Deliverer(settings.outbox_dir, subscriptions.smtp, redact)
     for message in due_messages(con, now or _now()):
-        outcome = deliverer.attempt(message)
+        with redacted_logs(redact, "urllib3.connectionpool", "edufig.alerts"):
+            outcome = deliverer.attempt(message)
         attempts = message.attempts + outcome.attempts
         if outcome.error is None:
             mark_sent(con, message, attempts, outcome.body_path, _now())

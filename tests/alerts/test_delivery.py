@@ -197,8 +197,7 @@ def test_smtp_server_down_then_up_delivers_exactly_once(
 def test_secrets_never_reach_tables_files_logs_or_errors(
     settings: Settings, tmp_path: Path, robots, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="edufig")
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)
     closed = f"http://127.0.0.1:{free_port()}/cgi-bin/webhook/send?key={WECOM_KEY}"
     monkeypatch.setenv("EDUFIG_WECOM_WEBHOOK_YN", closed)
     raise_flags(settings, seed_flags())
