@@ -1,0 +1,116 @@
+"""Unexpected rows of the checkpoint turned into dq_flags rows, and the flags table itself.
+
+GX decides which check rows fail (and at which severity, from the expectation's meta); the
+flag takes everything else from the row as the warehouse computed it, not from what GX
+displayed, so escaping for Data Docs never leaks into messages or evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from edufig.quality.messages import messages
+
+SEVERITY_RANK = {"warning": 1, "error": 2}
+FLAG_COLUMNS = (
+    "flag_id", "check_name", "severity", "region_code", "region_name", "province", "metric",
+    "metric_name_zh", "level", "year", "kind", "doc_ids", "values_json", "message_zh",
+    "message_en", "evidence_json", "data_docs_url", "raised_at", "run_id",
+)  # fmt: skip
+FLAGS_DDL = """
+CREATE SCHEMA IF NOT EXISTS dq;
+CREATE TABLE IF NOT EXISTS dq.dq_flags (
+    flag_id VARCHAR PRIMARY KEY, check_name VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+    region_code VARCHAR, region_name VARCHAR, province VARCHAR, metric VARCHAR,
+    metric_name_zh VARCHAR, level VARCHAR, year INTEGER, kind VARCHAR, doc_ids VARCHAR,
+    values_json VARCHAR, message_zh VARCHAR, message_en VARCHAR, evidence_json VARCHAR,
+    data_docs_url VARCHAR, raised_at TIMESTAMP, run_id VARCHAR
+);
+"""
+
+
+def failed_rows(checkpoint_result) -> dict[str, str]:
+    """check_row_id → the highest severity of the expectations it failed."""
+    failed: dict[str, str] = {}
+    for validation in checkpoint_result.run_results.values():
+        for outcome in validation.results:
+            if outcome.success:
+                continue
+            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+                raise RuntimeError(f"expectation failed to run: {outcome.exception_info}")
+            severity = outcome.expectation_config.meta["severity"]
+            for index in outcome.result.get("unexpected_index_list") or []:
+                row_id = index["check_row_id"]
+                if SEVERITY_RANK[severity] > SEVERITY_RANK.get(failed.get(row_id, ""), 0):
+                    failed[row_id] = severity
+    return failed
+
+
+def _significant(value: object) -> object:
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return round(value, 5 - math.floor(math.log10(abs(value))))
+    if isinstance(value, list):
+        return [_significant(v) for v in value]
+    return value
+
+
+def flag_id(row: dict, values: dict) -> str:
+    """Stable across runs: the same problem in the same documents keeps its id."""
+    doc_ids = ",".join(sorted((row.get("doc_ids") or "").split(",")))
+    rounded = json.dumps({k: _significant(v) for k, v in values.items()}, sort_keys=True)
+    key = "|".join(
+        str(row.get(k) if row.get(k) is not None else "")
+        for k in ("check_name", "region_code", "metric", "level", "year", "kind")
+    )
+    return hashlib.sha1(f"{key}|{doc_ids}|{rounded}".encode()).hexdigest()
+
+
+def _clean(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def build_flags(
+    frame: pd.DataFrame, failed: dict[str, str], docs_url: str, run_id: str
+) -> list[dict]:
+    raised_at = datetime.now(UTC).replace(tzinfo=None)
+    flags = {}
+    for record in frame[frame["check_row_id"].isin(failed)].to_dict("records"):
+        row = {k: _clean(v) for k, v in record.items()}
+        row["severity"] = failed[row["check_row_id"]]
+        values = json.loads(row["values_json"])
+        message_zh, message_en = messages(row, values)
+        flag = {name: row.get(name) for name in FLAG_COLUMNS}
+        flag.update(
+            flag_id=flag_id(row, values),
+            year=int(row["year"]) if row.get("year") is not None else None,
+            message_zh=message_zh,
+            message_en=message_en,
+            data_docs_url=docs_url,
+            raised_at=raised_at,
+            run_id=run_id,
+        )
+        flags[flag["flag_id"]] = flag
+    return sorted(flags.values(), key=lambda f: (-SEVERITY_RANK[f["severity"]], f["flag_id"]))
+
+
+def write_flags(con: duckdb.DuckDBPyConnection, flags: list[dict]) -> None:
+    """Replace the flags of the previous run in one transaction."""
+    frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype({"year": "Int64"})
+    con.execute(FLAGS_DDL)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM dq.dq_flags")
+        con.register("flags_frame", frame)
+        con.execute(f"INSERT INTO dq.dq_flags SELECT {', '.join(FLAG_COLUMNS)} FROM flags_frame")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
