@@ -21,6 +21,7 @@ VALUES_CAP = 200
 EVIDENCE_PER_FLAG = 3
 DINGTALK_MAX_BYTES = 18_000  # DingTalk accepts ~20,000; room for the part header
 WECOM_MAX_BYTES = 4_000  # WeCom markdown content: at most 4,096 bytes
+MAX_ROBOT_PARTS = 5
 
 LEVEL_ZH = {
     "all": "各级各类教育",
@@ -243,16 +244,36 @@ def _fit(block: str, budget: int) -> str:
     return data[: budget - 8].decode("utf-8", errors="ignore") + "…\n\n"
 
 
-def render_markdown_parts(digest: Digest, max_bytes: int) -> list[str]:
-    """The digest as robot markdown, split into numbered parts of at most `max_bytes`."""
-    budget = max_bytes - len(_part_header(digest, 999, 999).encode("utf-8"))
-    blocks = [_fit(_md_flag(i, v), budget) for i, v in enumerate(map(view, digest.flags), 1)]
-    bodies: list[str] = [""]
+def _pack(blocks: list[str], budget: int) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
     for block in blocks:
-        if bodies[-1] and len((bodies[-1] + block).encode("utf-8")) > budget:
-            bodies.append("")
-        bodies[-1] += block
-    return [_part_header(digest, n, len(bodies)) + body for n, body in enumerate(bodies, 1)]
+        size = len("".join([*parts[-1], block]).encode("utf-8"))
+        if parts[-1] and size > budget:
+            parts.append([])
+        parts[-1].append(block)
+    return parts
+
+
+def _overflow_note(hidden: int) -> str:
+    return f"……另有 {hidden} 条问题未在此列出，请查看邮件或 Data Docs。\n"
+
+
+def render_markdown_parts(
+    digest: Digest, max_bytes: int, max_parts: int = MAX_ROBOT_PARTS
+) -> list[str]:
+    """The digest as robot markdown, split into numbered parts of at most `max_bytes`.
+
+    Robots throttle (DingTalk: 20 messages a minute), so past `max_parts` the remaining
+    flags are counted in a closing note instead of being posted.
+    """
+    reserve = _part_header(digest, 999, 999) + _overflow_note(len(digest.flags))
+    budget = max_bytes - len(reserve.encode("utf-8"))
+    blocks = [_fit(_md_flag(i, v), budget) for i, v in enumerate(map(view, digest.flags), 1)]
+    parts = _pack(blocks, budget)
+    if len(parts) > max_parts:
+        hidden = sum(len(p) for p in parts[max_parts:])
+        parts = [*parts[: max_parts - 1], [*parts[max_parts - 1], _overflow_note(hidden)]]
+    return [_part_header(digest, n, len(parts)) + "".join(body) for n, body in enumerate(parts, 1)]
 
 
 def _part_header(digest: Digest, part: int, parts: int) -> str:

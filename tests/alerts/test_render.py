@@ -66,14 +66,15 @@ def many_flags(n: int) -> tuple[Flag, ...]:
 
 
 def test_long_digest_is_split_into_numbered_parts_within_the_limit() -> None:
-    flags = many_flags(30)
+    flags = many_flags(12)
     parts = render_markdown_parts(Digest("山西省教育厅", flags), WECOM_MAX_BYTES)
     assert len(parts) > 2
     assert all(len(p.encode("utf-8")) <= WECOM_MAX_BYTES for p in parts)
     for n, part in enumerate(parts, start=1):
         assert part.startswith(f"#### 教育数据质量提醒（山西省教育厅） 第 {n}/{len(parts)} 部分")
     numbers = [int(m) for p in parts for m in re.findall(r"^\*\*(\d+)\. ", p, re.M)]
-    assert numbers == list(range(1, 31))
+    assert numbers == list(range(1, 13))
+    assert "未在此列出" not in parts[-1]
 
 
 def test_short_digest_is_one_unnumbered_part() -> None:
@@ -87,3 +88,14 @@ def test_an_oversized_single_flag_is_truncated_not_dropped() -> None:
     (part,) = render_markdown_parts(Digest("云南省教育厅", (huge,)), 1500)
     assert len(part.encode("utf-8")) <= 1500
     assert "**1. [错误]" in part and part.rstrip().endswith("…")
+
+
+def test_robot_parts_are_capped_and_the_rest_counted() -> None:
+    flags = many_flags(60)
+    parts = render_markdown_parts(Digest("山西省教育厅", flags), WECOM_MAX_BYTES, max_parts=3)
+    assert len(parts) == 3
+    assert all(len(p.encode("utf-8")) <= WECOM_MAX_BYTES for p in parts)
+    listed = len(re.findall(r"^\*\*\d+\. ", "".join(parts), re.M))
+    note = f"……另有 {60 - listed} 条问题未在此列出，请查看邮件或 Data Docs。"
+    assert parts[-1].rstrip().endswith(note)
+    assert 0 < listed < 60
