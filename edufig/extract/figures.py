@@ -43,7 +43,7 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     if not doc.text:
         return []
     view = make_view(doc.text)
-    doc_year = document_year(view.text, doc.published_date)
+    doc_year = document_year(view.text, doc.published_date, doc.title or "")
     marks = find_year_marks(view.text, doc_year)
     timeline = Timeline(view.text, marks, find_sections(view.text, doc_year), doc_year)
     tables, table_spans = read_tables(view.text, timeline)

@@ -17,7 +17,7 @@ YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 RANGE = re.compile(rf"(?P<a>{YEAR}) ?[-—–~至到] ?(?P<b>{YEAR}) ?(?P<school>学年)?年?(?:度)?")
 SINGLE = re.compile(
     rf"(?P<to>力争到|预计到|截至|截止到|截止|到|至|较|比|相比|由)?(?P<y>{YEAR}) ?年"
-    r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<since>以来)?"
+    r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<month> ?\d{1,2} ?月)?(?P<since>以来)?"
 )
 PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
 RELATIVE = re.compile(
@@ -48,6 +48,7 @@ class YearMark:
     relative: int = 0
     lasting: int = 0
     carries: bool = True
+    compared: bool = False
 
 
 def _inside(spans: list[tuple[int, int]], start: int) -> bool:
@@ -63,7 +64,10 @@ def _single(match: re.Match[str], doc_year: int | None) -> YearMark | None:
     ahead = doc_year is not None and year > doc_year
     target = ahead or (match["to"] in ("力争到", "预计到") and doc_year is None)
     compared = match["to"] in COMPARISONS
-    return YearMark(match.start(), match.end(), year, target=target, carries=not compared)
+    carries = not compared and not match["month"]
+    return YearMark(
+        match.start(), match.end(), year, target=target, carries=carries, compared=compared
+    )
 
 
 def _range(match: re.Match[str], doc_year: int | None) -> YearMark:
@@ -113,8 +117,32 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
     return marks
 
 
-def document_year(text: str, published_date: str | None) -> int | None:
-    """The document's own year: its published date, else a date at its end or its top."""
+REPORT_TITLE = re.compile(r"报告|公告|公报|总结|汇报|说明|统计|情况")
+PLAN_TITLE = re.compile(r"规划|计划|方案|纲要")
+TITLE_YEAR = re.compile(rf"(?<![\d\-—~至到])(?P<y>{YEAR}) ?年(?!\d|[-—~至到])")
+
+
+def subject_year(title: str, published: int | None) -> int | None:
+    """The year a report is about when its title says so (`关于2022年…的统计公告`,
+    `2020年度履行教育职责…报告`), which is what `近三年` and `今年` count from."""
+    if not REPORT_TITLE.search(title) or PLAN_TITLE.search(title):
+        return None
+    found = TITLE_YEAR.search(title)
+    if not found:
+        return None
+    year = int(found["y"])
+    return year if published is None or year <= published else None
+
+
+def document_year(text: str, published_date: str | None, title: str = "") -> int | None:
+    """The year the document speaks from: the year its title reports on, else its
+    published date, else a date at its end or its top."""
+    heading = " ".join([title, *text.strip().split("\n")[:2]])[:200]
+    published = _published_year(text, published_date)
+    return subject_year(heading, published) or published
+
+
+def _published_year(text: str, published_date: str | None) -> int | None:
     if published_date and re.match(rf"{YEAR}-", published_date):
         return int(published_date[:4])
     tail = list(DOC_DATE.finditer(text[-300:]))

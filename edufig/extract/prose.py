@@ -40,9 +40,11 @@ PROGRESSION = re.compile(r"^(?:提高|增加|增长|上升|提升|下降|减少|
 RATIO_TAIL = re.compile(r"^的?(?:比例|比重)(?:为|是|达到?)?$")
 FILLER = re.compile(
     r"其中|包括|分别|全市|全区|全县|全州|全省|全旗|全盟|现有|共有|总计|合计|共计|累计|"
-    r"达到|保持|为|是|达|有|共|计|已|均|约|近|逾|的|和|及|年|在校|阶段|[\s\d、:()“”\"'.\-]"
+    r"达到|保持|为|是|达|有|共|计|已|均|约|近|逾|的|和|及|学年|年|在校|阶段|\([^()]*\)|[\s\d、:()“”\"'.\-]"
 )
-INVEST_VERB = re.compile(r"(?:投入|投资|筹措|筹资|拨付)(?:资金)?$")
+INVEST_VERB = re.compile(r"(?:投入|投资|筹措|筹资|拨付)(?:资金)?(?:约|近|逾|超过|共计|达)?$")
+PLANNED = re.compile(r"(?:年度|年|再|将)计划|计划(?:投资|新增|再|新建|建设)|规划|目标")
+SHORT_SENTENCE = 40
 IT_TOPIC = re.compile(r"信息化|班班通|多媒体|三通两平台|智慧校园")
 BUILD_TOPIC = re.compile(
     r"(?:新建|改扩建|扩建|改建|建设)[^,;。]{0,12}?(?:学校|幼儿园|小学|中学|校舍)"
@@ -73,6 +75,7 @@ AFTER_NUMBER_OK = (
     "下降",
     "降低",
     "资金",
+    "的",
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SCHOOL_NOUN = re.compile(r"学校|幼儿园|小学|初中|中学|高中|公办园|中职|校$|园$")
@@ -114,6 +117,8 @@ class ProseReader:
 
     def __init__(self, text: str, timeline: Timeline):
         self.text = text
+        self.clauses = mask_parentheses(text)
+        self.parentheses = [m.span() for m in PARENTHESES.finditer(text)]
         self.timeline = timeline
         self.quantities = find_quantities(text)
         self.quantity_starts = [q.start for q in self.quantities]
@@ -149,6 +154,10 @@ class ProseReader:
             index += 1
         return out
 
+    def _visible(self, position: int, quantity_start: int) -> bool:
+        """False for words inside a parenthetical that does not hold the quantity itself."""
+        return not any(a < position < b <= quantity_start for a, b in self.parentheses)
+
     def _update_topic(self, sentence: Sentence) -> None:
         if self.text[sentence.start : sentence.end].rstrip().endswith(":"):
             full = [
@@ -170,13 +179,16 @@ class ProseReader:
             self._quantity(state, self.quantities[index])
             index += 1
         apply_respective_changes(self.text[sentence.start : sentence.end], state.drafts)
-        self.sentence_level = state.drafts[-1].level if state.drafts else None
+        counts = [d for d in state.drafts if d.metric == "schools"]
+        short = sentence.end - sentence.start <= SHORT_SENTENCE
+        self.sentence_level = counts[-1].level if counts and short else None
         return state.drafts
 
     def _quantity(self, state: SentenceState, quantity: Quantity) -> None:
         sentence = state.sentence
         seg_start = max(
-            last_mark(self.text, CLAUSE_MARKS, sentence.start, quantity.start), state.previous_end
+            last_mark(self.clauses, CLAUSE_MARKS, sentence.start, quantity.start),
+            state.previous_end,
         )
         segment = self.text[seg_start : quantity.start]
         was_change = state.previous_was_change
@@ -218,6 +230,8 @@ class ProseReader:
         when = self.timeline.when(
             quantity.start, state.sentence.start, state.sentence.paragraph_start
         )
+        if PLANNED.search(segment):
+            when = When(when.year, when.period_start, True)
         end = clause_end(self.text, quantity.end, state.sentence.end)
         return [
             Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end)
@@ -255,8 +269,12 @@ class ProseReader:
             if postfix is None or not accepts(postfix, quantity.unit):
                 return None, []
             return postfix, [self._inherited_level(state, quantity, [])]
-        hits = self._keywords(lo, quantity.start)
-        levels = self._levels(lo, quantity.start)
+        hits = [
+            h for h in self._keywords(lo, quantity.start) if self._visible(h.start, quantity.start)
+        ]
+        levels = [
+            h for h in self._levels(lo, quantity.start) if self._visible(h.start, quantity.start)
+        ]
         previous = state.previous
         if hits:
             metric = choose_metric(hits, quantity, levels, previous, self.text)
@@ -281,17 +299,29 @@ class ProseReader:
             return self._investment_topic(state.sentence, quantity)
         if residual(segment) > RESIDUAL_LIMIT:
             return None
-        for candidate in (state.previous.metric if state.previous else None, self.topic):
+        group = last_mark(self.text, GROUP_MARKS, state.sentence.start, quantity.start)
+        earlier = [
+            h.metrics[0] for h in self._keywords(group, quantity.start) if len(h.metrics) == 1
+        ]
+        candidates = [
+            state.previous.metric if state.previous else None,
+            *reversed(earlier),
+            self.topic,
+        ]
+        for candidate in candidates:
             if candidate is not None and accepts(candidate, quantity.unit):
                 return candidate
         return None
 
     def _investment_topic(self, sentence: Sentence, quantity: Quantity) -> str | None:
-        rest = self.text[quantity.end : sentence.end]
-        if IT_TOPIC.search(rest):
-            return "edu_it_investment"
-        if BUILD_TOPIC.search(rest):
-            return "capital_investment"
+        """What money put in (`投入资金5.8亿元`) was for, from the clause after it, else the
+        rest of the sentence."""
+        following = clause_end(self.text, quantity.end + 1, sentence.end)
+        for rest in (self.text[quantity.end : following], self.text[quantity.end : sentence.end]):
+            if IT_TOPIC.search(rest):
+                return "edu_it_investment"
+            if BUILD_TOPIC.search(rest):
+                return "capital_investment"
         return None
 
     def _level_list(
@@ -323,13 +353,24 @@ class ProseReader:
         previous = state.previous
         if previous is not None and previous.start >= group:
             return previous.level
-        before = single_level(self._levels(group, quantity.start))
+        visible = [
+            h for h in self._levels(group, quantity.start) if self._visible(h.start, quantity.start)
+        ]
+        before = single_level(visible)
         if before is not None:
             return before
         if self.sentence_level is not None:
             return self.sentence_level
         following = clause_end(self.text, quantity.end + 1, sentence.end)
         return single_level(self._levels(quantity.end, following)) or "all"
+
+
+PARENTHESES = re.compile(r"\([^()\n]{0,160}\)")
+
+
+def mask_parentheses(text: str) -> str:
+    """`text` with clause marks inside parentheses blanked, so `(主要包括…,…)` is one clause."""
+    return PARENTHESES.sub(lambda m: re.sub(r"[,;:]", "·", m.group()), text)
 
 
 def is_before_noun(after: str) -> bool:
@@ -386,8 +427,6 @@ def attach_change(draft: Draft, segment: str, quantity: Quantity) -> None:
     sign = -1.0 if any(word in segment for word in NEGATIVE_CHANGE) else 1.0
     if quantity.unit == "points":
         draft.yoy_change = sign * quantity.value
-    elif quantity.unit == "percent" and draft.quantity.unit != "percent":
-        draft.yoy_growth_pct = sign * quantity.value
     elif quantity.unit == "percent":
         draft.yoy_growth_pct = sign * quantity.value
     elif quantity.unit == draft.quantity.unit:

@@ -23,7 +23,8 @@ YEAR_CELL = re.compile(
     r"^(?:(?P<to>到|至)?(?P<y>(?:19|20)\d{2}) ?年?(?:底|末|度)?(?P<goal>目标|目标值|规划)?)$"
 )
 NUMBER_CELL = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(?P<unit>%|万|亿)?(?P<hedge>以上|以下|左右)?$"
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(?P<unit>%|万|亿|: ?1)?"
+    r"(?P<hedge>以上|以下|左右)?$"
 )
 UNIT_HINT = re.compile(
     r"\((?P<unit>%|万元|亿元|元|万人|人次|人|名|所|个)\)|单位:? ?(?P<table>万元|亿元|元|人|所)"
@@ -59,7 +60,7 @@ def _split_cell_runs(text: str) -> list[tuple[list[Cell], int, int]]:
     pending: Cell | None = None
     pipes = 0
     run_start = offset = 0
-    for line in text.split("\n") + [""]:
+    for line in [*text.split("\n"), ""]:
         line_end = offset + len(line)
         if PIPE_LINE.match(line):
             if not cells and pending is None:
@@ -120,7 +121,7 @@ def _joined_rows(text: str) -> list[tuple[list[list[Cell]], int, int]]:
     tables: list[tuple[list[list[Cell]], int, int]] = []
     rows: list[list[Cell]] = []
     start = offset = 0
-    for line in text.split("\n") + [""]:
+    for line in [*text.split("\n"), ""]:
         cells = _line_cells(line, offset)
         if len([c for c in cells if c.text]) >= 2:
             if not rows:

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from edufig.extract.periods import PLAN, YearMark, plan_mark
 
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+PLAN_OPENING = re.compile(r"^[“\"]?十[一二三四五]五[”\"]?(?:期间|时期)")
+SPENT_COMPARISON = re.compile(r"[;;]|增加|增长|减少|下降|提高|提升|降低|高出|低于")
 CUMULATIVE = ("累计", "共计", "持续投入", "先后")
+SHORT_PARAGRAPH = 150
 ANNUAL = "每年"
 
 
@@ -38,7 +41,8 @@ def find_sections(text: str, doc_year: int | None) -> list[Section]:
     sections: list[Section] = []
     offset = 0
     for line in text.split("\n"):
-        if len(line) <= 60 and HEADING.match(line.strip()):
+        stripped = line.strip()
+        if (len(line) <= 60 and HEADING.match(stripped)) or PLAN_OPENING.match(stripped):
             plan = PLAN.search(line)
             sections.append(Section(offset, plan_mark(plan, doc_year) if plan else None))
         offset += len(line) + 1
@@ -90,6 +94,9 @@ class Timeline:
         return When(anchor, start, False)
 
     def _far(self, position: int, paragraph_start: int, sentence: str) -> When:
+        chained = self._chained(paragraph_start)
+        if chained is not None:
+            return When(chained.year, None, chained.target)
         section = self._section(position)
         if section is not None and section.year is not None:
             return When(section.year, None, section.target)
@@ -100,6 +107,16 @@ class Timeline:
             return When(mark.year, None, mark.target)
         return When(self.doc_year, None, False)
 
+    def _chained(self, paragraph_start: int) -> YearMark | None:
+        """The last plain year before this paragraph, if only short lines (statistical
+        enumerations, `(1)全市幼儿园为…`) stand between it and here."""
+        mark = self._last(0, paragraph_start, True)
+        if mark is None:
+            return None
+        line_start = self.text.rfind("\n", 0, mark.start) + 1
+        between = self.text[line_start:paragraph_start].split("\n")
+        return mark if all(len(line) <= SHORT_PARAGRAPH for line in between) else None
+
     def _cumulative(self, found: When, position: int, sentence: str) -> When:
         """A running total (`累计`, `共计`) in a section about a plan period spans it."""
         section = self._section(position)
@@ -109,9 +126,21 @@ class Timeline:
             return When(found.year, section.period_start, found.target)
         return found
 
+    def _in_sentence(self, sentence_start: int, position: int) -> YearMark | None:
+        """The nearest time reference before `position` in its sentence; a comparison base
+        (`比2013年增加35%`) stops applying once its change has been stated."""
+        hi = position
+        while True:
+            mark = self._last(sentence_start, hi, False)
+            if mark is None or not mark.compared:
+                return mark
+            if not SPENT_COMPARISON.search(self.text[mark.end : position]):
+                return mark
+            hi = mark.start
+
     def when(self, position: int, sentence_start: int, paragraph_start: int) -> When:
         sentence = self.text[sentence_start:position]
-        mark = self._last(sentence_start, position, False)
+        mark = self._in_sentence(sentence_start, position)
         if mark is None:
             mark = self._last(paragraph_start, sentence_start, True, relative=True)
         if mark is None:
