@@ -198,6 +198,9 @@ class SourceCrawl:
 
 def _crawl_one(crawl: SourceCrawl, progress: Progress) -> None:
     source, state, result = crawl.source, crawl.state, crawl.result
+    if not source.enabled:
+        progress(f"{source.name}: disabled in the registry; skipped")
+        return
     reason = state.blocked_reason(source.name, source.options.blocked_retry_hours)
     if reason:
         result.add("blocked")

@@ -44,6 +44,14 @@ def canonical_url(url: str, host_aliases: dict[str, str] | None = None) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query), ""))
 
 
+def checked_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+    return value
+
+
 class RegistryError(ValueError):
     """A registry file that cannot be used; the message names file, entry and field."""
 
@@ -65,8 +73,7 @@ class DocTypeRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        re.compile(value)
-        return value
+        return checked_regex(value)
 
 
 class Options(BaseModel):
@@ -92,6 +99,7 @@ class Source(BaseModel):
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     publisher: str
+    enabled: bool = True
     region: Region = Field(default_factory=Region)
     family: Family = "trs"
     start_urls: list[str] = Field(min_length=1)
@@ -113,15 +121,12 @@ class Source(BaseModel):
     @field_validator("article_pattern", "attachment_pattern")
     @classmethod
     def _regex(cls, value: str) -> str:
-        re.compile(value)
-        return value
+        return checked_regex(value)
 
     @field_validator("include", "exclude")
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
-        for value in values:
-            re.compile(value)
-        return values
+        return [checked_regex(value) for value in values]
 
     @field_validator("start_urls")
     @classmethod

@@ -184,7 +184,9 @@ class SiteServer(ThreadingHTTPServer):
     def __init__(self, site: Site) -> None:
         self.site = site
         super().__init__(("127.0.0.1", 0), SiteHandler)
-        self.thread = threading.Thread(target=self.serve_forever, name=f"mirror-{site.name}")
+        self.thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name=f"mirror-{site.name}"
+        )
         self.thread.daemon = True
 
     @property

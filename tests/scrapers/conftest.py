@@ -1,0 +1,51 @@
+"""Fixtures for crawler tests: the real mirror, fault servers, throwaway data dirs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from edufig.config import Settings
+from scrapers.mirror import RunningMirror, serve_mirror
+from scrapers.registry import Source
+from tests.scrapers.fault_server import FaultServer
+
+
+@pytest.fixture(scope="module")
+def mirror() -> Iterator[RunningMirror]:
+    with serve_mirror() as running:
+        yield running
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(warehouse=tmp_path / "warehouse.duckdb")
+
+
+@pytest.fixture
+def fault() -> Iterator[FaultServer]:
+    with FaultServer() as server:
+        yield server
+
+
+def fault_source(base_url: str, case: str, name: str = "faulty", **options: float) -> Source:
+    """A source whose only list page links the one faulty article `case`."""
+    limits = {"connect_timeout": 1, "read_timeout": 0.4, "retries": 1, "backoff": 0}
+    return Source(
+        name=name,
+        publisher="某县教育局",
+        family="links",
+        start_urls=[f"{base_url}/list/{case}.html"],
+        article_pattern=r"^/case/",
+        include=["教育工作"],
+        crawl_delay=0,
+        options={**limits, **options},
+    )
+
+
+def fetch_log(settings: Settings) -> list[dict]:
+    path = settings.archive_dir / "fetches.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

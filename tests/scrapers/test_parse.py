@@ -1,0 +1,174 @@
+"""Parsing real bytes: metadata dialects, charsets, PDF/DOCX/TXT files, corrupt input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from scrapers.decode import decode_bytes
+from scrapers.html import parse_html
+from scrapers.metadata import normalise_date, pairs_from_tokens
+from scrapers.mirror.build import reply_pdf
+from scrapers.parse import parse_file
+from tests.conftest import DEV_DIR, SEEDS_DIR
+
+HUBEI_FLAT = (
+    "索 引 号: 011396186/2021-53338 主题分类: 教育 发布机构: 潜江市教育局 发文日期: "
+    "2021年10月18日 17:43:47 文  号: 文  号:无 效力状态: 有效 发布日期: 2021年10月18日 17:43:47 "
+    "名  称: 潜江市履行教育职责自评报告"
+)
+
+
+def test_hubei_flat_row_with_a_value_repeating_its_label() -> None:
+    pairs = pairs_from_tokens([HUBEI_FLAT])
+    assert pairs["index_number"] == "011396186/2021-53338"
+    assert pairs["publisher"] == "潜江市教育局"
+    assert pairs["doc_number"] == "无"
+    assert pairs["name"] == "潜江市履行教育职责自评报告"
+    assert normalise_date(pairs["released"]) == "2021-10-18"
+
+
+def test_shanxi_table_where_an_empty_cell_shifts_columns() -> None:
+    cells = (
+        "索引号|012236934/2022-01279|主题分类|科技、教育|公开主体|"
+        "|发文字号|成文日期|2022-08-25|发布日期|2022-08-26"
+    )
+    pairs = pairs_from_tokens(cells.split("|"))
+    assert pairs["doc_number"] == ""
+    assert pairs["issued"] == "2022-08-25"
+    assert pairs["released"] == "2022-08-26"
+
+
+def test_padded_labels_in_a_gov_cn_table_and_bare_index_number() -> None:
+    html = (
+        "<table><tr><td>索&nbsp;&nbsp;引&nbsp;&nbsp;号：</td><td>2026-02-00018</td>"
+        "<td>发文机关：</td><td>某县人民政府</td></tr><tr><td>标\u3000\u3000题：</td>"
+        "<td>某县教育事业发展统计公报</td><td>发文字号：</td><td>某政发〔2026〕3号</td></tr>"
+        "<tr><td>成文日期：</td><td>2026/02/03</td></tr></table><div id='zoom'><p>正文</p></div>"
+    )
+    meta = parse_html(html).meta
+    assert meta["index_number"] == "2026-02-00018"
+    assert meta["title"] == "某县教育事业发展统计公报"
+    assert meta["doc_number"] == "某政发〔2026〕3号"
+    assert meta["publisher"] == "某县人民政府"
+    assert meta["published_date"] == "2026-02-03"
+
+
+def test_meta_tags_win_over_the_table() -> None:
+    html = (
+        "<html><head><meta name='ArticleTitle' content='甲报告'><meta name='PubDate' "
+        "content='2022-08-25 16:20'><title>乙_网站</title></head><body><ul><li><b>名称：</b>丙</li>"
+        "<li><b>发布日期：</b>2022年9月1日</li></ul><div class='TRS_Editor'><p>正文一</p>"
+        "<p>【打印本页】</p></div></body></html>"
+    )
+    page = parse_html(html)
+    assert (page.title, page.meta["published_date"], page.text) == (
+        "甲报告",
+        "2022-08-25",
+        "正文一",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2021年10月18日 17:43:47", "2021-10-18"),
+        ("2022/08/25", "2022-08-25"),
+        ("2022-8-5", "2022-08-05"),
+        ("2026-02-00018", None),
+        ("无", None),
+    ],
+)
+def test_dates(value: str, expected: str | None) -> None:
+    assert normalise_date(value) == expected
+
+
+def test_charset_header_against_meta_and_gb18030_only_characters() -> None:
+    text = (
+        "<html><head><meta charset='gb2312'></head><body>教育经费473813.97万元，䶮字</body></html>"
+    )
+    data = text.encode("gb18030")
+    decoded, encoding = decode_bytes(data, "text/html; charset=utf-8")
+    assert encoding == "gb18030" and "473813.97万元，䶮字" in decoded
+    assert decode_bytes("教育".encode(), "text/html; charset=ISO-8859-1") == ("教育", "utf-8")
+
+
+def test_txt_header_gives_url_region_type_and_date(tmp_path: Path) -> None:
+    source = DEV_DIR / "01_suizhou_jyjf2022.txt"
+    doc = parse_file(source)
+    assert doc.doc_id == "01_suizhou_jyjf2022"
+    assert doc.url.startswith("http://jyj.suizhou.gov.cn/")
+    assert (doc.region_name, doc.region_code, doc.province) == ("随州市", "421300", "湖北省")
+    assert doc.published_date == "2024-02-22"
+    assert doc.text.startswith("一、全市教育经费情况\n2022年,全市教育经费总投入为387859万元")
+    assert not doc.text.startswith("#")
+
+
+def test_seed_txt_without_header_is_the_file_text() -> None:
+    path = next(SEEDS_DIR.glob("000_*.txt"))
+    doc = parse_file(path)
+    assert doc.text == path.read_text(encoding="utf-8")
+    assert doc.title == "楚雄州人民政府履行教育职责工作情况报告"
+
+
+def test_gbk_txt_file(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("某县教育事业发展统计公报\n全县共有学校120所，在校学生86000人。".encode("gbk"))
+    doc = parse_file(path)
+    assert doc.encoding == "gb18030" and "在校学生86000人" in doc.text
+
+
+def test_pdf_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
+    lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
+    path = tmp_path / "reply.pdf"
+    path.write_bytes(reply_pdf(lines, "答复函"))
+    doc = parse_file(path)
+    assert doc.text.split("\n") == lines
+    assert doc.content_type == "application/pdf"
+
+
+def test_docx_tables_render_as_pipe_rows(tmp_path: Path) -> None:
+    document = Document()
+    document.add_paragraph("专栏一 主要目标")
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["指标", "2020年", "2025年"], ["学前教育毛入园率(%)", "98.91", "99"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("二、重点任务")
+    out = io.BytesIO()
+    document.save(out)
+    path = tmp_path / "plan.docx"
+    path.write_bytes(out.getvalue())
+    doc = parse_file(path)
+    assert (
+        doc.text
+        == "专栏一 主要目标\n指标 | 2020年 | 2025年\n学前教育毛入园率(%) | 98.91 | 99\n二、重点任务"
+    )
+    assert doc.tables == [[["指标", "2020年", "2025年"], ["学前教育毛入园率(%)", "98.91", "99"]]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty content"),
+        ("junk.txt", bytes(range(256)) * 4, "binary content"),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "corrupt PDF"),
+        ("bad.docx", b"PK\x03\x04not really a zip", "corrupt DOCX"),
+    ],
+)
+def test_unreadable_file_raises_naming_the_file(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=reason) as error:
+        parse_file(path)
+    assert str(path) in str(error.value)
+
+
+def test_missing_file_raises_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read file"):
+        parse_file(tmp_path / "nope.html")
