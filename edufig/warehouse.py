@@ -24,9 +24,7 @@ from edufig.config import Settings, StageResult, timed
 MART_SCHEMA = "marts"
 # The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without
 # the quality models that build on them.
-WAREHOUSE_SELECTION = (
-    "resource_type:seed path:models/staging path:models/intermediate path:models/marts"
-)
+WAREHOUSE_SELECTION = "resource_type:seed staging intermediate marts"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 

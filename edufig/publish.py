@@ -1,0 +1,185 @@
+"""A read-only snapshot of the marts for analysts, swapped in whole after each good build.
+
+The warehouse has one writer (the pipeline); analysts must neither block it nor see a mart
+half rebuilt. So publishing copies the marts (and the latest dq flags) into a new DuckDB
+file beside the snapshot and renames it over the old one: os.replace is atomic, a reader
+that already opened the old file keeps reading it, the next reader gets the new one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from edufig.config import Settings, StageResult, timed
+from edufig.warehouse import MART_SCHEMA, last_build_file
+
+SNAPSHOT_NAME = "warehouse.duckdb"
+EXTRA_TABLES = (("dq", "dq_flags"),)
+MAX_CELL_CHARS = 80
+CSV_FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r")
+
+
+def snapshot_path(settings: Settings) -> Path:
+    return settings.published_dir / SNAPSHOT_NAME
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _build_problem(settings: Settings) -> str | None:
+    """Why the warehouse must not be published now, or None when the last build passed."""
+    record_path = last_build_file(settings)
+    if not record_path.exists():
+        return f"{settings.warehouse}: no dbt build recorded ({record_path}); run the build stage"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    if not record.get("succeeded"):
+        failed = "; ".join(record.get("errors", [])[:3])
+        return f"{settings.warehouse}: last dbt build failed, snapshot not replaced: {failed}"
+    return None
+
+
+def _tables_to_publish(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    marts = conn.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = 'src' and table_schema = ? and table_type = 'BASE TABLE' "
+        "order by table_name",
+        [MART_SCHEMA],
+    ).fetchall()
+    present = set(
+        conn.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = 'src'"
+        ).fetchall()
+    )
+    return marts + [t for t in EXTRA_TABLES if t in present]
+
+
+def _write_snapshot(warehouse: Path, target: Path, published_at: datetime) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(target)) as conn:
+        conn.execute(f"attach {_sql_string(str(warehouse))} as src (read_only)")
+        for schema, table in _tables_to_publish(conn):
+            conn.execute(f'create schema if not exists "{schema}"')
+            conn.execute(
+                f'create table "{schema}"."{table}" as select * from src."{schema}"."{table}"'
+            )
+            counts[f"rows_{table}"] = conn.execute(
+                f'select count(*) from "{schema}"."{table}"'
+            ).fetchone()[0]
+        conn.execute("detach src")
+        conn.execute("create schema meta")
+        conn.execute(
+            "create table meta.snapshot as select ? as published_at, ? as source_warehouse",
+            [published_at, str(warehouse)],
+        )
+    return counts
+
+
+def publish(settings: Settings) -> StageResult:
+    """Replace published/warehouse.duckdb with the marts of the last successful build."""
+    result = StageResult("publish")
+    with timed(result):
+        problem = _build_problem(settings)
+        if problem:
+            result.errors.append(problem)
+            result.failed = True
+            return result
+        target = snapshot_path(settings)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{SNAPSHOT_NAME}.{os.getpid()}.partial")
+        partial.unlink(missing_ok=True)
+        try:
+            published_at = datetime.now(UTC).replace(tzinfo=None)
+            result.counts.update(_write_snapshot(settings.warehouse, partial, published_at))
+            partial.chmod(0o444)
+            os.replace(partial, target)
+        except duckdb.Error as exc:
+            result.errors.append(f"{settings.warehouse}: cannot publish snapshot: {exc}")
+            result.failed = True
+        finally:
+            partial.unlink(missing_ok=True)
+        result.counts["tables"] = sum(1 for key in result.counts if key.startswith("rows_"))
+    return result
+
+
+def query_snapshot(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run SQL on the published snapshot, read-only and without file or network access."""
+    path = snapshot_path(settings)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no published snapshot yet; run `edufig run` first")
+    config = {"enable_external_access": False, "lock_configuration": True}
+    with duckdb.connect(str(path), read_only=True, config=config) as conn:
+        cursor = conn.execute(sql)
+        if cursor.description is None:
+            return [], []
+        columns = [d[0] for d in cursor.description]
+        return columns, cursor.fetchall()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _display_cell(value: object) -> str:
+    """Scraped text may hold newlines, tabs and long sentences: one short line per cell."""
+    text = " ".join(_text(value).split())
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def format_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """An aligned plain-text table; Chinese characters count as two columns wide."""
+    header = [_display_cell(c) for c in columns]
+    body = [[_display_cell(v) for v in row] for row in rows]
+    widths = [display_width(h) for h in header]
+    for row in body:
+        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = [
+        " | ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "-+-".join("-" * w for w in widths),
+    ]
+    lines += [
+        " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in body
+    ]
+    return "\n".join(lines)
+
+
+def _csv_cell(value: object) -> str:
+    """Neutralise spreadsheet formulas: scraped text must not execute when opened."""
+    text = _text(value)
+    if isinstance(value, str) and text.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def format_csv(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().rstrip("\n")
