@@ -8,11 +8,11 @@ full-width forms, URLs are linked only when they are http(s), and every field is
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from edufig.alerts.flags import Flag
+from edufig.alerts.values import describe_values
 from edufig.catalog import load_metrics
 
 TEXT_CAP = 300
@@ -113,25 +113,6 @@ def http_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _number(value: float) -> str:
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
-
-
-def plain_values(values: object) -> str:
-    """values_json in words: `文本：98.5；表格：98.91` rather than raw JSON."""
-    if isinstance(values, dict):
-        return "；".join(f"{k}：{plain_values(v)}" for k, v in values.items())
-    if isinstance(values, list):
-        return "，".join(plain_values(v) for v in values)
-    if isinstance(values, bool) or values is None:
-        return json.dumps(values)
-    if isinstance(values, int | float):
-        return _number(float(values))
-    return str(values)
-
-
 def view(flag: Flag) -> FlagView:
     metric = load_metrics().get(flag.metric or "")
     sources = tuple(
@@ -145,7 +126,7 @@ def view(flag: Flag) -> FlagView:
         level=LEVEL_ZH.get(flag.level or "", cap(flag.level or "—", 40)),
         year=str(flag.year) if flag.year is not None else "—",
         kind=KIND_ZH.get(flag.kind or "", cap(flag.kind or "—", 20)),
-        values=cap(plain_values(flag.values), VALUES_CAP) if flag.values_json else "—",
+        values=cap(describe_values(flag.values), VALUES_CAP) if flag.values_json else "—",
         why=cap(flag.message_zh or flag.message_en or flag.check_name),
         sources=sources,
         data_docs_url=cap(flag.data_docs_url, 500) or None,

@@ -13,6 +13,7 @@ from edufig.alerts.render import (
     render_markdown_parts,
     render_text,
 )
+from edufig.alerts.values import describe_values
 from tests.alerts.conftest import XHL_URL, flag, seed_flags
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> [点我](javascript:alert(3))'
@@ -99,3 +100,21 @@ def test_robot_parts_are_capped_and_the_rest_counted() -> None:
     note = f"……另有 {60 - listed} 条问题未在此列出，请查看邮件或 Data Docs。"
     assert parts[-1].rstrip().endswith(note)
     assert 0 < listed < 60
+
+
+def test_values_from_the_quality_checks_read_as_chinese_with_units() -> None:
+    conflict = {"values": [98.5, 98.91], "unit": "percent", "scope": "one document"}
+    assert describe_values(conflict) == "数值：98.5%、98.91%"
+    growth = {
+        "value": 4738139700.0,
+        "unit": "yuan",
+        "yoy_change": 117306700.0,
+        "yoy_growth_pct": 2.54,
+        "implied_growth_pct": 2.6,
+        "tolerance_pp": None,
+    }
+    assert describe_values(growth) == (
+        "数值：473,813.97万元；同比增减：11,730.67万元；同比增长率(%)：2.54；按数值推算的增长率(%)：2.6"
+    )
+    parts = {"total": 52403, "parts_sum": 52400, "parts": [48550, 3850], "unit": "person"}
+    assert describe_values(parts) == "合计：52,403人；分项之和：52,400人；分项：48,550人、3,850人"
