@@ -27,6 +27,7 @@ MIME = {
     "text": "text/plain",
 }
 _SUFFIX_KIND = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".txt": "text"}
+_CJK = re.compile("[\u4e00-\u9fff]")
 _TXT_HEADER = re.compile(r"^#\s*(source|region|doc_type|published)\s*:\s*(.*)$")
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[\s>]|<table)", re.I)
 
@@ -146,8 +147,16 @@ def document_from(parsed: Parsed, doc_id: str, data: bytes) -> ParsedDocument:
     )
     if parsed.kind == "text":
         _apply_txt_header(doc)
-        doc.title = doc.text.strip().split("\n", 1)[0][:200] or None
+        doc.title = first_heading(doc.text)
     return doc
+
+
+def first_heading(text: str) -> str | None:
+    """The first line with Chinese text, without scraped table pipes (`标题 | ||||`)."""
+    for line in text.split("\n"):
+        if _CJK.search(line):
+            return line.split(" |", 1)[0].strip()[:200]
+    return None
 
 
 def parse_file(path: Path) -> ParsedDocument:

@@ -54,6 +54,19 @@ def test_first_crawl_lands_the_five_reports(crawled) -> None:
     ]
 
 
+@pytest.mark.parametrize("site", ["chuxiong", "qianjiang", "puer", "wenku", "xinghualing"])
+def test_each_report_matches_the_expected_parse_kept_beside_its_fixture(crawled, site: str) -> None:
+    expected = json.loads((SITES_DIR / site / "_expected.json").read_text(encoding="utf-8"))
+    ((path, want),) = expected.items()
+    (doc,) = [ParsedDocument.load(p) for p in crawled[0].parsed_dir.glob(f"{site}-*.json")]
+    assert doc.url == f"http://{site}.mirror{path}"
+    fields = ("title", "index_number", "doc_number", "published_date")
+    assert {f: getattr(doc, f) for f in fields} == {f: want[f] for f in fields}
+    assert [a.removeprefix(f"http://{site}.mirror") for a in doc.attachments][
+        : len(want["attachments"])
+    ] == want["attachments"]
+
+
 def test_gbk_page_decodes_to_the_seed_text_with_metadata(crawled) -> None:
     doc = docs_by_source(crawled[0])["chuxiong-jyj"]
     assert doc.encoding == "gb18030"
