@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from edufig.catalog import load_metrics
 from edufig.extract.periods import document_year, find_year_marks
 from edufig.extract.prose import Draft, ProseReader
@@ -9,8 +11,17 @@ from edufig.extract.regions import document_region
 from edufig.extract.sentences import split_sentences
 from edufig.extract.tables import read_tables
 from edufig.extract.textview import TextView, make_view
-from edufig.extract.timeline import Timeline, find_sections
+from edufig.extract.timeline import Timeline, When, find_sections
 from edufig.records import Figure, ParsedDocument
+
+
+PLANNED_DOCUMENT = re.compile(r"民生实事")
+HEADING_CHARS = 200
+
+
+def _planned(doc: ParsedDocument, text: str) -> bool:
+    """A list of planned projects (`民生实事` tables): every figure in it is a target."""
+    return bool(PLANNED_DOCUMENT.search(f"{doc.title or ''} {text[:HEADING_CHARS]}"))
 
 
 def _figure(
@@ -50,6 +61,9 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     sentences = [s for s in split_sentences(view.text) if not _covered(s.start, table_spans)]
     drafts = ProseReader(view.text, timeline).read(sentences) + tables
     drafts.sort(key=lambda d: (d.start, d.quantity.start))
+    if _planned(doc, view.text):
+        for draft in drafts:
+            draft.when = When(draft.when.year, draft.when.period_start, True)
     region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
     return [_figure(doc, view, draft, region) for draft in drafts]
 

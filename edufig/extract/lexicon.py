@@ -167,7 +167,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "在园儿童",
     ),
     "schools": ("各级各类学校", "各类学校"),
-    "students_aided": ("资助学生", "受资助学生", "惠及学生", "惠及贫困生"),
+    "students_aided": (
+        "资助学生",
+        "受资助学生",
+        "惠及学生",
+        "惠及贫困生",
+        "惠及大学生",
+        "惠及困难学生",
+    ),
     "new_school_places": (r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)",),
 }
 SHARED: tuple[tuple[str, tuple[str, ...]], ...] = (

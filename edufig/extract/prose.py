@@ -209,8 +209,12 @@ class ProseReader:
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
         if any(word in segment for word in SKIP_WORDS):
             return True
+        clause = last_mark(self.clauses, CLAUSE_MARKS, sentence.start, quantity.start)
+        before = last_mark(
+            self.clauses, CLAUSE_MARKS, sentence.start, max(sentence.start, clause - 1)
+        )
         group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
-        return bool(PART_YEAR.search(self.text[group : quantity.start]))
+        return bool(PART_YEAR.search(self.text[max(before, group) : quantity.start]))
 
     @staticmethod
     def _is_change(segment: str, was_change: bool) -> bool:

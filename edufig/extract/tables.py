@@ -224,12 +224,83 @@ def _row_drafts(
     return drafts
 
 
+def _final_group(labels: list[Cell]) -> list[Cell]:
+    """The last column group of a header (`…2021年秋… | 全年: 资助人数 | 资助金额`): the longest
+    suffix with no repeated label, so earlier part-year groups are left alone."""
+    seen: set[str] = set()
+    suffix: list[Cell] = []
+    for cell in reversed(labels):
+        if cell.text in seen:
+            break
+        seen.add(cell.text)
+        suffix.insert(0, cell)
+    return suffix
+
+
+def _column_unit(label: str, table_unit: str | None) -> tuple[str | None, float]:
+    if UNIT_HINT.search(label):
+        return _unit_of(label, None)
+    if "人数" in label or "人次" in label:
+        return ("person_time" if "人次" in label else "person"), 1.0
+    return _unit_of(label, table_unit)
+
+
+def _labelled_cell(
+    row_label: str, column: Cell, cell: Cell, context: TableContext, level: str
+) -> Draft | None:
+    unit, factor = _column_unit(column.text, context.table_unit)
+    named = _row_metric(column.text, unit)
+    parsed = _value(cell, factor)
+    if named is None or parsed is None or parsed[0] == 0:
+        return None
+    metric = _row_metric(row_label, unit) or named
+    unit = unit or load_metrics()[metric].unit
+    when = context.timeline.when(context.start, context.start, context.start)
+    quantity = Quantity(cell.start, cell.end, parsed[0], unit, parsed[1])
+    return Draft(metric, IMPLIED_LEVEL.get(metric, level), when, quantity, cell.start, cell.end)
+
+
+def _labelled_row(
+    row: list[Cell], columns: list[Cell], context: TableContext, level: str
+) -> list[Draft]:
+    labels = [c for c in row if c.text and not _is_number(c.text)]
+    numbers = [c for c in row if _is_number(c.text)]
+    row_label = " ".join(c.text for c in labels)
+    drafts = []
+    for column, cell in zip(reversed(columns), reversed(numbers), strict=False):
+        draft = _labelled_cell(row_label, column, cell, context, level)
+        if draft is not None:
+            draft.start, draft.end = row[0].start, row[-1].end
+            drafts.append(draft)
+    return drafts[::-1]
+
+
+def _labelled_table(rows: list[list[Cell]], context: TableContext) -> list[Draft]:
+    """Columns named by a header row (`资助人数 | 资助金额`, `在校生(人)`), levels by row
+    labels; numbers align from the right, where merged cells leave rows short."""
+    first_data = next(
+        (i for i, row in enumerate(rows) if any(_is_number(c.text) for c in row)), None
+    )
+    headers = [row for row in rows[:first_data] if len([c for c in row if c.text]) >= 2]
+    if first_data is None or not headers:
+        return []
+    fullest = max(reversed(headers), key=lambda row: len([c for c in row if c.text]))
+    columns = _final_group([c for c in fullest if c.text])
+    drafts: list[Draft] = []
+    level = "all"
+    for row in rows[first_data:]:
+        named = find_levels(" ".join(c.text for c in row if not _is_number(c.text)))
+        level = named[0].level if named else level
+        drafts.extend(_labelled_row(row, columns, context, level))
+    return drafts
+
+
 def _table_drafts(rows: list[list[Cell]], context: TableContext) -> list[Draft]:
     header_index = next(
         (i for i, row in enumerate(rows) if any(YEAR_CELL.match(c.text) for c in row[1:])), None
     )
     if header_index is None:
-        return []
+        return _labelled_table(rows, context)
     columns = _year_columns(rows[header_index], context.timeline.doc_year)
     drafts: list[Draft] = []
     group = ""
