@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 from edufig.alerts.flags import Flag
 from edufig.alerts.values import describe_values
 from edufig.catalog import load_metrics
+from edufig.regions import divisions_by_code
 
 TEXT_CAP = 300
 TITLE_CAP = 80
@@ -113,6 +114,16 @@ def http_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def region_label(flag: Flag) -> str:
+    """太原市杏花岭区 rather than 杏花岭区: county names repeat across prefectures."""
+    division = divisions_by_code().get(flag.region_code or "")
+    if division is None:
+        return flag.region_name or flag.region_code or "（地区不明）"
+    if division.prefecture_name and division.prefecture_code != division.code:
+        return division.prefecture_name + division.name
+    return division.name
+
+
 def view(flag: Flag) -> FlagView:
     metric = load_metrics().get(flag.metric or "")
     sources = tuple(
@@ -121,7 +132,7 @@ def view(flag: Flag) -> FlagView:
     )
     return FlagView(
         severity=SEVERITY_ZH.get(flag.severity, cap(flag.severity, 20)),
-        region=cap(flag.region_name or flag.region_code or "（地区不明）", TITLE_CAP),
+        region=cap(region_label(flag), TITLE_CAP),
         metric=cap(flag.metric_name_zh or (metric.name_zh if metric else flag.metric), TITLE_CAP),
         level=LEVEL_ZH.get(flag.level or "", cap(flag.level or "—", 40)),
         year=str(flag.year) if flag.year is not None else "—",

@@ -257,9 +257,9 @@ def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
         flag(
             f"f{i:02d}",
             region_code="532300",
-            region_name=f"楚雄州第{i}号",
+            region_name="楚雄彝族自治州",
             province="云南省",
-            message_zh="正文与表格数值不一致，" * 8,
+            message_zh=f"第{i}号问题：" + "正文与表格数值不一致，" * 8,
         )
         for i in range(20)
     ]
@@ -270,7 +270,7 @@ def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
     assert all(len(c.encode("utf-8")) <= 4096 for c in contents)
     for n, content in enumerate(contents, start=1):
         assert f"第 {n}/{len(contents)} 部分" in content.splitlines()[0]
-    found = [int(m) for c in contents for m in re.findall(r"楚雄州第(\d+)号", c)]
+    found = [int(m) for c in contents for m in re.findall(r"第(\d+)号问题", c)]
     assert sorted(found) == list(range(20)) and len(found) == 20
     subjects = [m["subject"] for m in list_alerts(settings, "sent")]
     assert subjects[-1].endswith(f"（{len(contents)}/{len(contents)}）")

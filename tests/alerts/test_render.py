@@ -30,14 +30,14 @@ def test_text_digest_has_every_field_in_chinese() -> None:
     digest = Digest("山西省教育厅", tuple(Flag(**row) for row in seed_flags()[:2]))
     text = render_text(digest)
     assert digest.subject == "【教育数据质量】山西省教育厅：2 条新问题（错误 2，警告 0）"
-    assert "1. [错误] 杏花岭区 · 学前三年毛入园率" in text
+    assert "1. [错误] 太原市杏花岭区 · 学前三年毛入园率" in text
     assert "学段：学前教育；年份：2020（实际值）" in text
     assert "数值：正文：98.5；专栏表格：98.91" in text
     assert "原因：同一文件中正文与专栏表格的数值不一致：98.5% 与 98.91%" in text
     assert "证据：「2020年学前三年毛入园率达到98.5%」（杏花岭区“十四五”教育事业发展规划）" in text
     assert f"来源文件：{XHL_URL}" in text
     assert "Data Docs：http://docs.example.org/validations/conflicting_values.html" in text
-    assert "2. [错误] 杏花岭区 · 九年义务教育巩固率" in text
+    assert "2. [错误] 太原市杏花岭区 · 九年义务教育巩固率" in text
     assert "学段：义务教育；年份：2025（目标值）" in text
 
 
@@ -85,7 +85,7 @@ def test_short_digest_is_one_unnumbered_part() -> None:
 
 
 def test_an_oversized_single_flag_is_truncated_not_dropped() -> None:
-    huge = Flag(**flag("f-huge", region_name="大" * 2000, message_zh="长" * 5000))
+    huge = Flag(**flag("f-huge", region_code=None, region_name="大" * 2000, message_zh="长" * 5000))
     (part,) = render_markdown_parts(Digest("云南省教育厅", (huge,)), 1500)
     assert len(part.encode("utf-8")) <= 1500
     assert "**1. [错误]" in part and part.rstrip().endswith("…")
