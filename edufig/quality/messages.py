@@ -28,9 +28,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "数值{value}超出合理区间[{soft_min}, {soft_max}]{source}",
         "value {value} is outside the plausible range [{soft_min}, {soft_max}]{source}",
     ),
-    "unit_scale": (
-        "数值{value}超出合理区间,乘以{scale_factor}后为{rescaled}则在区间内,疑似单位错误",
-        "value {value} is out of range but {rescaled} after ×{scale_factor}: a unit slip",
+    "unit_scale:range": (
+        "数值{value}超出合理区间,乘以{scale_factor}后为{rescaled}则在区间内{source},疑似单位错误",
+        "value {value} is out of range but {rescaled} after ×{scale_factor} is not{source}: "
+        "a unit slip",
+    ),
+    "unit_scale:siblings": (
+        "数值{value}与同一文档其他学段相差千倍以上(中位数{ref_low}),乘以{scale_factor}后为{rescaled},"
+        "疑似单位错误",
+        "value {value} is over 1000 times off the document's other levels (median {ref_low}); "
+        "×{scale_factor} gives {rescaled}: a unit slip",
     ),
     "stated_growth:clause": (
         "数值{value}、同比增加{yoy_change}与所述增长{yoy_growth_pct}%不符,按数值为{implied}%",
@@ -87,6 +94,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 MONEY_KEYS = {
     *("value", "yoy_change", "previous_value", "implied_change", "total", "parts_sum"),
     *("target", "baseline", "rescaled", "hard_min", "hard_max", "soft_min", "soft_max"),
+    *("ref_low", "ref_high"),
 }
 
 
@@ -104,7 +112,10 @@ def number(value: float | None, unit: str | None = None, lang: str = "zh") -> st
 
 
 def _template_key(check: str, values: dict, severity: str) -> str:
-    variant = values.get("comparison") or values.get("relation") or values.get("scope")
+    variant = next(
+        (values[k] for k in ("comparison", "relation", "scope", "detected_by") if values.get(k)),
+        None,
+    )
     if values.get("ratio") == "stated_share":
         variant = "stated_share"
     for key in (f"{check}:{variant}", f"{check}:{severity}", check):
@@ -122,6 +133,8 @@ def _fields(values: dict, severity: str, lang: str) -> dict:
         fields["values"] = ("、" if lang == "zh" else ", ").join(
             number(v, unit, lang) for v in values["values"]
         )
+    if values.get("scale_factor") is not None:
+        fields["scale_factor"] = f"{values['scale_factor']:g}"
     if values.get("implied_growth_pct") is not None:
         fields["implied"] = f"{values['implied_growth_pct']:.2f}"
     if values.get("jump") is not None:

@@ -2,7 +2,8 @@
 {#- Parts against totals, only where one document states both clearly: exactly one exact
     value per metric and level for that region, year and kind, and no multi-year period.
     小学 + 初中 must equal 义务教育 (and may not exceed an all-levels total); 普通高中 + 中职
-    must equal 高中阶段; money that is part of a larger total may not exceed it (财政性经费 ≤
+    must equal 高中阶段; aid paid and students aided by level may not add up to more than
+    the stated total; money that is part of a larger total may not exceed it (财政性经费 ≤
     总投入, 一般公共预算 ≤ 财政性; 公用经费 ≤ 事业费 ≤ 生均一般公共预算教育经费). The slack is
     the rounding of the stated digits. -#}
 
@@ -78,10 +79,54 @@ metric_checks as (
         and p.year = t.year and p.kind = t.kind and p.level_key = t.level_key
 ),
 
+by_level as (
+    select
+        doc_id, region_key, year, kind, metric,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit,
+        list(figure_id) as figure_ids,
+        max(value) filter (where level_key = 'all') as total,
+        max(half_unit) filter (where level_key = 'all') as total_half_unit,
+        count(*) filter (where level_key <> 'all') as n_parts,
+        sum(half_unit) filter (where level_key <> 'all') as parts_half_units,
+        coalesce(max(value) filter (where level_key = 'preschool'), 0)
+        + coalesce(
+            max(value) filter (where level_key = 'primary')
+            + max(value) filter (where level_key = 'junior_secondary'),
+            max(value) filter (where level_key = 'compulsory'),
+            max(value) filter (where level_key = 'primary'),
+            max(value) filter (where level_key = 'junior_secondary'), 0)
+        + coalesce(
+            max(value) filter (where level_key = 'general_senior_secondary')
+            + max(value) filter (where level_key = 'secondary_vocational'),
+            max(value) filter (where level_key = 'senior_secondary'),
+            max(value) filter (where level_key = 'general_senior_secondary'),
+            max(value) filter (where level_key = 'secondary_vocational'), 0)
+        + coalesce(max(value) filter (where level_key = 'special'), 0)
+        + coalesce(max(value) filter (where level_key = 'higher'), 0) as parts_sum
+    from stated
+    where metric in ('students_aided', 'student_aid_funds')
+    group by doc_id, region_key, year, kind, metric
+),
+
+flow_checks as (
+    select
+        doc_id, region_code, region_name, province, metric, metric_name_zh,
+        'all' as level, year, kind, unit, figure_ids, total, parts_sum,
+        total_half_unit + parts_half_units as tolerance,
+        'at_most' as relation,
+        'levels' as parts
+    from by_level
+    where total is not null and n_parts >= 2
+),
+
 checks as (
     select * from level_checks
     union all
     select * from metric_checks
+    union all
+    select * from flow_checks
 )
 
 select

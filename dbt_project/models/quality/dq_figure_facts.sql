@@ -1,8 +1,10 @@
 {{ config(materialized='table', enabled=(target.type == 'duckdb')) }}
 {#- One row per figure with what every check needs: its region (int_figures_resolved), the
     catalog entry, a level key that treats "all" as the level a metric implies (九年义务教育
-    巩固率 is always compulsory), and the half unit of the last stated digit of each number, which is the
-    rounding slack two honest statements of the same quantity may differ by. -#}
+    巩固率 is always compulsory), and the half unit of the last stated digit of each number:
+    the rounding slack two honest statements of one quantity may differ by. A whole-number
+    rate counts as stated to one decimal (a table's "100" next to a text's 99.7% disagree);
+    whole money amounts count their trailing zeros (10.29亿元 is 1029000000 ± 5e5). -#}
 
 
 with resolved as (
@@ -41,6 +43,7 @@ half_units as (
             part,
             case
                 when n <> round(n) then 0.5 * pow(10, -length(split_part(cast(n as varchar), '.', 2)))
+                when unit in ('percent', 'ratio') then 0.05
                 when unit = 'yuan' or abs(n) >= 10000 then
                     0.5 * pow(10, length(cast(cast(abs(n) as hugeint) as varchar))
                         - length(rtrim(cast(cast(abs(n) as hugeint) as varchar), '0')))
