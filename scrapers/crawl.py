@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from edufig.config import Settings, StageResult, timed
@@ -97,6 +98,7 @@ class SourceCrawl:
         progress(f"{self.source.name}: {len(candidates)} report link(s) found")
         for url, title in candidates.values():
             self.land(url, title)
+        progress(f"{self.source.name}: {self.result.counts.get('new', 0)} new document(s) so far")
 
     def land(self, url: str, title: str) -> None:
         doc_id = doc_id_for(self.source, url)
@@ -152,7 +154,8 @@ class SourceCrawl:
         if fetched is None:
             return None
         try:
-            parsed = parse_bytes(fetched.body, fetched.content_type, fetched.url)
+            suffix = PurePosixPath(urlsplit(fetched.url).path).suffix
+            parsed = parse_bytes(fetched.body, fetched.content_type, fetched.url, suffix)
         except UnparseableError as exc:
             self.fail(f"{self.source.identity(url)}: attachment not readable: {exc}")
             return None
@@ -240,4 +243,6 @@ def crawl_sources(
                 result.add("bytes", crawl.fetcher.bytes)
                 crawl.fetcher.close()
                 state.save(state_path)
+        enabled = [s for s in sources if s.enabled]
+        result.failed = bool(enabled) and result.counts["fetched"] == 0 and bool(result.errors)
     return result

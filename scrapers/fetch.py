@@ -105,6 +105,7 @@ class Fetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = source.user_agent
         self.robots: dict[str, Protego | None] = {}
+        self.unreachable: dict[str, str] = {}
         self.last_request: dict[str, float] = {}
         self.requests = 0
         self.bytes = 0
@@ -146,6 +147,12 @@ class Fetcher:
         if self.state.is_gone(self.source.identity(url), self.options.gone_retry_hours):
             reason = "gone (404/410) in a recent crawl"
         elif not self.allowed_by_robots(url):
+            unreachable = self.unreachable.get(urlsplit(url).netloc)
+            if unreachable:
+                self._log(url, None, "failed", f"robots.txt unreachable: {unreachable}")
+                raise FetchFailed(
+                    f"{self.source.identity(url)}: robots.txt unreachable: {unreachable}"
+                )
             reason = "disallowed by robots.txt"
         if reason:
             self._log(url, None, "skipped", reason)
@@ -311,7 +318,8 @@ class Fetcher:
             return None
         try:
             raw = self._attempt(robots_url, robots=True)
-        except FetchFailed:
+        except FetchFailed as exc:
+            self.unreachable[urlsplit(robots_url).netloc] = str(exc).split(": ", 1)[-1]
             return Protego.parse("User-agent: *\nDisallow: /\n")
         if raw.status == 304:
             self._log(robots_url, raw, "unchanged")

@@ -22,9 +22,9 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
-def _previous_sha(target: Path) -> str | None:
+def _previous(target: Path) -> ParsedDocument | None:
     try:
-        return ParsedDocument.load(target).sha256
+        return ParsedDocument.load(target)
     except (OSError, ValueError, TypeError):
         return None
 
@@ -57,7 +57,8 @@ def _ingest_file(path: Path, archive: Archive, settings: Settings, result: Stage
     result.add("fetched")
     sha = sha256_hex(data)
     target = settings.parsed_dir / f"{path.stem}.json"
-    unchanged = _previous_sha(target) == sha
+    previous = _previous(target)
+    unchanged = previous is not None and previous.sha256 == sha
     if not unchanged:
         headers = {"Content-Length": str(len(data)), "X-Source-File": str(path)}
         archive.store(url, 200, headers, data, utc_now())
@@ -65,6 +66,9 @@ def _ingest_file(path: Path, archive: Archive, settings: Settings, result: Stage
     archive.log(FetchLog(url, "local", utc_now(), 200, outcome, sha, 0 if unchanged else len(data)))
     if unchanged:
         result.add("unchanged")
+        if previous.parse_status != "ok":
+            result.add("failed")
+            result.errors.append(f"{path}: {previous.parse_error} (unchanged since the last run)")
         return
     doc = _parse_local(path, data, url)
     if doc.parse_status != "ok":

@@ -64,6 +64,8 @@ def sniff(data: bytes, content_type: str | None = None, suffix: str = "") -> str
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
+        if suffix.lower() not in ("", ".docx"):
+            raise UnparseableError(f"unsupported attachment format {suffix.lower()}")
         return "docx"
     if _looks_binary(data):
         raise UnparseableError("binary content that is not PDF or DOCX")

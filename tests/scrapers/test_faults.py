@@ -137,3 +137,14 @@ def test_rerun_after_a_failure_resumes_and_keeps_what_landed(
     assert second.counts["unchanged"] == 1 and second.counts["new"] == 0
     assert second.counts["failed"] == 1
     assert [d.source for d in landed(settings)] == ["faulty"]
+
+
+def test_unreachable_host_fails_the_stage_as_a_whole(settings: Settings) -> None:
+    with FaultServer() as gone:
+        base = gone.base_url  # the port is closed once the server is gone
+    result = crawl_sources([fault_source(base, "ok")], settings)
+    assert result.failed
+    assert result.errors[0].startswith(
+        f"{base}/list/ok.html: robots.txt unreachable: ConnectionError"
+    )
+    assert result.counts["fetched"] == 0

@@ -120,7 +120,8 @@ def test_local_corpus_ingest_reports_corrupt_files_and_lands_the_rest(tmp_path: 
     assert junk.parse_status == "failed" and "binary" in junk.parse_error
 
     again = ingest_corpus(corpus, settings)
-    assert (again.counts["new"], again.counts["unchanged"]) == (0, 9)
+    assert (again.counts["new"], again.counts["unchanged"], again.counts["failed"]) == (0, 9, 3)
+    assert any(e.endswith("empty content (unchanged since the last run)") for e in again.errors)
     (corpus / "002_314c944275f2f8a4.txt").write_text("改过的报告\n教育经费1万元", encoding="utf-8")
     third = ingest_corpus(corpus, settings)
     assert (third.counts["new"], third.counts["unchanged"]) == (1, 8)
