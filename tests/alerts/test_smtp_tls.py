@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from edufig.alerts import send_alerts
-from edufig.config import Settings
+from edufig.config import Settings, StageResult
 from tests.alerts.conftest import (
     EMAIL_SX,
     SmtpSink,
@@ -69,10 +69,14 @@ def check_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
     return AuthResult(success=ok, handled=False)
 
 
-@pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_login_over_tls_delivers_and_stores_no_password(
-    security: str, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def send_over_tls(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    security: str,
+    password: str,
+) -> tuple[SmtpSink, StageResult]:
+    """One alerts run against an aiosmtpd server that requires TLS (`security`) and a login."""
     cert, key = loopback_certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -87,22 +91,30 @@ def test_login_over_tls_delivers_and_stores_no_password(
         require_starttls=security == "starttls",
         **tls,
     )
+    smtp_env = {
+        "HOST": "127.0.0.1",
+        "PORT": str(sink.port),
+        "SECURITY": security,
+        "USER": "edufig",
+        "PASSWORD": password,
+        "FROM": "edufig@example.org",
+        "CA_FILE": str(cert),
+    }
+    for name, value in smtp_env.items():
+        monkeypatch.setenv(f"EDUFIG_SMTP_{name}", value)
+    raise_flags(settings, seed_flags())
     controller.start()
     try:
-        for name, value in {
-            "HOST": "127.0.0.1",
-            "PORT": str(sink.port),
-            "SECURITY": security,
-            "USER": "edufig",
-            "PASSWORD": PASSWORD,
-            "FROM": "edufig@example.org",
-            "CA_FILE": str(cert),
-        }.items():
-            monkeypatch.setenv(f"EDUFIG_SMTP_{name}", value)
-        raise_flags(settings, seed_flags())
-        result = send_alerts(subscribed(settings, tmp_path, EMAIL_SX))
+        return sink, send_alerts(subscribed(settings, tmp_path, EMAIL_SX))
     finally:
         controller.stop()
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_login_over_tls_delivers_and_stores_no_password(
+    security: str, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink, result = send_over_tls(settings, tmp_path, monkeypatch, security, PASSWORD)
     assert result.errors == [] and result.counts["messages_sent"] == 1
     (message,) = sink.messages()
     assert message["To"] == "sx@example.org" and message["From"] == "edufig@example.org"
@@ -113,31 +125,12 @@ def test_login_over_tls_delivers_and_stores_no_password(
 def test_wrong_password_is_recorded_without_the_password(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cert, key = loopback_certificate(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    sink = SmtpSink(free_port())
-    controller = Controller(
-        sink, hostname="127.0.0.1", port=sink.port, authenticator=check_login, tls_context=context
-    )
-    controller.start()
-    try:
-        for name, value in {
-            "HOST": "127.0.0.1",
-            "PORT": str(sink.port),
-            "USER": "edufig",
-            "PASSWORD": "wrong-" + PASSWORD,
-            "CA_FILE": str(cert),
-        }.items():
-            monkeypatch.setenv(f"EDUFIG_SMTP_{name}", value)
-        raise_flags(settings, seed_flags())
-        result = send_alerts(subscribed(settings, tmp_path, EMAIL_SX))
-    finally:
-        controller.stop()
+    wrong = "wrong-" + PASSWORD
+    sink, result = send_over_tls(settings, tmp_path, monkeypatch, "starttls", wrong)
     assert result.counts["messages_failed"] == 1 and sink.envelopes == []
     (error,) = query(settings, "SELECT last_error FROM alerts.outbox")[0]
     assert "SMTP 535" in error
-    assert PASSWORD not in all_persisted_text(settings) + "\n".join(result.errors)
+    assert wrong not in all_persisted_text(settings) + "\n".join(result.errors)
 
 
 def test_plain_smtp_is_refused_off_loopback(
