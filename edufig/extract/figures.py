@@ -9,11 +9,11 @@ from edufig.extract.periods import document_year, find_year_marks
 from edufig.extract.prose import Draft, ProseReader
 from edufig.extract.regions import document_region
 from edufig.extract.sentences import split_sentences
+from edufig.extract.spans import Spans
 from edufig.extract.tables import read_tables
 from edufig.extract.textview import TextView, make_view
 from edufig.extract.timeline import Timeline, When, find_sections
 from edufig.records import Figure, ParsedDocument
-
 
 PLANNED_DOCUMENT = re.compile(r"民生实事")
 HEADING_CHARS = 200
@@ -58,7 +58,8 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     marks = find_year_marks(view.text, doc_year)
     timeline = Timeline(view.text, marks, find_sections(view.text, doc_year), doc_year)
     tables, table_spans = read_tables(view.text, timeline)
-    sentences = [s for s in split_sentences(view.text) if not _covered(s.start, table_spans)]
+    covered = Spans(table_spans)
+    sentences = [s for s in split_sentences(view.text) if s.start not in covered]
     drafts = ProseReader(view.text, timeline).read(sentences) + tables
     drafts.sort(key=lambda d: (d.start, d.quantity.start))
     if _planned(doc, view.text):
@@ -66,7 +67,3 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
             draft.when = When(draft.when.year, draft.when.period_start, True)
     region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
     return [_figure(doc, view, draft, region) for draft in drafts]
-
-
-def _covered(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= position < b for a, b in spans)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from edufig.extract.trie import trie_regex
 
 LEVEL_WORDS: dict[str, tuple[str, ...]] = {
     "all": ("各级各类学校", "各级各类", "各类学校", "中小学", "中小学校"),
@@ -40,9 +41,7 @@ LEVEL_WORDS: dict[str, tuple[str, ...]] = {
 }
 NOT_LEVELS = ("其中",)
 LEVEL_OF = {word: level for level, words in LEVEL_WORDS.items() for word in words}
-LEVEL_PATTERN = re.compile(
-    "|".join(sorted(map(re.escape, [*LEVEL_OF, *NOT_LEVELS]), key=len, reverse=True))
-)
+LEVEL_PATTERN = trie_regex([*LEVEL_OF, *NOT_LEVELS])
 
 
 @dataclass(frozen=True, slots=True)

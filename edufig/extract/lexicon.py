@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from edufig.catalog import load_metrics
+from edufig.extract.trie import trie_regex
 
 PER_STUDENT = (
     "per_student_general_budget_expenditure",
@@ -22,7 +23,7 @@ PER_STUDENT = (
 AID = ("student_aid_funds", "students_aided")
 KINDERGARTEN_SHARES = ("inclusive_kindergarten_share", "public_kindergarten_share")
 PHYSICAL = ("physical_fitness_pass_rate", "physical_fitness_excellent_rate")
-BUDGET = r"(?:一般公共预算|公共财政预算|公共财政|预算内|财政预算内)?"
+BUDGETS = ("", "一般公共预算", "公共财政预算", "公共财政", "预算内", "财政预算内")
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "edu_total_investment": (
@@ -64,8 +65,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "生均一般公共预算教育支出",
         "生均财政性教育经费",
     ),
-    "per_student_operating_expenditure": (f"生均{BUDGET}教育事业费(?:支出)?", "生均事业费"),
-    "per_student_public_funds": (f"生均{BUDGET}公用经费",),
+    "per_student_operating_expenditure": (
+        *(f"生均{budget}教育事业费{tail}" for budget in BUDGETS for tail in ("", "支出")),
+        "生均事业费",
+    ),
+    "per_student_public_funds": tuple(f"生均{budget}公用经费" for budget in BUDGETS),
     "student_aid_funds": (
         "资助资金",
         "资助款",
@@ -160,7 +164,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "students_enrolled": (
         "在校中小学生",
-        r"在校\(园\)学生",
+        "在校(园)学生",
         "在校学生",
         "在校生",
         "在园幼儿",
@@ -175,8 +179,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "惠及大学生",
         "惠及困难学生",
     ),
-    "new_school_places": (r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)",),
 }
+NEW_PLACES = re.compile(r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)")
 SHARED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("资助", AID),
     ("国家助学金", AID),
@@ -270,34 +274,27 @@ def _entries() -> tuple[tuple[str, tuple[str, ...], bool, bool], ...]:
     return tuple(entries)
 
 
-def _as_pattern(alias: str) -> str:
-    return alias if any(ch in alias for ch in "\\[(?") else re.escape(alias)
-
-
 @cache
 def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, ...], bool, bool]]]:
-    entries = sorted(_entries(), key=lambda e: len(e[0]), reverse=True)
-    groups = {
-        f"k{i}": (codes, partial, by_level)
-        for i, (_, codes, partial, by_level) in enumerate(entries)
-    }
-    pattern = "|".join(
-        f"(?P<k{i}>{_as_pattern(alias)})" for i, (alias, *_rest) in enumerate(entries)
-    )
-    return re.compile(pattern), groups
+    meaning: dict[str, tuple[tuple[str, ...], bool, bool]] = {}
+    for alias, codes, partial, by_level in _entries():
+        meaning.setdefault(alias, (codes, partial, by_level))
+    return trie_regex(meaning), meaning
 
 
 def find_keywords(text: str) -> list[KeywordHit]:
-    """Metric keywords, leftmost-longest, plus `占…支出` share phrases that overlap them."""
-    pattern, groups = _compiled()
+    """Metric keywords, leftmost-longest, plus the phrase patterns (`占…支出` shares,
+    `新增…学位`) that may overlap them."""
+    pattern, meaning = _compiled()
     hits = []
     for match in pattern.finditer(text):
-        codes, partial, by_level = groups[match.lastgroup or ""]
+        codes, partial, by_level = meaning[match.group()]
         hits.append(KeywordHit(match.start(), match.end(), codes, partial, by_level))
-    hits += [
-        KeywordHit(m.start(), m.end(), ("edu_share_of_fiscal_expenditure",))
-        for m in SHARE_OF_SPENDING.finditer(text)
-    ]
+    for phrase, code in (
+        (SHARE_OF_SPENDING, "edu_share_of_fiscal_expenditure"),
+        (NEW_PLACES, "new_school_places"),
+    ):
+        hits += [KeywordHit(m.start(), m.end(), (code,)) for m in phrase.finditer(text)]
     hits.sort(key=lambda h: (h.end, h.start))
     return hits
 

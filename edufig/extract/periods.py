@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import cn2an
 
+from edufig.extract.spans import Spans
+
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 RANGE = re.compile(rf"(?P<a>{YEAR}) ?[-—–~至到] ?(?P<b>{YEAR}) ?(?P<school>学年)?年?(?:度)?")
 SINGLE = re.compile(
@@ -49,10 +51,6 @@ class YearMark:
     lasting: int = 0
     carries: bool = True
     compared: bool = False
-
-
-def _inside(spans: list[tuple[int, int]], start: int) -> bool:
-    return any(a <= start < b for a, b in spans)
 
 
 def _single(match: re.Match[str], doc_year: int | None) -> YearMark | None:
@@ -98,21 +96,22 @@ def _relative(match: re.Match[str]) -> YearMark:
 
 def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
     """Every usable time reference in `text`, in order of position."""
-    hidden = [m.span() for m in BRACKETS.finditer(text) if not ALIAS_YEAR.search(m.group())]
+    hidden = Spans([m.span() for m in BRACKETS.finditer(text) if not ALIAS_YEAR.search(m.group())])
     marks: list[YearMark] = []
-    taken: list[tuple[int, int]] = []
+    ranges = []
     for match in RANGE.finditer(text):
-        if not _inside(hidden, match.start()):
+        if match.start() not in hidden:
             marks.append(_range(match, doc_year))
-            taken.append(match.span())
+            ranges.append(match.span())
+    taken = Spans(ranges)
     for match in SINGLE.finditer(text):
-        if _inside(hidden, match.start()) or _inside(taken, match.start("y")):
+        if match.start() in hidden or match.start("y") in taken:
             continue
         mark = _single(match, doc_year)
         if mark is not None:
             marks.append(mark)
-    marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if not _inside(hidden, m.start())]
-    marks += [_relative(m) for m in RELATIVE.finditer(text) if not _inside(hidden, m.start())]
+    marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if m.start() not in hidden]
+    marks += [_relative(m) for m in RELATIVE.finditer(text) if m.start() not in hidden]
     marks.sort(key=lambda m: m.start)
     return marks
 

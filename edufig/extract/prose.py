@@ -26,6 +26,7 @@ from edufig.extract.lexicon import (
 )
 from edufig.extract.numbers import Quantity, find_quantities
 from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, Sentence, clause_end, last_mark
+from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
 
 CHANGE = re.compile(
@@ -118,7 +119,7 @@ class ProseReader:
     def __init__(self, text: str, timeline: Timeline):
         self.text = text
         self.clauses = mask_parentheses(text)
-        self.parentheses = [m.span() for m in PARENTHESES.finditer(text)]
+        self.parentheses = Spans([m.span() for m in PARENTHESES.finditer(text)])
         self.timeline = timeline
         self.quantities = find_quantities(text)
         self.quantity_starts = [q.start for q in self.quantities]
@@ -156,7 +157,8 @@ class ProseReader:
 
     def _visible(self, position: int, quantity_start: int) -> bool:
         """False for words inside a parenthetical that does not hold the quantity itself."""
-        return not any(a < position < b <= quantity_start for a, b in self.parentheses)
+        span = self.parentheses.around(position, strict=True)
+        return span is None or span[1] > quantity_start
 
     def _update_topic(self, sentence: Sentence) -> None:
         if self.text[sentence.start : sentence.end].rstrip().endswith(":"):
