@@ -91,7 +91,10 @@ def deliver_due(
     """Send every outbox message whose attempt is due; record each outcome as it happens."""
     redact = Redactor()
     deliverer = Deliverer(settings.outbox_dir, subscriptions.smtp, redact)
+    failed_digests: set[str] = set()
     for message in due_messages(con, now or _now()):
+        if message.digest_id in failed_digests:
+            continue
         with redacted_logs(redact, "urllib3.connectionpool", "edufig.alerts"):
             outcome = deliverer.attempt(message)
         attempts = message.attempts + outcome.attempts
@@ -101,6 +104,7 @@ def deliver_due(
             log.info("sent %s to %s via %s", message.message_id, message.recipient, message.channel)
             continue
         mark_failed(con, message, attempts, outcome.error, _now())
+        failed_digests.add(message.digest_id)
         result.add("messages_failed")
         result.errors.append(
             f"alert {message.message_id} to {message.recipient} via {message.channel_key}:"

@@ -168,14 +168,18 @@ def queue(
 
 
 def due_messages(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxMessage]:
-    """Unsent messages whose next attempt is due, oldest first."""
+    """Unsent messages whose next attempt is due, oldest first; a part waits while an earlier
+    part of its digest waits, so robot parts arrive in order."""
     rows = con.execute(
         "SELECT message_id, digest_id, recipient, channel, channel_key, channel_spec, part,"
-        " parts, subject, flag_count, payload_json, attempts FROM alerts.outbox"
+        " parts, subject, flag_count, payload_json, attempts FROM alerts.outbox o"
         " WHERE status IN ('pending', 'failed') AND attempts < ?"
         " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+        " AND NOT EXISTS (SELECT 1 FROM alerts.outbox p WHERE p.digest_id = o.digest_id"
+        "   AND p.part < o.part AND p.status <> 'sent'"
+        "   AND p.next_attempt_at > ?)"
         " ORDER BY created_at, recipient, channel_key, part",
-        [MAX_ATTEMPTS, now],
+        [MAX_ATTEMPTS, now, now],
     ).fetchall()
     return [OutboxMessage(*row[:10], payload=json.loads(row[10]), attempts=row[11]) for row in rows]
 

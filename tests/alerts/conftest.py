@@ -194,13 +194,16 @@ class RobotReceiver:
 
     dingtalk_secret: str
     fail_next: int = 0
+    succeed_first: int = 0  # requests answered normally before fail_next applies
     posts: list[dict] = field(default_factory=list)
     failures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, path: str, body: dict) -> tuple[int, dict]:
         with self.lock:
-            if self.fail_next > 0:
+            if self.succeed_first > 0:
+                self.succeed_first -= 1
+            elif self.fail_next > 0:
                 self.fail_next -= 1
                 self.failures += 1
                 return 500, {"errcode": -1, "errmsg": "busy"}

@@ -250,9 +250,7 @@ def test_empty_digest_is_not_sent(settings: Settings) -> None:
     assert len(list_alerts(settings)) == 1
 
 
-def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
-    settings: Settings, tmp_path: Path, robots
-) -> None:
+def long_yunnan_digest(settings: Settings, n: int = 20) -> None:
     rows = [
         flag(
             f"f{i:02d}",
@@ -261,11 +259,21 @@ def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
             province="云南省",
             message_zh=f"第{i}号问题：" + "正文与表格数值不一致，" * 8,
         )
-        for i in range(20)
+        for i in range(n)
     ]
     raise_flags(settings, rows)
+
+
+def wecom_contents(robots) -> list[str]:
+    return [p["body"]["markdown"]["content"] for p in robots.posts if "key" in p["params"]]
+
+
+def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
+    settings: Settings, tmp_path: Path, robots
+) -> None:
+    long_yunnan_digest(settings)
     send_alerts(subscribed(settings, tmp_path, ROBOTS_ONLY))
-    contents = [p["body"]["markdown"]["content"] for p in robots.posts]
+    contents = wecom_contents(robots)
     assert len(contents) > 2
     assert all(len(c.encode("utf-8")) <= 4096 for c in contents)
     for n, content in enumerate(contents, start=1):
@@ -275,6 +283,25 @@ def test_long_robot_digest_arrives_in_numbered_parts_within_limits(
     subjects = [m["subject"] for m in list_alerts(settings, "sent")]
     assert subjects[-1].endswith(f"（{len(contents)}/{len(contents)}）")
     assert WECOM_MAX_BYTES < 4096
+
+
+def test_parts_after_a_failed_part_wait_so_they_arrive_in_order(
+    settings: Settings, tmp_path: Path, robots
+) -> None:
+    long_yunnan_digest(settings)
+    robots.succeed_first, robots.fail_next = 1, 3
+    first = send_alerts(subscribed(settings, tmp_path, ROBOTS_ONLY))
+    assert first.counts["messages_sent"] == 1 and first.counts["messages_failed"] == 1
+    parts = query(settings, "SELECT part, status FROM alerts.outbox ORDER BY part")
+    assert parts[:3] == [(1, "sent"), (2, "failed"), (3, "pending")]
+    assert send_alerts(settings).counts["messages_sent"] == 0  # part 3 waits for part 2
+    send_alerts(settings, now=later())
+    contents = wecom_contents(robots)
+    headers = [c.splitlines()[0] for c in contents]
+    assert headers == [
+        f"#### 教育数据质量提醒（云南省教育厅） 第 {n}/{len(parts)} 部分"
+        for n in range(1, len(parts) + 1)
+    ]
 
 
 def test_missing_flags_table_is_reported_and_queued_messages_still_go(
