@@ -24,7 +24,7 @@ from edufig.config import Settings, StageResult, timed
 MART_SCHEMA = "marts"
 # The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without
 # the quality models that build on them.
-WAREHOUSE_SELECTION = "resource_type:seed staging intermediate marts"
+WAREHOUSE_SELECTION = "+marts staging intermediate"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 
 
