@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from edufig.alerts import send_alerts
+from edufig.alerts.smtp import smtp_config
+from edufig.alerts.subscriptions import SmtpSettings
 from edufig.config import Settings
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
@@ -70,3 +72,22 @@ def test_missing_connection_is_an_error_on_the_message(settings: Settings, tmp_p
     result = send_alerts(subscribed(settings, tmp_path, text))
     assert result.counts["messages_failed"] == 1
     assert "SecretError: Airflow connection 'no_such_conn' not found" in result.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("extra", "security", "port"),
+    [
+        ({}, "ssl", 465),
+        ({"disable_ssl": True}, "starttls", 587),
+        ({"security": "starttls", "from_email": "dq@example.org"}, "starttls", 587),
+    ],
+)
+def test_airflow_smtp_provider_extras_choose_the_security(
+    extra: dict, security: str, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = {"conn_type": "smtp", "host": "smtp.example.org", "login": "dq", "extra": extra}
+    monkeypatch.delenv("EDUFIG_SMTP_HOST", raising=False)
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_PROVINCE", json.dumps(conn))
+    config = smtp_config(SmtpSettings(airflow_conn="smtp_province"))
+    assert (config.host, config.security, config.port) == ("smtp.example.org", security, port)
+    assert config.sender == extra.get("from_email", "dq")
