@@ -46,7 +46,9 @@ def _numbers(text: str) -> list[tuple[int, int, float, str]]:
     found = []
     for money in _money_extractor()(text, with_parsing=True):
         start, end = money["offset"]
-        found.append((start, end, float(money["detail"]["num"]), "yuan"))
+        number = money["detail"]["num"]
+        value = float(number[0] if isinstance(number, list) else number)
+        found.append((start, end, value, "yuan"))
     for match in OTHER_NUMBERS.finditer(text):
         found.append((match.start(), match.end(), float(match.group(1)), UNITS[match.group(2)]))
     return sorted(found)

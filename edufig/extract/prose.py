@@ -37,6 +37,7 @@ NEGATIVE_CHANGE = ("减", "下降", "降低", "回落", "降幅")
 BASE = re.compile(
     r"^(?:同比)?(?:比|较|相比|相较于?)(?P<when>上年|去年|上一年|\d{4} ?年)(?:同期)?的?$"
 )
+NAMED_BASE = re.compile(r"^(?:比|较|相比|相较于?)\d{4} ?年")
 PROGRESSION = re.compile(r"^(?:提高|增加|增长|上升|提升|下降|减少|降低)(?:到|至)(?:\d{4} ?年)?的?$")
 RATIO_TAIL = re.compile(r"^的?(?:比例|比重)(?:为|是|达到?)?$")
 FILLER = re.compile(
@@ -102,6 +103,7 @@ class Draft:
     yoy_change: float | None = None
     yoy_growth_pct: float | None = None
     base: bool = False
+    of: Draft | None = None
 
 
 @dataclass
@@ -200,8 +202,11 @@ class ProseReader:
             return
         if self._is_change(segment, was_change):
             state.previous_was_change = True
-            if state.previous is not None and not state.previous.base:
-                attach_change(state.previous, segment, quantity)
+            changed = (
+                state.previous.of if state.previous and state.previous.base else state.previous
+            )
+            if changed is not None:
+                attach_change(changed, segment, quantity)
             return
         drafts = self._drafts(state, seg_start, segment, quantity)
         state.drafts.extend(drafts)
@@ -239,8 +244,9 @@ class ProseReader:
         if PLANNED.search(segment):
             when = When(when.year, when.period_start, True)
         end = clause_end(self.text, quantity.end, state.sentence.end)
+        base = bool(NAMED_BASE.match(stripped))
         return [
-            Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end)
+            Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end, base=base)
             for level in levels
             if metric_for_level(metric, level) is not None
         ]
@@ -261,7 +267,10 @@ class ProseReader:
             when = When(year, None, False)
         else:
             when = self.timeline.when(previous.start, sentence.start, sentence.paragraph_start)
-        return Draft(previous.metric, previous.level, when, quantity, seg_start, end, base=base)
+        of = previous if base and not explicit else None
+        return Draft(
+            previous.metric, previous.level, when, quantity, seg_start, end, base=base, of=of
+        )
 
     def _metric(
         self, state: SentenceState, seg_start: int, segment: str, quantity: Quantity
@@ -355,6 +364,11 @@ class ProseReader:
         """Level of an unlabelled figure: the figure before it in the same `;` group, a level
         named earlier in the group, the previous sentence's, or one named right after."""
         sentence = state.sentence
+        own = single_level(
+            self._levels(quantity.end, clause_end(self.text, quantity.end, sentence.end))
+        )
+        if own is not None:
+            return own
         group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
         previous = state.previous
         if previous is not None and previous.start >= group:
