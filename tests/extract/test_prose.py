@@ -37,7 +37,11 @@ def test_enumeration_shares_one_metric_across_levels():
 
 
 def test_level_only_clauses_continue_the_metric():
-    text = "2018年,生均公共财政预算教育事业费小学为10969元,初中为 15263元;生均公共财政预算公用经费小学为1654元,初中为2459元。"
+    text = (
+        "2018年,生均公共财政预算教育事业费小学为10969元,初"
+        "中为 15263元;生均公共财政预算公用经费小学为1654元"
+        ",初中为2459元。"
+    )
     assert keys(extract(text)) == [
         ("per_student_operating_expenditure", "primary", 2018, "actual", 10969.0),
         ("per_student_operating_expenditure", "junior_secondary", 2018, "actual", 15263.0),
@@ -57,7 +61,11 @@ def test_base_year_comparisons_yield_the_earlier_figure():
 
 
 def test_comparison_with_a_named_year():
-    text = "2020年,全区教育投入10.29亿元(其中,财政性投入8.85亿元),较2015年教育投入的6.86亿元(其中,财政性投入5.82亿元)增长50%。"
+    text = (
+        "2020年,全区教育投入10.29亿元(其中,财政性投入8."
+        "85亿元),较2015年教育投入的6.86亿元(其中,财政性"
+        "投入5.82亿元)增长50%。"
+    )
     assert keys(extract(text)) == [
         ("edu_total_investment", "all", 2020, "actual", 1029000000.0),
         ("edu_fiscal_investment", "all", 2020, "actual", 885000000.0),
@@ -85,7 +93,11 @@ def test_points_and_respective_changes():
 
 
 def test_share_with_points_change():
-    text = "2022年,全市一般公共预算教育经费占一般公共预算支出1814597万元的比例15.68%,比上年的18.92%下降3.24个百分点。"
+    text = (
+        "2022年,全市一般公共预算教育经费占一般公共预算支出181"
+        "4597万元的比例15.68%,比上年的18.92%下降3."
+        "24个百分点。"
+    )
     found = extract(text, published="2024-02-22")
     assert keys(found) == [
         ("fiscal_expenditure_total", "all", 2022, "actual", 18145970000.0),
@@ -113,7 +125,11 @@ def test_generic_enrollment_rate_takes_its_metric_from_the_level():
 
 
 def test_school_counts_and_sub_types():
-    text = "至2020年底,全区义务教育阶段学校64所,其中小学51所,包括49所公办小学和2所民办小学。公办小学包括城区小学38所。"
+    text = (
+        "至2020年底,全区义务教育阶段学校64所,其中小学51所,"
+        "包括49所公办小学和2所民办小学。公办小学包括城区小学38所"
+        "。"
+    )
     assert keys(extract(text)) == [
         ("schools", "compulsory", 2020, "actual", 64.0),
         ("schools", "primary", 2020, "actual", 51.0),
@@ -121,7 +137,11 @@ def test_school_counts_and_sub_types():
 
 
 def test_statistical_bulletin_lines_inherit_level_and_year():
-    text = "三、高中阶段教育\n2023年,全市高中阶段共有学校8所。招生8057人,在校生29396人,专任教师2287人。\n其中普通高中6所,招生5735人,在校生22502人。\n普通高中共有教职工2100人,专任教师1931人。"
+    text = (
+        "三、高中阶段教育\n2023年,全市高中阶段共有学校8所。招生8057人,在校生"
+        "29396人,专任教师2287人。\n其中普通高中6所,招生5735人,在校生2"
+        "2502人。\n普通高中共有教职工2100人,专任教师1931人。"
+    )
     assert keys(extract(text, published="2024-07-15")) == [
         ("schools", "senior_secondary", 2023, "actual", 8.0),
         ("students_enrolled", "senior_secondary", 2023, "actual", 29396.0),
@@ -134,7 +154,10 @@ def test_statistical_bulletin_lines_inherit_level_and_year():
 
 
 def test_periods_and_cumulative_figures():
-    text = "“十三五”以来,全区共签约引进研究生、免费师范生11名,招录教师227名,选派65名教师到新建学校交流任教。"
+    text = (
+        "“十三五”以来,全区共签约引进研究生、免费师范生11名,招录"
+        "教师227名,选派65名教师到新建学校交流任教。"
+    )
     found = extract(text, published="2019-09-23")
     assert keys(found) == [
         ("teachers_recruited", "all", 2019, "actual", 11.0),
@@ -150,7 +173,10 @@ def test_relative_periods_count_back_from_the_document():
 
 
 def test_targets():
-    text = "到2025年,学前教育毛入园率达到99%,普惠性幼儿园在园幼儿占比达到95%,培育600名以上各级各类教师人才。"
+    text = (
+        "到2025年,学前教育毛入园率达到99%,普惠性幼儿园在园幼"
+        "儿占比达到95%,培育600名以上各级各类教师人才。"
+    )
     found = extract(text, published="2022-08-25")
     assert keys(found) == [
         ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 99.0),
@@ -161,7 +187,11 @@ def test_targets():
 
 
 def test_money_named_after_the_number_or_by_its_purpose():
-    text = "市级每年安排450万元培训经费和300万元教研经费。累计投入5,898万元进行教育信息化建设。全面落实市政府实事项目,投资2232万元,建设永定第二幼儿园和福台景园幼儿园。"
+    text = (
+        "市级每年安排450万元培训经费和300万元教研经费。累计投入"
+        "5,898万元进行教育信息化建设。全面落实市政府实事项目,投"
+        "资2232万元,建设永定第二幼儿园和福台景园幼儿园。"
+    )
     assert keys(extract(text, published="2023-07-12")) == [
         ("teacher_training_funds", "all", 2023, "actual", 4500000.0),
         ("edu_it_investment", "all", 2023, "actual", 58980000.0),
@@ -171,8 +201,10 @@ def test_money_named_after_the_number_or_by_its_purpose():
 
 def test_aid_by_level_skips_semester_splits():
     text = (
-        "中职教育国家助学金资助6435人次,发放资金643.4万元,其中春季学期资助3026人,资助金额302.85万元,"
-        "秋季学期资助3409人次,资助金额340.55万元;高中教育国家免学杂费4711人次,发放资金352.335万元。"
+        "中职教育国家助学金资助6435人次,发放资金643.4万元,"
+        "其中春季学期资助3026人,资助金额302.85万元,"
+        "秋季学期资助3409人次,资助金额340.55万元;"
+        "高中教育国家免学杂费4711人次,发放资金352.335万元。"
     )
     assert keys(extract(text, published="2022-01-10")) == [
         ("students_aided", "secondary_vocational", 2022, "actual", 6435.0),
