@@ -164,7 +164,7 @@ class Recipient(_Strict):
 
 
 class SmtpSettings(_Strict):
-    """Where SMTP settings come from: an Airflow connection, else EDUFIG_SMTP_* variables."""
+    """An Airflow SMTP connection to use when EDUFIG_SMTP_HOST is not set."""
 
     airflow_conn: str | None = None
 

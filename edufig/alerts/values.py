@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
+UNLABELLED = {"value", "values"}  # the digest already says 数值：
 LABELS = {
-    "value": "数值",
-    "values": "数值",
     "previous_value": "上年数值",
     "target": "目标值",
     "target_year": "目标年份",
@@ -69,12 +68,13 @@ def plain(value: object, unit: str | None = None) -> str:
 
 
 def describe_values(values: object) -> str:
-    """`数值：98.5%、98.91%` for {"values": [98.5, 98.91], "unit": "percent", ...}."""
+    """`98.5%、98.91%` for {"values": [98.5, 98.91], "unit": "percent", ...}."""
     if not isinstance(values, dict):
         return plain(values)
     unit = values.get("unit") if isinstance(values.get("unit"), str) else None
     shown = [
-        f"{LABELS.get(key, key)}：{plain(value, unit if key in AMOUNT_KEYS else None)}"
+        ("" if key in UNLABELLED else f"{LABELS.get(key, key)}：")
+        + plain(value, unit if key in AMOUNT_KEYS else None)
         for key, value in values.items()
         if key not in HIDDEN and value is not None
     ]

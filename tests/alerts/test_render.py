@@ -104,7 +104,7 @@ def test_robot_parts_are_capped_and_the_rest_counted() -> None:
 
 def test_values_from_the_quality_checks_read_as_chinese_with_units() -> None:
     conflict = {"values": [98.5, 98.91], "unit": "percent", "scope": "one document"}
-    assert describe_values(conflict) == "数值：98.5%、98.91%"
+    assert describe_values(conflict) == "98.5%、98.91%"
     growth = {
         "value": 4738139700.0,
         "unit": "yuan",
@@ -114,7 +114,7 @@ def test_values_from_the_quality_checks_read_as_chinese_with_units() -> None:
         "tolerance_pp": None,
     }
     assert describe_values(growth) == (
-        "数值：473,813.97万元；同比增减：11,730.67万元；同比增长率(%)：2.54；按数值推算的增长率(%)：2.6"
+        "473,813.97万元；同比增减：11,730.67万元；同比增长率(%)：2.54；按数值推算的增长率(%)：2.6"
     )
     parts = {"total": 52403, "parts_sum": 52400, "parts": [48550, 3850], "unit": "person"}
     assert describe_values(parts) == "合计：52,403人；分项之和：52,400人；分项：48,550人、3,850人"
