@@ -96,9 +96,14 @@ class SourceCrawl:
     def run(self, progress: Progress) -> None:
         candidates = self.candidates()
         progress(f"{self.source.name}: {len(candidates)} report link(s) found")
+        before = dict(self.result.counts)
         for url, title in candidates.values():
             self.land(url, title)
-        progress(f"{self.source.name}: {self.result.counts.get('new', 0)} new document(s) so far")
+        done = {k: self.result.counts.get(k, 0) - before.get(k, 0) for k in COUNT_KEYS}
+        progress(
+            f"{self.source.name}: {done['new']} new, {done['unchanged']} unchanged, "
+            f"{done['failed']} failed"
+        )
 
     def land(self, url: str, title: str) -> None:
         doc_id = doc_id_for(self.source, url)

@@ -96,6 +96,13 @@ def test_charset_header_against_meta_and_gb18030_only_characters() -> None:
     assert decode_bytes("教育".encode(), "text/html; charset=ISO-8859-1") == ("教育", "utf-8")
 
 
+def test_short_gbk_text_that_is_also_valid_utf8_follows_its_label() -> None:
+    data = "<meta charset='gbk'><p>学校</p>".encode("gbk")
+    assert data.decode("utf-8") == "<meta charset='gbk'><p>ѧУ</p>"
+    assert decode_bytes(data) == ("<meta charset='gbk'><p>学校</p>", "gb18030")
+    assert decode_bytes("<p>Ʊ café</p>".encode()) == ("<p>Ʊ café</p>", "utf-8")
+
+
 def test_txt_header_gives_url_region_type_and_date(tmp_path: Path) -> None:
     source = DEV_DIR / "01_suizhou_jyjf2022.txt"
     doc = parse_file(source)
