@@ -1,0 +1,149 @@
+"""The benchmark: `uv run python -m bench.run [--sizes 100,1000,10000] [--quick]`.
+
+For each size N it generates the synthetic corpus, serves its sites on loopback, and runs
+every stage as its own process on a fresh data directory: crawl (politeness delay 0, bench
+only), parse alone, local-corpus ingest, extract and JioNLP's `extract_money` on the same
+texts, load, dbt build (full refresh), quality, publish, alerts. Then it scores extraction
+and the planted-error flags, adds 1 % new documents for an incremental run, and reruns the
+whole pipeline with nothing changed. Results go to bench/results/ after every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import time
+from pathlib import Path
+
+from bench import accuracy
+from bench.measure import StageRun
+from bench.report import write_results
+from bench.serve import serve_sites
+from bench.synth.generate import CorpusInfo, generate
+from edufig.regions import load_divisions
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_WORK = Path("/tmp/edufig-bench")
+PIPELINE = ("crawl", "extract", "load", "build", "quality", "publish", "alerts")
+FULL_ONLY = ("parse", "jionlp")
+
+
+def _serve_dir(root: Path) -> Path:
+    """One host directory per province, so hosts exist before any corpus needs them."""
+    served = root / "served"
+    for code in sorted({d.province_code[:2] for d in load_divisions()}):
+        site = served / f"p{code}"
+        site.mkdir(parents=True, exist_ok=True)
+        (site / "_site.json").write_text('{"last_modified": "Mon, 04 Mar 2024 02:00:00 GMT"}\n')
+    return served
+
+
+def _publish_sites(
+    corpus: CorpusInfo, served: Path, base_urls: dict[str, str], target: Path
+) -> Path:
+    """Copy the corpus sites into the served tree and write its registry with real ports."""
+    shutil.copytree(corpus.sites_dir, served, dirs_exist_ok=True)
+    text = (corpus.sites_dir / "sources.yaml").read_text(encoding="utf-8")
+    for name, url in base_urls.items():
+        text = text.replace("${" + name + "}", url)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _pipeline(run: StageRun, label: str) -> dict[str, dict]:
+    print(f"  {label}", flush=True)
+    return {name: run.stage(name) for name in PIPELINE}
+
+
+def _accuracy(run: StageRun, corpus: CorpusInfo) -> dict:
+    mapping = accuracy.doc_id_map(run.data_dir / "parsed", corpus.manifest)
+    result: dict = {"mapped_documents": len(mapping)}
+    result["extraction"] = accuracy.extraction_scores(
+        run.data_dir / "figures", corpus.truth_figures, mapping
+    )
+    try:
+        flags = accuracy.read_flags(run.data_dir / "warehouse.duckdb")
+    except Exception as exc:  # no dq.dq_flags yet: the quality stage has not run or landed
+        result["flags"] = {"status": "not_available", "reason": f"{type(exc).__name__}: {exc}"}
+    else:
+        result["flags"] = accuracy.flag_scores(
+            flags, accuracy.read_jsonl(corpus.truth_errors), mapping
+        )
+    return result
+
+
+def _text_bytes(parsed_dir: Path) -> int:
+    total = 0
+    for path in parsed_dir.glob("*.json"):
+        total += len(json.loads(path.read_text(encoding="utf-8")).get("text", "").encode("utf-8"))
+    return total
+
+
+def bench_size(n: int, work: Path, seed: int) -> dict:
+    root = work / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    start = time.perf_counter()
+    corpus = generate(root / "corpus", n, seed)
+    record: dict = {"documents": n, "generate_seconds": round(time.perf_counter() - start, 2)}
+    record["corpus"] = {
+        "figures": corpus.figures,
+        "planted": corpus.planted,
+        "text_bytes": corpus.text_bytes,
+    }
+    extra = max(1, math.ceil(n / 100))
+    plus = generate(root / "corpus_plus", n + extra, seed)
+    served = _serve_dir(root)
+    with serve_sites(served) as base_urls:
+        sources = _publish_sites(corpus, served, base_urls, root / "sources.yaml")
+        run = StageRun(root / "data", sources, corpus.sites_dir, corpus.txt_dir)
+        print(f"N={n}: full run", flush=True)
+        full = {name: run.stage(name, full_refresh=name == "build") for name in PIPELINE}
+        full |= {name: run.stage(name) for name in FULL_ONLY}
+        full["ingest"] = StageRun(root / "data_txt", corpus=corpus.txt_dir).stage("ingest")
+        record["text_bytes_parsed"] = _text_bytes(run.data_dir / "parsed")
+        record["accuracy"] = _accuracy(run, corpus)
+        _publish_sites(plus, served, base_urls, root / "sources.yaml")
+        record["incremental_new_documents"] = extra
+        record["incremental"] = _pipeline(run, f"incremental (+{extra} documents)")
+        record["nochange"] = _pipeline(run, "no-change rerun")
+    record["full"] = full
+    return record
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"--sizes {text!r}: expected numbers like 100,1000"
+        ) from exc
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError(f"--sizes {text!r}: sizes must be positive")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=_sizes, default=[100, 1000, 10000])
+    parser.add_argument("--quick", action="store_true", help="N=100 only (smoke run)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--work-dir", type=Path, default=DEFAULT_WORK, help="scratch data (replaced)"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    sizes = [100] if args.quick else args.sizes
+    folder = args.results / "quick" if args.quick else args.results
+    results: dict[int, dict] = {}
+    for n in sizes:
+        results[n] = bench_size(n, args.work_dir, args.seed)
+        write_results(results, folder, seed=args.seed, requested=sizes)
+    print(f"results → {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

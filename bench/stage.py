@@ -1,0 +1,128 @@
+"""One measured stage in its own process: `python -m bench.stage STAGE --data-dir D …`.
+
+Each stage runs in a fresh interpreter so its peak memory (ru_maxrss) is its own. The last
+stdout line is a JSON record: seconds of the stage function call (its lazy imports
+included, as a scheduler task pays them), the seconds the stage reports itself, counts,
+errors, peak RSS, and status `ok`, `failed` or `not_available` (its module has not landed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from edufig.config import Settings, StageResult
+
+ERRORS_KEPT = 5
+
+
+def _parse_pages(settings: Settings, sites_dir: Path) -> StageResult:
+    """The parse step of the crawl, alone: article pages → ParsedDocument, no network."""
+    from scrapers.parse import document_from, parse_bytes
+
+    result = StageResult("parse")
+    start = time.perf_counter()
+    for path in sorted(sites_dir.rglob("t*.html")):
+        data = path.read_bytes()
+        parsed = parse_bytes(data, "text/html; charset=utf-8", path.as_uri())
+        document_from(parsed, path.stem, data)
+        result.add("documents")
+        result.add("bytes", len(data))
+    result.seconds = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _jionlp_money(settings: Settings) -> StageResult:
+    """The peer: JioNLP's `extract_money` over the same parsed texts extraction reads."""
+    from edufig.records import ParsedDocument
+    from edufig.regions import _quiet_jionlp
+
+    jionlp = _quiet_jionlp()
+    texts = [ParsedDocument.load(p).text for p in sorted(settings.parsed_dir.glob("*.json"))]
+    result = StageResult("jionlp_extract_money")
+    start = time.perf_counter()
+    for text in texts:
+        result.add("money", len(jionlp.ner.extract_money(text)))
+        result.add("documents")
+        result.add("bytes", len(text.encode("utf-8")))
+    result.seconds = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _stage(args: argparse.Namespace, settings: Settings) -> Callable[[], StageResult]:
+    from edufig import pipeline
+
+    stages: dict[str, Callable[[], StageResult]] = {
+        "crawl": lambda: pipeline.scrape(settings),
+        "parse": lambda: _parse_pages(settings, args.sites),
+        "ingest": lambda: pipeline.ingest_corpus(settings, args.corpus),
+        "extract": lambda: pipeline.extract(settings),
+        "jionlp": lambda: _jionlp_money(settings),
+        "load": lambda: pipeline.load(settings),
+        "build": lambda: pipeline.build_marts(settings, full_refresh=args.full_refresh),
+        "quality": lambda: pipeline.check_quality(settings),
+        "publish": lambda: pipeline.publish(settings),
+        "alerts": lambda: pipeline.send_alerts(settings),
+    }
+    return stages[args.stage]
+
+
+def _peak_rss_mb() -> float:
+    """Largest resident set of this process or any child it waited for (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def run_stage(args: argparse.Namespace) -> dict:
+    settings = Settings(
+        warehouse=args.data_dir / "warehouse.duckdb",
+        data_dir=args.data_dir,
+        sources_file=args.sources,
+        crawl_delay=0.0,
+    )
+    record: dict = {"stage": args.stage}
+    start = time.perf_counter()
+    try:
+        result = _stage(args, settings)()
+    except ImportError as exc:
+        return record | {"status": "not_available", "reason": f"{type(exc).__name__}: {exc}"}
+    except Exception as exc:  # a failing stage is a measurement too
+        return record | {
+            "status": "failed",
+            "reason": f"{type(exc).__name__}: {exc}",
+            "seconds": round(time.perf_counter() - start, 3),
+            "peak_rss_mb": _peak_rss_mb(),
+        }
+    elapsed = round(time.perf_counter() - start, 3)
+    return record | {
+        "status": "failed" if result.failed else "ok",
+        "seconds": elapsed,
+        "stage_seconds": result.seconds,
+        "counts": result.counts,
+        "error_count": len(result.errors),
+        "errors": result.errors[:ERRORS_KEPT],
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.stage")
+    parser.add_argument("stage")
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--sources", type=Path)
+    parser.add_argument("--sites", type=Path)
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--full-refresh", action="store_true")
+    args = parser.parse_args(argv)
+    print(json.dumps(run_stage(args), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

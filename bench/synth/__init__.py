@@ -1,0 +1,1 @@
+"""Deterministic synthetic corpus of education reports with ground truth (see generate.py)."""

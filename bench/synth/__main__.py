@@ -1,0 +1,5 @@
+import sys
+
+from bench.synth.generate import main
+
+sys.exit(main())
