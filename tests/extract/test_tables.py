@@ -1,0 +1,96 @@
+"""Indicator and statistics tables, split cell-by-cell or rendered one row per line."""
+
+from tests.extract.support import extract, keys
+
+SPLIT_CELLS = "\n".join(
+    [
+        "专栏一 “十四五”教育事业发展主要目标",
+        "|",
+        "|||",
+        "指标名称", "|", "2020年", "|", "2025年", "|", "属性", "|",
+        "基础教育", "|", "|", "|", "|",
+        "学前教育毛入园率(%)", "|", "98.91", "|", "99", "|", "预期性", "|",
+        "九年义务教育巩固率(%)", "|", "99.64", "|", "100", "|", "预期性", "|",
+        "职业教育", "|", "|", "|", "|",
+        "中等职业教育在校生", "|", "371", "|", "400", "|", "预期性", "|",
+        "义务教育阶段生师比", "|", "15.8:1", "|", "15:1", "|", "约束性", "|",
+        "三、重点任务",
+    ]
+)  # fmt: skip
+
+
+def test_split_cell_indicator_table():
+    assert keys(extract(SPLIT_CELLS, published="2022-08-25")) == [
+        ("preschool_gross_enrollment_rate", "preschool", 2020, "actual", 98.91),
+        ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 99.0),
+        ("compulsory_retention_rate", "compulsory", 2020, "actual", 99.64),
+        ("compulsory_retention_rate", "compulsory", 2025, "target", 100.0),
+        ("students_enrolled", "secondary_vocational", 2020, "actual", 371.0),
+        ("students_enrolled", "secondary_vocational", 2025, "target", 400.0),
+        ("student_teacher_ratio", "compulsory", 2020, "actual", 15.8),
+        ("student_teacher_ratio", "compulsory", 2025, "target", 15.0),
+    ]
+
+
+def test_rendered_rows_with_year_columns_and_hedged_targets():
+    text = (
+        "主要指标\n"
+        "指标 | 2020年 | 2025年目标\n"
+        "普惠性幼儿园覆盖率(%) | 86.5 | 90以上\n"
+        "高中阶段毛入学率(%) | 91.2 | 95\n"
+        "教育信息化投入(万元) | 1,250 | 2,000\n"
+    )
+    found = extract(text, published="2021-12-01")
+    assert keys(found) == [
+        ("inclusive_kindergarten_share", "preschool", 2020, "actual", 86.5),
+        ("inclusive_kindergarten_share", "preschool", 2025, "target", 90.0),
+        ("senior_gross_enrollment_rate", "senior_secondary", 2020, "actual", 91.2),
+        ("senior_gross_enrollment_rate", "senior_secondary", 2025, "target", 95.0),
+        ("edu_it_investment", "all", 2020, "actual", 12500000.0),
+        ("edu_it_investment", "all", 2025, "target", 20000000.0),
+    ]
+    assert found[1].qualifier == "at_least"
+    assert found[0].text == "普惠性幼儿园覆盖率(%) | 86.5 | 90以上"
+
+
+def test_rendered_rows_with_metric_columns_and_level_rows():
+    text = (
+        "2023年各学段基本情况\n"
+        "学段 | 学校数(所) | 在校生(人) | 专任教师(人)\n"
+        "小学 | 49 | 60766 | 3150\n"
+        "初中 | 28 | 23270 | 4729\n"
+    )
+    assert keys(extract(text, published="2024-07-15")) == [
+        ("schools", "primary", 2023, "actual", 49.0),
+        ("students_enrolled", "primary", 2023, "actual", 60766.0),
+        ("full_time_teachers", "primary", 2023, "actual", 3150.0),
+        ("schools", "junior_secondary", 2023, "actual", 28.0),
+        ("students_enrolled", "junior_secondary", 2023, "actual", 23270.0),
+        ("full_time_teachers", "junior_secondary", 2023, "actual", 4729.0),
+    ]
+
+
+def test_aid_table_takes_the_full_year_group_aligned_from_the_right():
+    text = (
+        "2021年各学段学生资助情况统计表\n"
+        "填报单位:某县教育局 | 单位:万元 | |||\n"
+        "2021年春 | 2021年秋 | 全年 | |||\n"
+        "资助金额 | 资助人数(人) | 资助金额 | 资助人数 | 资助人数 | 资助金额 | |||\n"
+        "学前教育 | 国家助学金 | 27.1 | 313 | 26.9 | 306 | 619 | 54 |\n"
+        "义务教育 | 营养改善计划 | 307.55 | 6151 | 12863 | 643.15 | |||\n"
+        "国家免学费 | 0 | 0 | |||\n"
+    )
+    assert keys(extract(text, published="2021-12-20")) == [
+        ("students_aided", "preschool", 2021, "actual", 619.0),
+        ("student_aid_funds", "preschool", 2021, "actual", 540000.0),
+        ("students_aided", "compulsory", 2021, "actual", 12863.0),
+        ("student_aid_funds", "compulsory", 2021, "actual", 6431500.0),
+    ]
+
+
+def test_metadata_tables_hold_no_figures():
+    text = (
+        "索引号 | 012236934/2022-01279 | 主题分类 | 科技、教育\n"
+        "发文字号 | 成文日期 | 2022-08-25 |\n"
+    )
+    assert extract(text) == []
