@@ -158,6 +158,23 @@ class FaultHandler(BaseHTTPRequestHandler):
     def case_always_500(self, _n: int) -> None:
         self.send_body(500, b"internal error")
 
+    def case_redirect_chain(self, _n: int) -> None:
+        self.send_body(301, b"", headers={"Location": "/case/redirect-hop.html"})
+
+    def case_redirect_hop(self, _n: int) -> None:
+        self.send_body(302, b"", headers={"Location": "/case/ok.html"})
+
+    def case_verify_page(self, _n: int) -> None:
+        body = "<html><head><title>安全验证</title></head><body>请完成验证</body></html>"
+        self.send_body(200, body.encode())
+
+    def case_cookie_loop(self, _n: int) -> None:
+        headers = {"Location": "/case/cookie-loop.html", "Set-Cookie": "wzws_cid=1; path=/"}
+        self.send_body(302, b"", headers=headers)
+
+    def case_forbidden(self, _n: int) -> None:
+        self.send_body(403, b"Forbidden")
+
 
 class FaultServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -170,6 +187,9 @@ class FaultServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients hang up on purpose in these tests (timeouts, caps): not an error here."""
 
     def __enter__(self) -> FaultServer:
         self.thread.start()

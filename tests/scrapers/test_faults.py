@@ -148,3 +148,33 @@ def test_unreachable_host_fails_the_stage_as_a_whole(settings: Settings) -> None
         f"{base}/list/ok.html: robots.txt unreachable: ConnectionError"
     )
     assert result.counts["fetched"] == 0
+
+
+def test_redirect_chain_inside_the_host_is_followed(fault: FaultServer, settings: Settings) -> None:
+    result = crawl_sources([fault_source(fault.base_url, "redirect-chain")], settings)
+    (doc,) = landed(settings)
+    assert doc.url == f"{fault.base_url}/case/ok.html"
+    assert "473813.97万元" in doc.text and result.errors == []
+    hops = [e["error"] for e in fetch_log(settings) if e["status"] in (301, 302)]
+    assert hops == [
+        f"HTTP 301 redirect to {fault.base_url}/case/redirect-hop.html",
+        f"HTTP 302 redirect to {fault.base_url}/case/ok.html",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("verify-page", "verification page titled 安全验证"),
+        ("cookie-loop", "redirect to itself with Set-Cookie"),
+        ("forbidden", "HTTP 403 forbidden"),
+    ],
+)
+def test_other_walls_block_the_source(
+    fault: FaultServer, settings: Settings, case: str, reason: str
+) -> None:
+    result = crawl_sources([fault_source(fault.base_url, case, retries=3)], settings)
+    assert result.counts["blocked"] == 1
+    assert fault.state.paths().count(f"/case/{case}.html") == 1
+    assert reason in result.errors[0] and result.errors[0].startswith("faulty: blocked:")
+    assert landed(settings) == []

@@ -10,6 +10,7 @@ from docx import Document
 
 from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
+from scrapers.listing import hanweb_records, json_listing, trs_pages
 from scrapers.metadata import normalise_date, pairs_from_tokens
 from scrapers.mirror.build import reply_pdf
 from scrapers.parse import parse_file
@@ -179,3 +180,49 @@ def test_unreadable_file_raises_naming_the_file(
 def test_missing_file_raises_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot read file"):
         parse_file(tmp_path / "nope.html")
+
+
+@pytest.mark.parametrize(
+    ("start", "script", "pages"),
+    [
+        (
+            "http://a/col/index.html",
+            'createPageHTML(3, 0, "index", "html");',
+            ["index_1.html", "index_2.html"],
+        ),
+        ("http://a/col/list.shtml", "createPageHTML(2,0,'list','shtml')", ["list_1.shtml"]),
+        (
+            "http://a/col/list.shtml",
+            "var countPage = 3;//共多少页",
+            ["list_1.shtml", "list_2.shtml"],
+        ),
+        ("http://a/col/index.html", "", []),
+    ],
+)
+def test_trs_pagination_variants(start: str, script: str, pages: list[str]) -> None:
+    html = f"<html><body><script>{script}</script></body></html>"
+    assert trs_pages(start, html) == [f"http://a/col/{p}" for p in pages]
+
+
+def test_hanweb_island_records_total_and_dataproxy() -> None:
+    island = (
+        '<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/'
+        'dataproxy.jsp?page=1&columnid=7&unitid=9"></a>]]></nextgroup><recordset>'
+        "<record><![CDATA[<li><a href='/art/2021/1/2/art_7_1.html' title='某县教育工作总结'>"
+        "某县…</a></li>]]></record></recordset><totalrecord>31</totalrecord></datastore></script>"
+    )
+    links, total, proxy = hanweb_records(island, "http://h/col/col7/index.html")
+    assert links == [("http://h/art/2021/1/2/art_7_1.html", "某县教育工作总结")]
+    assert total == 31
+    assert proxy == "http://h/module/web/jpage/dataproxy.jsp?page=1&columnid=7&unitid=9"
+
+
+def test_json_listing_with_html_string_or_data_array() -> None:
+    html_form = '{"totalPage": 4, "html": "<li><a href=\\"/a/t20230101_1.html\\">甲</a></li>"}'
+    assert json_listing(html_form, "http://j/api/list?page=1") == (
+        [("http://j/a/t20230101_1.html", "甲")],
+        4,
+    )
+    data_form = '{"pages": 2, "data": [{"title": "乙", "url": "/b/t20230102_2.html"}]}'
+    assert json_listing(data_form, "http://j/api/") == ([("http://j/b/t20230102_2.html", "乙")], 2)
+    assert json_listing("<html>not json</html>", "http://j/") == ([], 0)
