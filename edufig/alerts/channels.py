@@ -7,6 +7,7 @@ with exponential backoff; the rest wait for the outbox retry of a later run.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from edufig.alerts.subscriptions import (
 )
 
 IN_CALL_ATTEMPTS = 3
-IN_CALL_WAIT = wait_exponential(multiplier=0.5, max=4)
+RETRY_WAIT_ENV = "EDUFIG_ALERTS_RETRY_WAIT"  # seconds before the first in-call retry
 _CHANNEL = TypeAdapter(Channel)
 
 
@@ -65,7 +66,7 @@ class Deliverer:
         cannot stop the others. Errors come back redacted."""
         retrying = Retrying(
             stop=stop_after_attempt(IN_CALL_ATTEMPTS),
-            wait=IN_CALL_WAIT,
+            wait=wait_exponential(multiplier=float(os.environ.get(RETRY_WAIT_ENV, "0.5")), max=4),
             retry=retry_if_exception(lambda e: isinstance(e, DeliveryError) and e.transient),
             reraise=True,
         )

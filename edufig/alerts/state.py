@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-MAX_ATTEMPTS = 8
+MAX_FAILED_RUNS = 10  # with the backoff below: about a day and a half of retries
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
 
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS alerts.outbox (
     message_id VARCHAR PRIMARY KEY, digest_id VARCHAR, recipient VARCHAR, channel VARCHAR,
     channel_key VARCHAR, channel_spec VARCHAR, part INTEGER, parts INTEGER, subject VARCHAR,
     flag_count INTEGER, payload_json VARCHAR, body_path VARCHAR, status VARCHAR,
-    attempts INTEGER, last_error VARCHAR, next_attempt_at TIMESTAMP, created_at TIMESTAMP,
+    attempts INTEGER, failed_runs INTEGER, last_error VARCHAR, next_attempt_at TIMESTAMP,
+    created_at TIMESTAMP,
     sent_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS alerts.deliveries (
@@ -55,6 +56,7 @@ class OutboxMessage:
     flag_count: int
     payload: dict
     attempts: int = 0
+    failed_runs: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def queue(
         _count(
             con,
             "INSERT OR IGNORE INTO alerts.outbox VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending', 0, NULL, NULL, ?, NULL)",
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'pending', 0, 0, NULL, NULL, ?, NULL)",
             [
                 m.message_id,
                 m.digest_id,
@@ -172,16 +174,19 @@ def due_messages(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxMe
     part of its digest waits, so robot parts arrive in order."""
     rows = con.execute(
         "SELECT message_id, digest_id, recipient, channel, channel_key, channel_spec, part,"
-        " parts, subject, flag_count, payload_json, attempts FROM alerts.outbox o"
-        " WHERE status IN ('pending', 'failed') AND attempts < ?"
+        " parts, subject, flag_count, payload_json, attempts, failed_runs FROM alerts.outbox o"
+        " WHERE status IN ('pending', 'failed') AND failed_runs < ?"
         " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         " AND NOT EXISTS (SELECT 1 FROM alerts.outbox p WHERE p.digest_id = o.digest_id"
         "   AND p.part < o.part AND p.status <> 'sent'"
         "   AND p.next_attempt_at > ?)"
         " ORDER BY created_at, recipient, channel_key, part",
-        [MAX_ATTEMPTS, now, now],
+        [MAX_FAILED_RUNS, now, now],
     ).fetchall()
-    return [OutboxMessage(*row[:10], payload=json.loads(row[10]), attempts=row[11]) for row in rows]
+    return [
+        OutboxMessage(*row[:10], json.loads(row[10]), attempts=row[11], failed_runs=row[12])
+        for row in rows
+    ]
 
 
 def mark_sent(
@@ -203,20 +208,21 @@ def mark_sent(
     )
 
 
-def next_attempt(attempts: int, now: datetime) -> datetime | None:
-    """Exponential backoff across runs; None once the message has used all its attempts."""
-    if attempts >= MAX_ATTEMPTS:
+def next_attempt(failed_runs: int, now: datetime) -> datetime | None:
+    """Exponential backoff across runs (5 min, 10, 20, … up to 6 h); None once given up."""
+    if failed_runs >= MAX_FAILED_RUNS:
         return None
-    return now + min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP)
+    return now + min(RETRY_BASE * 2 ** max(failed_runs - 1, 0), RETRY_CAP)
 
 
 def mark_failed(
     con: duckdb.DuckDBPyConnection, message: OutboxMessage, attempts: int, error: str, now: datetime
 ) -> None:
+    failed = message.failed_runs + 1
     con.execute(
-        "UPDATE alerts.outbox SET status = 'failed', attempts = ?, last_error = ?,"
-        " next_attempt_at = ? WHERE message_id = ?",
-        [attempts, error[:1000], next_attempt(attempts, now), message.message_id],
+        "UPDATE alerts.outbox SET status = 'failed', attempts = ?, failed_runs = ?,"
+        " last_error = ?, next_attempt_at = ? WHERE message_id = ?",
+        [attempts, failed, error[:1000], next_attempt(failed, now), message.message_id],
     )
 
 
@@ -231,6 +237,7 @@ OUTBOX_COLUMNS = (
     "flag_count",
     "status",
     "attempts",
+    "failed_runs",
     "last_error",
     "next_attempt_at",
     "created_at",

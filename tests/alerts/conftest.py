@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 
+from edufig.alerts.channels import RETRY_WAIT_ENV
 from edufig.config import Settings
 
 FLAG_DDL = """
@@ -150,7 +151,8 @@ def all_persisted_text(settings: Settings) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv(RETRY_WAIT_ENV, "0.01")
     return Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from edufig.alerts import list_alerts, send_alerts
 from edufig.alerts.render import WECOM_MAX_BYTES
+from edufig.alerts.state import MAX_FAILED_RUNS
 from edufig.config import Settings
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
@@ -163,7 +164,10 @@ def test_webhook_failure_is_recorded_and_delivered_by_a_later_run(
     recovered = send_alerts(settings, now=later())
     assert recovered.counts["messages_sent"] == 2 and recovered.counts["messages_written"] == 0
     assert sorted(p["path"] for p in robots.posts) == ["/cgi-bin/webhook/send", "/robot/send"]
-    assert query(settings, "SELECT status, attempts FROM alerts.outbox") == [("sent", 4)] * 2
+    assert (
+        query(settings, "SELECT status, attempts, failed_runs FROM alerts.outbox")
+        == [("sent", 4, 1)] * 2
+    )
     send_alerts(settings, now=later(48))
     assert len(robots.posts) == 2
 
@@ -316,3 +320,22 @@ def test_missing_flags_table_is_reported_and_queued_messages_still_go(
     result = send_alerts(settings, now=later())
     assert "no dq.dq_flags table" in result.errors[0]
     assert result.counts["messages_sent"] == 1 and result.counts["flags_resolved"] == 0
+
+
+def test_backoff_doubles_per_failed_run_and_gives_up_after_the_last(
+    settings: Settings, tmp_path: Path, robots
+) -> None:
+    raise_flags(settings, seed_flags()[:1])
+    robots.fail_next = 10_000
+    subscribed(settings, tmp_path, ROBOTS_ONLY)
+    waits = []
+    clock = datetime.now()
+    for _ in range(MAX_FAILED_RUNS + 1):
+        send_alerts(settings, now=clock)
+        ((runs, due),) = query(settings, "SELECT failed_runs, next_attempt_at FROM alerts.outbox")
+        waits.append(round((due - datetime.now()).total_seconds() / 60) if due else None)
+        clock = due or clock + timedelta(days=1)
+    assert runs == MAX_FAILED_RUNS
+    assert waits == [5, 10, 20, 40, 80, 160, 320, 360, 360, None, None]
+    assert robots.failures == 3 * MAX_FAILED_RUNS
+    assert list_alerts(settings, "failed")[0]["last_error"] == "DeliveryError: HTTP 500"
