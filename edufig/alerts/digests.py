@@ -8,6 +8,7 @@ same ids and the outbox keeps one copy.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 
 from edufig.alerts.flags import Flag
 from edufig.alerts.render import (
@@ -42,7 +43,7 @@ def flag_summary(flag: Flag) -> dict:
         "kind": flag.kind,
         "values": flag.values,
         "message_zh": flag.message_zh,
-        "evidence": [e.__dict__ for e in flag.evidence],
+        "evidence": [asdict(e) for e in flag.evidence],
         "data_docs_url": flag.data_docs_url,
     }
 

@@ -7,7 +7,7 @@ treat it as untrusted. Routing uses the GB/T 2260 code, which is trustworthy aft
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import duckdb
@@ -15,28 +15,6 @@ import duckdb
 from edufig.alerts.subscriptions import SEVERITY_RANK, Recipient, find_province
 from edufig.catalog import load_metrics
 from edufig.regions import divisions_by_code
-
-FLAG_COLUMNS = (
-    "flag_id",
-    "check_name",
-    "severity",
-    "region_code",
-    "region_name",
-    "province",
-    "metric",
-    "metric_name_zh",
-    "level",
-    "year",
-    "kind",
-    "doc_ids",
-    "values_json",
-    "message_zh",
-    "message_en",
-    "evidence_json",
-    "data_docs_url",
-    "raised_at",
-    "run_id",
-)
 
 
 @dataclass(frozen=True)
@@ -49,6 +27,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Flag:
+    """One dq.dq_flags row; the fields are the table's columns, in order (docs/contracts.md)."""
+
     flag_id: str
     check_name: str
     severity: str
@@ -134,8 +114,9 @@ def flags_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
 
 def read_flags(con: duckdb.DuckDBPyConnection) -> list[Flag]:
     """The flags currently raised, ordered so digests list errors first, then by region."""
+    columns = ", ".join(f.name for f in fields(Flag))
     rows = con.execute(
-        f"SELECT {', '.join(FLAG_COLUMNS)} FROM dq.dq_flags"
+        f"SELECT {columns} FROM dq.dq_flags"
         " ORDER BY CASE severity WHEN 'error' THEN 0 ELSE 1 END, region_code, metric, year,"
         " flag_id"
     ).fetchall()
