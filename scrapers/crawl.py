@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from edufig.config import Settings, StageResult, timed
@@ -88,7 +88,8 @@ class SourceCrawl:
             if not title or not self.source.wants(title) or key in found:
                 continue
             if not self.source.is_allowed(url):
-                self.fetch(url)
+                self.fetcher.skip(url, f"off-site host {urlsplit(url).netloc}")
+                self.result.add("skipped")
             elif pattern.search(urlsplit(url).path):
                 found[key] = (url, title)
         return found
@@ -178,7 +179,7 @@ class SourceCrawl:
         doc.province = source.region.province
         return doc
 
-    def record(self, doc: ParsedDocument, target) -> None:
+    def record(self, doc: ParsedDocument, target: Path) -> None:
         """Save unless the same text is already a document (this or another doc_id)."""
         digest = text_sha(doc.text)
         owner = self.state.text_index.get(digest) if doc.parse_status == "ok" else None
@@ -192,9 +193,10 @@ class SourceCrawl:
             return
         doc.save(target)
         self.result.add("documents")
-        self.result.add("new")
-        if known:
-            self.result.add("changed")
+        if doc.parse_status == "ok":
+            self.result.add("new")
+            if known:
+                self.result.add("changed")
         self.state.documents[doc.doc_id] = {
             "url": doc.url,
             "sha256": doc.sha256,

@@ -127,11 +127,15 @@ class Fetcher:
             )
         )
 
+    def skip(self, url: str, reason: str) -> Skipped:
+        """Log a URL that is deliberately not requested; the caller raises or counts it."""
+        self._log(url, None, "skipped", reason)
+        return Skipped(reason)
+
     def get(self, url: str) -> Fetched:
         """The body of `url` (from the archive on 304), following allowed redirects."""
         if not self.source.is_allowed(url):
-            self._log(url, None, "skipped", f"off-site host {urlsplit(url).netloc}")
-            raise Skipped(f"off-site host {urlsplit(url).netloc}")
+            raise self.skip(url, f"off-site host {urlsplit(url).netloc}")
         for _hop in range(self.options.max_redirects + 1):
             self._admit(url)
             raw = self._attempt(url)
@@ -155,8 +159,7 @@ class Fetcher:
                 )
             reason = "disallowed by robots.txt"
         if reason:
-            self._log(url, None, "skipped", reason)
-            raise Skipped(reason)
+            raise self.skip(url, reason)
 
     def _follow(self, url: str, raw: _Raw) -> str:
         location = raw.headers.get("Location") or raw.headers.get("location")

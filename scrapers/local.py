@@ -71,11 +71,12 @@ def _ingest_file(path: Path, archive: Archive, settings: Settings, result: Stage
             result.errors.append(f"{path}: {previous.parse_error} (unchanged since the last run)")
         return
     doc = _parse_local(path, data, url)
-    if doc.parse_status != "ok":
+    if doc.parse_status == "ok":
+        result.add("new")
+    else:
         result.add("failed")
         result.errors.append(f"{path}: {doc.parse_error}")
     doc.save(target)
-    result.add("new")
     result.add("documents")
 
 

@@ -108,7 +108,7 @@ def test_local_corpus_ingest_reports_corrupt_files_and_lands_the_rest(tmp_path: 
     settings = Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")
 
     result = ingest_corpus(corpus, settings)
-    assert result.counts == {"fetched": 9, "new": 9, "unchanged": 0, "failed": 3, "documents": 9}
+    assert result.counts == {"fetched": 9, "new": 6, "unchanged": 0, "failed": 3, "documents": 9}
     failed = sorted(e.split(": ")[0].rsplit("/", 1)[1] for e in result.errors)
     assert failed == ["cut.pdf", "empty.txt", "junk.html"]
     assert any("corrupt PDF" in e for e in result.errors)
