@@ -124,36 +124,53 @@ def _template_key(check: str, values: dict, severity: str) -> str:
     raise KeyError(f"no message template for check {check!r}")
 
 
-def _fields(values: dict, severity: str, lang: str) -> dict:
-    unit = values.get("unit")
-    fields = {k: (number(v, unit, lang) if k in MONEY_KEYS else v) for k, v in values.items()}
-    bound = "hard" if severity == "error" else "soft"
-    fields["low"], fields["high"] = values.get(f"{bound}_min"), values.get(f"{bound}_max")
-    if "values" in values:
-        fields["values"] = ("、" if lang == "zh" else ", ").join(
-            number(v, unit, lang) for v in values["values"]
-        )
-    if values.get("scale_factor") is not None:
-        fields["scale_factor"] = f"{values['scale_factor']:g}"
+def _change_fields(values: dict, lang: str) -> dict:
+    """Changes of a rate are in percentage points; growth and jumps keep their sign."""
+    fields = {}
+    if values.get("unit") == "percent":
+        for key in ("yoy_change", "implied_change"):
+            if values.get(key) is not None:
+                fields[key] = f"{values[key]:g}" + ("个百分点" if lang == "zh" else " pp")
     if values.get("implied_growth_pct") is not None:
         fields["implied"] = f"{values['implied_growth_pct']:.2f}"
     if values.get("jump") is not None:
         pp = values.get("jump_measure") == "yoy_change_pp"
-        fields["jump"] = f"{values['jump']:+.2f}" + ("个百分点" if lang == "zh" else " pp") * pp
-        fields["jump"] += "" if pp else "%"
-        warehouse = values.get("jump_source") == "warehouse"
+        suffix = ("个百分点" if lang == "zh" else " pp") if pp else "%"
+        fields["jump"] = f"{values['jump']:+.2f}{suffix}"
         by = {"zh": ("据上年数值", "文中所述"), "en": ("from last year's value", "as stated")}
-        fields["jump_source"] = by[lang][0 if warehouse else 1]
+        fields["jump_source"] = by[lang][0 if values.get("jump_source") == "warehouse" else 1]
+    return fields
+
+
+def _number_fields(values: dict, lang: str) -> dict:
+    fields = {}
+    if "values" in values:
+        separator = "、" if lang == "zh" else ", "
+        fields["values"] = separator.join(
+            number(v, values.get("unit"), lang) for v in values["values"]
+        )
+    if values.get("scale_factor") is not None:
+        fields["scale_factor"] = f"{values['scale_factor']:g}"
     if isinstance(values.get("derived"), float):
         fields["derived"] = f"{values['derived']:.2f}"
     for key in ("numerator", "denominator"):
         if values.get(key) is not None:
             fields[key] = f"{values[key]:,.0f}"
+    return fields
+
+
+def _fields(values: dict, severity: str, lang: str) -> dict:
+    unit = values.get("unit")
+    fields = {k: (number(v, unit, lang) if k in MONEY_KEYS else v) for k, v in values.items()}
+    bound = "hard" if severity == "error" else "soft"
+    fields["low"], fields["high"] = values.get(f"{bound}_min"), values.get(f"{bound}_max")
+    if values.get("parts") == "levels":
+        fields["parts"] = "各学段" if lang == "zh" else "all levels"
     title = values.get("source_title")
     fields["source"] = (
         (f"(依据:{title})" if lang == "zh" else f" (source: {title})") if title else ""
     )
-    return fields
+    return {**fields, **_change_fields(values, lang), **_number_fields(values, lang)}
 
 
 def _subject(row: dict, lang: str) -> str:

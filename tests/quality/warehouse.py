@@ -19,7 +19,7 @@ import pandas as pd
 from edufig.config import REPO_ROOT, Settings
 from edufig.load import DOCUMENT_COLUMNS, FIGURE_COLUMNS, connect_writer
 
-DBT_PROJECT = Path(os.environ.get("EDUFIG_TEST_DBT_PROJECT", REPO_ROOT / "dbt_project"))
+DBT_PROJECT = REPO_ROOT / "dbt_project"
 LOADED_AT = datetime(2026, 1, 1)
 FIGURE_DEFAULTS = {
     "level": "all",

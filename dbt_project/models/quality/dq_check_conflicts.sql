@@ -2,9 +2,10 @@
 {#- Conflicting values for one quantity: same region, metric, level, year, kind and period.
     Each figure stands for an interval (the rounding of its last digit; ±10 % for 约; open
     above for 以上, below for 以下); figures conflict when their intervals share no point.
-    Within one document (text against table) that is an error; across documents a warning,
-    judged on each document's overall interval so a self-contradicting document is not
-    flagged twice. Only quantities that have one true value are compared: rates, ratios,
+    A document's table row against its own text is an error; two prose statements of one
+    document (which may describe a sub-population, 其中应届生…) and different documents are a
+    warning, the latter judged on each document's overall interval so a self-contradicting
+    document is not flagged twice. Only quantities that have one true value are compared: rates, ratios,
     per-student money, budget totals and head or school counts, not flows such as aid paid
     out or teachers recruited, which a report legitimately lists several times. -#}
 
@@ -12,6 +13,7 @@ with facts as (
     select
         *,
         coalesce(period_start, -1) as period_key,
+        coalesce(evidence_text like '%|%', false) as from_table,
         case
             when qualifier = 'at_most' then -1e300
             when qualifier = 'approx' then value - greatest(value_half_unit, 0.1 * abs(value))
@@ -42,6 +44,7 @@ within_document as (
         coalesce(region_code, '') as region_key, metric, level_key, year, kind, period_key,
         max(lo) as max_lo,
         min(hi) as min_hi,
+        bool_or(from_table) and not bool_and(from_table) as text_against_table,
         list(figure_id order by figure_id) as figure_ids,
         list(distinct value order by value) as distinct_values,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
@@ -69,6 +72,7 @@ across_documents as (
         region_code as region_key, metric, level_key, year, kind, period_key,
         max(lo) as max_lo,
         min(hi) as min_hi,
+        false as text_against_table,
         list_sort(flatten(list(figure_ids))) as figure_ids,
         list_sort(list_distinct(flatten(list(doc_values)))) as distinct_values,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
@@ -94,9 +98,9 @@ select
     figure_ids,
     max_lo - min_hi as measure,
     cast(null as double) as soft_min,
-    case when scope = 'region' then 0.0 end as soft_max,
+    0.0 as soft_max,
     cast(null as double) as hard_min,
-    case when scope = 'doc' then 0.0 end as hard_max,
+    case when text_against_table then 0.0 end as hard_max,
     json_object(
         'values', distinct_values, 'unit', unit,
         'scope', case when scope = 'doc' then 'one document' else 'across documents' end,

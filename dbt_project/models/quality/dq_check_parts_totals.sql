@@ -2,8 +2,10 @@
 {#- Parts against totals, only where one document states both clearly: exactly one exact
     value per metric and level for that region, year and kind, and no multi-year period.
     小学 + 初中 must equal 义务教育 (and may not exceed an all-levels total); 普通高中 + 中职
-    must equal 高中阶段; aid paid and students aided by level may not add up to more than
-    the stated total; money that is part of a larger total may not exceed it (财政性经费 ≤
+    must equal 高中阶段; aid paid and students aided by level (all programmes of a level
+    summed) may not add up to more than the stated total; schools of every level but
+    kindergartens should not add up to more than an all-schools total (a warning: some
+    reports leave special or vocational schools out of 中小学); money that is part of a larger total may not exceed it (财政性经费 ≤
     总投入, 一般公共预算 ≤ 财政性; 公用经费 ≤ 事业费 ≤ 生均一般公共预算教育经费). The slack is
     the rounding of the stated digits. -#}
 
@@ -79,18 +81,33 @@ metric_checks as (
         and p.year = t.year and p.kind = t.kind and p.level_key = t.level_key
 ),
 
+flows as (
+    select
+        doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
+        sum(distinct value) as value,
+        max(value_half_unit) as half_unit,
+        list(figure_id) as figure_ids,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit
+    from facts
+    where metric in ('students_aided', 'student_aid_funds', 'schools')
+    group by all
+),
+
 by_level as (
     select
         doc_id, region_key, year, kind, metric,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
         any_value(unit) as unit,
-        list(figure_id) as figure_ids,
+        flatten(list(figure_ids)) as figure_ids,
         max(value) filter (where level_key = 'all') as total,
         max(half_unit) filter (where level_key = 'all') as total_half_unit,
         count(*) filter (where level_key <> 'all') as n_parts,
         sum(half_unit) filter (where level_key <> 'all') as parts_half_units,
         coalesce(max(value) filter (where level_key = 'preschool'), 0)
+        * (metric <> 'schools')::int
         + coalesce(
             max(value) filter (where level_key = 'primary')
             + max(value) filter (where level_key = 'junior_secondary'),
@@ -105,8 +122,7 @@ by_level as (
             max(value) filter (where level_key = 'secondary_vocational'), 0)
         + coalesce(max(value) filter (where level_key = 'special'), 0)
         + coalesce(max(value) filter (where level_key = 'higher'), 0) as parts_sum
-    from stated
-    where metric in ('students_aided', 'student_aid_funds')
+    from flows
     group by doc_id, region_key, year, kind, metric
 ),
 
@@ -115,7 +131,7 @@ flow_checks as (
         doc_id, region_code, region_name, province, metric, metric_name_zh,
         'all' as level, year, kind, unit, figure_ids, total, parts_sum,
         total_half_unit + parts_half_units as tolerance,
-        'at_most' as relation,
+        case when metric = 'schools' then 'at_most_warning' else 'at_most' end as relation,
         'levels' as parts
     from by_level
     where total is not null and n_parts >= 2
@@ -135,12 +151,13 @@ select
     region_code, region_name, province, metric, metric_name_zh, level, year, kind,
     figure_ids,
     total - parts_sum as measure,
-    cast(null as double) as soft_min,
+    case when relation = 'at_most_warning' then -tolerance end as soft_min,
     cast(null as double) as soft_max,
-    -tolerance as hard_min,
+    case when relation <> 'at_most_warning' then -tolerance end as hard_min,
     case when relation = 'equal' then tolerance end as hard_max,
     json_object(
-        'total', total, 'parts_sum', parts_sum, 'parts', parts, 'relation', relation,
+        'total', total, 'parts_sum', parts_sum, 'parts', parts,
+        'relation', replace(relation, '_warning', ''),
         'unit', unit, 'tolerance', tolerance
     ) as values_json
 from checks

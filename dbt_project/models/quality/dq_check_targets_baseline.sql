@@ -3,7 +3,8 @@
     same region, metric and level before the target year (at most ten years before; the
     lowest, when documents disagree, so a conflict is not mistaken for a lowered target).
     Floors such as 保持90%以上 (qualifier at_least) are not targets to improve on and are
-    left out. -#}
+    left out, and so are yearly flows (new school places: a smaller programme next year is no
+    step back). -#}
 
 with facts as (
     select * from {{ ref('dq_figure_facts') }}
@@ -13,6 +14,7 @@ with facts as (
 targets as (
     select * from facts
     where kind = 'target' and direction = 'higher_better' and qualifier in ('exact', 'approx')
+        and metric <> 'new_school_places'
 ),
 
 baselines as (

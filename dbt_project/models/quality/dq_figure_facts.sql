@@ -4,7 +4,8 @@
     巩固率 is always compulsory), and the half unit of the last stated digit of each number:
     the rounding slack two honest statements of one quantity may differ by. A whole-number
     rate counts as stated to one decimal (a table's "100" next to a text's 99.7% disagree);
-    whole money amounts count their trailing zeros (10.29亿元 is 1029000000 ± 5e5). -#}
+    whole money amounts and counts from 10,000 up count their trailing zeros (10.29亿元 is
+    1029000000 ± 5e5, 5.2万人 is 52000 ± 500); smaller whole counts are exact. -#}
 
 
 with resolved as (
@@ -47,7 +48,7 @@ half_units as (
                 when unit = 'yuan' or abs(n) >= 10000 then
                     0.5 * pow(10, length(cast(cast(abs(n) as hugeint) as varchar))
                         - length(rtrim(cast(cast(abs(n) as hugeint) as varchar), '0')))
-                else 0.5
+                else 0.0
             end as half_unit
         from normalized
     ) as t
