@@ -14,7 +14,9 @@ import html
 import io
 import json
 import shutil
+import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -26,6 +28,7 @@ from reportlab.pdfgen import canvas
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 LAST_MODIFIED = "Mon, 05 Sep 2022 02:00:00 GMT"
 PDF_FONT = "STSong-Light"
+BUILD_TIME = datetime(2022, 8, 25, 8, 0, 0)  # fixed so rebuilding gives identical bytes
 
 
 @dataclass
@@ -156,6 +159,7 @@ def plan_docx(lines: list[str]) -> bytes:
     rows = _split_table_block(table_lines)
     document = Document()
     document.core_properties.title = "杏花岭区“十四五”教育事业发展规划"
+    document.core_properties.created = document.core_properties.modified = BUILD_TIME
     for line in lines[: start + 1]:
         document.add_paragraph(line)
     table = document.add_table(rows=len(rows), cols=4)
@@ -166,6 +170,20 @@ def plan_docx(lines: list[str]) -> bytes:
         document.add_paragraph(line)
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip_times(out.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The DOCX zip with fixed entry times, so rebuilding gives identical bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=BUILD_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
 
 
@@ -369,7 +387,7 @@ PE_PDF_NAME = "7a3c5e9d2b14f08e6c1d.pdf"
 def reply_pdf(lines: list[str], title: str) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
     pdf.setTitle(title)
     width, height = A4
     left, top, size, leading = 72, height - 72, 10.5, 16
