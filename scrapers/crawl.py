@@ -48,12 +48,13 @@ class SourceCrawl:
         archive: Archive,
         state: CrawlState,
         result: StageResult,
+        last_request: dict[str, float],
     ) -> None:
         self.source = source
         self.settings = settings
         self.state = state
         self.result = result
-        self.fetcher = Fetcher(source, archive, state, settings.crawl_delay)
+        self.fetcher = Fetcher(source, archive, state, settings.crawl_delay, last_request)
 
     def fail(self, message: str) -> None:
         self.result.add("failed")
@@ -241,8 +242,9 @@ def crawl_sources(
     with timed(result):
         archive = Archive(settings.archive_dir)
         state = CrawlState.load(state_path)
+        last_request: dict[str, float] = {}  # per host, shared: sources may share a host
         for source in sources:
-            crawl = SourceCrawl(source, settings, archive, state, result)
+            crawl = SourceCrawl(source, settings, archive, state, result, last_request)
             try:
                 _crawl_one(crawl, progress)
             finally:

@@ -95,7 +95,12 @@ def challenge_reason(status: int, body: bytes, robots: bool = False) -> str | No
 
 class Fetcher:
     def __init__(
-        self, source: Source, archive: Archive, state: CrawlState, delay: float | None = None
+        self,
+        source: Source,
+        archive: Archive,
+        state: CrawlState,
+        delay: float | None = None,
+        last_request: dict[str, float] | None = None,
     ) -> None:
         self.source = source
         self.archive = archive
@@ -106,7 +111,7 @@ class Fetcher:
         self.session.headers["User-Agent"] = source.user_agent
         self.robots: dict[str, Protego | None] = {}
         self.unreachable: dict[str, str] = {}
-        self.last_request: dict[str, float] = {}
+        self.last_request = {} if last_request is None else last_request
         self.requests = 0
         self.bytes = 0
 

@@ -31,7 +31,9 @@ def fault() -> Iterator[FaultServer]:
         yield server
 
 
-def fault_source(base_url: str, case: str, name: str = "faulty", **options: float) -> Source:
+def fault_source(
+    base_url: str, case: str, name: str = "faulty", crawl_delay: float = 0, **options: float
+) -> Source:
     """A source whose only list page links the one faulty article `case`."""
     limits = {"connect_timeout": 1, "read_timeout": 0.4, "retries": 1, "backoff": 0}
     return Source(
@@ -41,7 +43,7 @@ def fault_source(base_url: str, case: str, name: str = "faulty", **options: floa
         start_urls=[f"{base_url}/list/{case}.html"],
         article_pattern=r"^/case/",
         include=["教育工作"],
-        crawl_delay=0,
+        crawl_delay=crawl_delay,
         options={**limits, **options},
     )
 

@@ -3,6 +3,8 @@ for its URL and the crawl goes on; challenges block the source without retries."
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from edufig.config import Settings
@@ -178,3 +180,23 @@ def test_other_walls_block_the_source(
     assert fault.state.paths().count(f"/case/{case}.html") == 1
     assert reason in result.errors[0] and result.errors[0].startswith("faulty: blocked:")
     assert landed(settings) == []
+
+
+def test_one_request_at_a_time_per_host_with_the_crawl_delay(
+    fault: FaultServer, settings: Settings
+) -> None:
+    sources = [
+        fault_source(fault.base_url, "ok", name="first", crawl_delay=0.25),
+        fault_source(fault.base_url, "flaky", name="second", crawl_delay=0.25),
+    ]
+    crawl_sources(sources, settings)
+    times = [r.at for r in fault.state.requests]
+    assert fault.state.paths() == [
+        "/robots.txt",
+        "/list/ok.html",
+        "/case/ok.html",
+        "/list/flaky.html",  # robots.txt 404 is remembered for the host
+        "/case/flaky.html",
+        "/case/flaky.html",
+    ]
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.24
