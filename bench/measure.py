@@ -22,6 +22,7 @@ class StageRun:
     sources: Path | None = None
     sites: Path | None = None
     corpus: Path | None = None
+    subscriptions: Path | None = None
     log: list[str] = field(default_factory=list)
 
     def stage(self, name: str, full_refresh: bool = False) -> dict:
@@ -30,6 +31,7 @@ class StageRun:
             ("--sources", self.sources),
             ("--sites", self.sites),
             ("--corpus", self.corpus),
+            ("--subscriptions", self.subscriptions),
         ):
             if value is not None:
                 command += [flag, str(value)]

@@ -149,6 +149,11 @@ def goals(results: dict[int, dict], fits: dict) -> dict:
     extract = last["full"].get("extract")
     if _ok(extract):
         out["extract_docs_per_s_per_core"] = throughput("extract", extract, last)["docs_per_s"]
+        peer = last["full"].get("jionlp")
+        if _ok(peer):
+            peer_rate = throughput("jionlp", peer, last)["docs_per_s"]
+            out["jionlp_docs_per_s"] = peer_rate
+            out["extract_vs_jionlp"] = round(out["extract_docs_per_s_per_core"] / peer_rate, 2)
     figures = [
         (r["full"]["extract"]["counts"].get("figures", 0), r["full"]["build"]["seconds"])
         for r in results.values()

@@ -63,6 +63,12 @@ def _goal_lines(summary: dict) -> list[str]:
             f"- extraction: {v:,.1f} docs/s on one core "
             f"(goal ≥ {GOALS['extract_docs_per_s_per_core']}) — {verdict[v >= 100]}"
         )
+    if "extract_vs_jionlp" in g:
+        lines.append(
+            f"- against JioNLP `extract_money` on the same texts, same run: "
+            f"{g['jionlp_docs_per_s']:,.1f} docs/s, so EduFigures extraction (all metrics, "
+            f"not only money) is {g['extract_vs_jionlp']:.2f}× its speed"
+        )
     if "build_15m_figures_s" in g:
         v = g["build_15m_figures_s"]
         lines.append(

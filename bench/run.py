@@ -17,12 +17,14 @@ import shutil
 import time
 from pathlib import Path
 
+import yaml
+
 from bench import accuracy
 from bench.measure import StageRun
 from bench.report import write_results
 from bench.serve import serve_sites
 from bench.synth.generate import CorpusInfo, generate
-from edufig.regions import load_divisions
+from edufig.regions import divisions_by_code, load_divisions
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_WORK = Path("/tmp/edufig-bench")
@@ -49,6 +51,20 @@ def _publish_sites(
     for name, url in base_urls.items():
         text = text.replace("${" + name + "}", url)
     target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _subscriptions(corpus: CorpusInfo, target: Path) -> Path:
+    """One outbox subscriber per province in the corpus, so every flag reaches a digest."""
+    divisions = divisions_by_code()
+    codes = {entry["region_code"] for entry in accuracy.read_jsonl(corpus.manifest)}
+    provinces = sorted({divisions[code].province_name for code in codes})
+    recipients = [
+        {"name": f"{name}教育厅", "province": name, "min_severity": "warning",
+         "channels": [{"type": "outbox"}]}
+        for name in provinces
+    ]  # fmt: skip
+    target.write_text(yaml.safe_dump({"recipients": recipients}, allow_unicode=True), "utf-8")
     return target
 
 
@@ -99,6 +115,7 @@ def bench_size(n: int, work: Path, seed: int) -> dict:
     with serve_sites(served) as base_urls:
         sources = _publish_sites(corpus, served, base_urls, root / "sources.yaml")
         run = StageRun(root / "data", sources, corpus.sites_dir, corpus.txt_dir)
+        run.subscriptions = _subscriptions(plus, root / "subscriptions.yaml")
         print(f"N={n}: full run", flush=True)
         full = {name: run.stage(name, full_refresh=name == "build") for name in PIPELINE}
         full |= {name: run.stage(name) for name in FULL_ONLY}

@@ -21,13 +21,21 @@ from edufig.config import Settings, StageResult
 ERRORS_KEPT = 5
 
 
+def _report_pages(sites_dir: Path) -> list[Path]:
+    """The report pages of a generated corpus (its manifest sits beside `sites/`)."""
+    manifest = sites_dir.parent / "manifest.jsonl"
+    entries = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    return [sites_dir / e["url"][2:5] / e["path"].lstrip("/") for e in entries]
+
+
 def _parse_pages(settings: Settings, sites_dir: Path) -> StageResult:
-    """The parse step of the crawl, alone: article pages → ParsedDocument, no network."""
+    """The parse step of the crawl, alone: report pages → ParsedDocument, no network."""
     from scrapers.parse import document_from, parse_bytes
 
     result = StageResult("parse")
+    pages = _report_pages(sites_dir)
     start = time.perf_counter()
-    for path in sorted(sites_dir.rglob("t*.html")):
+    for path in pages:
         data = path.read_bytes()
         parsed = parse_bytes(data, "text/html; charset=utf-8", path.as_uri())
         document_from(parsed, path.stem, data)
@@ -84,6 +92,7 @@ def run_stage(args: argparse.Namespace) -> dict:
         warehouse=args.data_dir / "warehouse.duckdb",
         data_dir=args.data_dir,
         sources_file=args.sources,
+        subscriptions_file=args.subscriptions,
         crawl_delay=0.0,
     )
     record: dict = {"stage": args.stage}
@@ -118,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path)
     parser.add_argument("--sites", type=Path)
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--subscriptions", type=Path)
     parser.add_argument("--full-refresh", action="store_true")
     args = parser.parse_args(argv)
     print(json.dumps(run_stage(args), ensure_ascii=False))

@@ -6,7 +6,7 @@ Patterns of the authored a01 (邢台), dev 01_suizhou / 02_xinyang and seed 000'
 from __future__ import annotations
 
 from bench.synth.context import LEVEL_ZH, WAN, Context, wrong_growth
-from bench.synth.prose import Fact, change_words, filler, growth, wan
+from bench.synth.prose import Fact, change_words, filler, growth, narrative, wan
 from bench.synth.series import FUNDED_LEVELS
 
 PLANTABLE = ("unit_scale", "growth", "growth_per_student")
@@ -31,7 +31,9 @@ def funding_bulletin(ctx: Context) -> None:
     _per_student(ctx)
     doc.line("四、各级教育生均一般公共预算教育事业费和公用经费情况")
     _operating_and_public(ctx)
-    doc.line(filler(rng, 2))
+    doc.line("五、工作成效")
+    for paragraph in narrative(rng, rng.randint(2, 4)):
+        doc.line(paragraph)
     doc.line(f"{r.publisher}")
     year, month, day = (int(part) for part in ctx.published.split("-"))
     doc.line(f"{year}年{month}月{day}日")

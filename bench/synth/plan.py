@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from bench.synth.context import Context
-from bench.synth.prose import Fact, filler
+from bench.synth.prose import Fact, filler, narrative
 from bench.synth.series import SCHOOL_LEVELS
 
 PLANTABLE = ("conflict",)
@@ -35,7 +35,8 @@ def plan_report(ctx: Context) -> None:
             Fact("preschool_gross_enrollment_rate", "preschool", BASE, ger, "percent"),
         ],
     )
-    doc.line(filler(rng, 3))
+    for paragraph in narrative(rng, rng.randint(8, 14)):
+        doc.line(paragraph)
     doc.line("二、主要目标")
     doc.line(
         "到2025年,基本形成覆盖城乡、布局合理、公平优质的基本公共教育服务体系。" + filler(rng, 1)
@@ -43,7 +44,8 @@ def plan_report(ctx: Context) -> None:
     doc.line(f"专栏{rng.choice(('1', '一'))} “十四五”教育事业发展主要指标")
     _indicator_table(ctx)
     doc.line("三、主要任务")
-    doc.line(filler(rng, 4))
+    for paragraph in narrative(rng, rng.randint(14, 24)):
+        doc.line(paragraph)
 
 
 def _table_ger(ctx: Context) -> float:

@@ -119,5 +119,51 @@ FILLER = (
 )
 
 
+_SUBJECTS = (
+    "各级党委政府",
+    "教育行政部门",
+    "各乡镇(街道)",
+    "财政、人社、编制等部门",
+    "各级各类学校",
+    "教育督导部门",
+    "县域内教育集团",
+    "城区学校",
+    "农村学校",
+    "民办学校",
+)
+_ACTIONS = (
+    "认真落实教育优先发展战略",
+    "统筹推进城乡教育一体化",
+    "持续深化教育领域综合改革",
+    "坚持问题导向和目标导向",
+    "健全工作机制和责任体系",
+    "强化过程管理和督导考核",
+    "加大资源整合和政策支持力度",
+    "积极回应群众关切",
+)
+_RESULTS = (
+    "教育公平和质量得到进一步提升。",
+    "办学条件持续改善。",
+    "群众满意度稳步提高。",
+    "形成了上下联动、齐抓共管的工作格局。",
+    "为教育高质量发展提供了有力保障。",
+    "各项工作取得明显成效。",
+    "学校管理水平不断提升。",
+)
+_ORDINALS = ("一是", "二是", "三是", "四是", "五是")
+
+
 def filler(rng: random.Random, sentences: int) -> str:
     return "".join(rng.sample(FILLER, sentences))
+
+
+def narrative(rng: random.Random, paragraphs: int) -> list[str]:
+    """Paragraphs of work-report prose (一是…二是…) with no figures, recombined from phrases."""
+    out = []
+    for _ in range(paragraphs):
+        points = [
+            f"{_ORDINALS[i]}{rng.choice(_SUBJECTS)}{rng.choice(_ACTIONS)},{rng.choice(_RESULTS)}"
+            for i in range(rng.randint(3, 5))
+        ]
+        out.append(filler(rng, 1) + "".join(points))
+    return out

@@ -6,7 +6,7 @@ Patterns of seed 000 (楚雄州), seed 001 (潜江市) and the authored a03 (三
 from __future__ import annotations
 
 from bench.synth.context import WAN, Context
-from bench.synth.prose import Fact, change_words, filler, growth, wan
+from bench.synth.prose import Fact, change_words, filler, growth, narrative, wan
 
 PLANTABLE = ("unit_scale",)
 
@@ -21,6 +21,8 @@ def selfeval_report(ctx: Context) -> None:
     )
     doc.line("一、主要做法及成效")
     doc.line("(一)落实教育工作职责,形成合力推动发展。" + filler(rng, 3))
+    for paragraph in narrative(rng, rng.randint(8, 14)):
+        doc.line(paragraph)
     text, facts = _funding_sentence(ctx)
     doc.line("(二)加大教育经费投入,强化条件保障。" + text, facts)
     doc.line(_per_student_sentence(ctx), _per_student_facts(ctx))
@@ -38,10 +40,13 @@ def selfeval_report(ctx: Context) -> None:
             Fact("students_aided", "all", y, n.aided, "person_time"),
         ],
     )
+    for paragraph in narrative(rng, rng.randint(6, 10)):
+        doc.line(paragraph)
     doc.line("二、存在的问题")
     doc.line(filler(rng, 2))
     doc.line("三、下一步工作打算")
-    doc.line(filler(rng, 3))
+    for paragraph in narrative(rng, rng.randint(6, 10)):
+        doc.line(paragraph)
     doc.line(f"{r.full_name}人民政府")
 
 

@@ -7,7 +7,7 @@ at the end restates the three rates (text and table must agree unless an error i
 from __future__ import annotations
 
 from bench.synth.context import Context
-from bench.synth.prose import Fact, change_words, count, filler, growth
+from bench.synth.prose import Fact, change_words, count, growth, narrative
 from bench.synth.series import SCHOOL_LEVELS
 
 PLANTABLE = ("out_of_range", "conflict")
@@ -41,7 +41,9 @@ def statistics_bulletin(ctx: Context) -> None:
         f"专任教师{n.teachers['special']}人。",
         _counts(ctx, "special", n.schools["special"], n.students["special"], n.teachers["special"]),
     )
-    doc.line(filler(rng, 2))
+    doc.line("五、教育事业发展情况")
+    for paragraph in narrative(rng, rng.randint(1, 3)):
+        doc.line(paragraph)
     if ctx.planted == "conflict" or rng.random() < 0.4:
         _indicator_table(ctx, retention)
     doc.line(f"{r.publisher}")
