@@ -74,5 +74,7 @@ class Archive:
         self._append("fetches.jsonl", asdict(entry))
 
     def _append(self, name: str, record: dict) -> None:
-        with (self.root / name).open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        """One write per line in append mode: parallel crawl tasks never interleave lines."""
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        with (self.root / name).open("ab", buffering=0) as handle:
+            handle.write(line)
