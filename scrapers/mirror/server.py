@@ -181,9 +181,9 @@ def _first(query: dict[str, list[str]], key: str) -> str:
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0) -> None:
         self.site = site
-        super().__init__(("127.0.0.1", 0), SiteHandler)
+        super().__init__((host, port), SiteHandler)
         self.thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": 0.05}, name=f"mirror-{site.name}"
         )
