@@ -40,6 +40,7 @@ CHINESE = (
 )
 RATIO = r"(?<![\d.])(?P<ratio>\d+(?:\.\d+)?) ?: ?1(?![\d.])"
 NUMBER = re.compile(f"{ARABIC}|{CHINESE}|{RATIO}")
+CANDIDATES = re.compile(r"\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万亿]{2,}")
 PREFIX_HEDGES = (
     ("不低于", "at_least"),
     ("不少于", "at_least"),
@@ -54,6 +55,8 @@ PREFIX_HEDGES = (
     ("大约", "approx"),
 )
 SUFFIX_HEDGES = (("以上", "at_least"), ("以下", "at_most"), ("以内", "at_most"), ("左右", "approx"))
+PREFIX_OF = dict(PREFIX_HEDGES)
+SUFFIX_OF = dict(SUFFIX_HEDGES)
 RANGE_BEFORE = re.compile(r"\d ?[-—–~至到] ?$")
 NOT_A_QUANTITY_AFTER = ("/", "每", "一")
 
@@ -71,15 +74,11 @@ class Quantity:
 
 
 def _qualifier(text: str, start: int, end: int, hedged: bool) -> str:
-    before = text[max(0, start - 3) : start]
-    for word, qualifier in PREFIX_HEDGES:
-        if before.endswith(word):
-            return qualifier
-    after = text[end : end + 2]
-    for word, qualifier in SUFFIX_HEDGES:
-        if after.startswith(word):
-            return qualifier
-    return "approx" if hedged else "exact"
+    for size in (3, 2, 1):
+        found = PREFIX_OF.get(text[max(0, start - size) : start])
+        if found:
+            return found
+    return SUFFIX_OF.get(text[end : end + 2]) or ("approx" if hedged else "exact")
 
 
 def _arabic(match: re.Match[str]) -> tuple[float, str, bool]:
@@ -111,8 +110,17 @@ def _parsed(match: re.Match[str]) -> tuple[float, str, bool] | None:
 def find_quantities(text: str) -> list[Quantity]:
     """Every number-with-unit in `text`, skipping range ends and per-head rates (元/人)."""
     out: list[Quantity] = []
-    for match in NUMBER.finditer(text):
+    position = 0
+    while True:
+        candidate = CANDIDATES.search(text, position)
+        if candidate is None:
+            break
+        match = NUMBER.match(text, candidate.start())
+        if match is None:
+            position = candidate.end()
+            continue
         start, end = match.span()
+        position = end
         if text[end : end + 1] in NOT_A_QUANTITY_AFTER or _is_range_end(text, start):
             continue
         parsed = _parsed(match)

@@ -18,14 +18,12 @@ from edufig.extract.spans import Spans
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 RANGE = re.compile(rf"(?P<a>{YEAR}) ?[-—–~至到] ?(?P<b>{YEAR}) ?(?P<school>学年)?年?(?:度)?")
 SINGLE = re.compile(
-    rf"(?P<to>力争到|预计到|截至|截止到|截止|到|至|较|比|相比|由)?(?P<y>{YEAR}) ?年"
+    rf"(?P<y>{YEAR}) ?年"
     r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<month> ?\d{1,2} ?月)?(?P<since>以来)?"
 )
+LEADS = ("力争到", "预计到", "截止到", "截至", "截止", "到", "至", "相比", "较", "比", "由")
 PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
-RELATIVE = re.compile(
-    r"(?<![\d年])(?P<near>近)?(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>来|间|中|以来)"
-    r"|近(?P<n2>[二两三四五六七八九十]|\d{1,2}) ?年"
-)
+RELATIVE = re.compile(r"(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>以来|来|间|中)?")
 ALIAS_YEAR = re.compile(rf"简称(?:为)?(?P<y>{YEAR})年")
 BRACKETS = re.compile(r"《[^》\n]{0,80}》|〔[^〕\n]{0,20}〕|\[[^\]\n]{0,20}\]|\([^()\n]{0,40}\)")
 DOC_DATE = re.compile(rf"(?P<y>{YEAR}) ?(?:年|-) ?\d{{1,2}} ?(?:月|-) ?\d{{1,2}}")
@@ -53,19 +51,23 @@ class YearMark:
     compared: bool = False
 
 
-def _single(match: re.Match[str], doc_year: int | None) -> YearMark | None:
+def _lead(text: str, start: int) -> str:
+    """The word right before a year (`到2025年`, `较2015年`), if it is one that matters."""
+    return next((w for w in LEADS if text.startswith(w, max(0, start - len(w)), start)), "")
+
+
+def _single(match: re.Match[str], lead: str, doc_year: int | None) -> YearMark | None:
     year = int(match["y"])
+    start = match.start() - len(lead)
     if match["date"]:
         return None
     if match["since"]:
-        return YearMark(match.start(), match.end(), None, year, relative=1, carries=False)
+        return YearMark(start, match.end(), None, year, relative=1, carries=False)
     ahead = doc_year is not None and year > doc_year
-    target = ahead or (match["to"] in ("力争到", "预计到") and doc_year is None)
-    compared = match["to"] in COMPARISONS
+    target = ahead or (lead in ("力争到", "预计到") and doc_year is None)
+    compared = lead in COMPARISONS
     carries = not compared and not match["month"]
-    return YearMark(
-        match.start(), match.end(), year, target=target, carries=carries, compared=compared
-    )
+    return YearMark(start, match.end(), year, target=target, carries=carries, compared=compared)
 
 
 def _range(match: re.Match[str], doc_year: int | None) -> YearMark:
@@ -87,11 +89,18 @@ def _count(text: str) -> int:
     return int(text) if text.isdigit() else int(cn2an.cn2an(text.replace("两", "二"), "normal"))
 
 
-def _relative(match: re.Match[str]) -> YearMark:
-    span = _count(match["n"] or match["n2"])
-    if match["tail"] in ("间", "中") and not match["near"]:
-        return YearMark(match.start(), match.end(), None, lasting=span, carries=False)
-    return YearMark(match.start(), match.end(), None, relative=span, carries=False)
+def _relative(text: str, match: re.Match[str]) -> YearMark | None:
+    """`近三年`, `三年来`, `5年间`; None for a plain `21年` or `三年` without either."""
+    start = match.start()
+    before = text[start - 1 : start] if start else ""
+    near = before == "近"
+    if before.isdigit() or before == "年" or not (near or match["tail"]):
+        return None
+    span = _count(match["n"])
+    start -= int(near)
+    if match["tail"] in ("间", "中") and not near:
+        return YearMark(start, match.end(), None, lasting=span, carries=False)
+    return YearMark(start, match.end(), None, relative=span, carries=False)
 
 
 def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
@@ -107,11 +116,12 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
     for match in SINGLE.finditer(text):
         if match.start() in hidden or match.start("y") in taken:
             continue
-        mark = _single(match, doc_year)
+        mark = _single(match, _lead(text, match.start()), doc_year)
         if mark is not None:
             marks.append(mark)
     marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if m.start() not in hidden]
-    marks += [_relative(m) for m in RELATIVE.finditer(text) if m.start() not in hidden]
+    relative = (_relative(text, m) for m in RELATIVE.finditer(text) if m.start() not in hidden)
+    marks += [mark for mark in relative if mark is not None]
     marks.sort(key=lambda m: m.start)
     return marks
 

@@ -25,7 +25,7 @@ from edufig.extract.lexicon import (
     postfix_metric,
 )
 from edufig.extract.numbers import Quantity, find_quantities
-from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, Sentence, clause_end, last_mark
+from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sentence
 from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
 
@@ -121,6 +121,8 @@ class ProseReader:
     def __init__(self, text: str, timeline: Timeline):
         self.text = text
         self.clauses = mask_parentheses(text)
+        self.clause_marks = MarkIndex(self.clauses, CLAUSE_MARKS)
+        self.group_marks = MarkIndex(text, GROUP_MARKS)
         self.parentheses = Spans([m.span() for m in PARENTHESES.finditer(text)])
         self.timeline = timeline
         self.quantities = find_quantities(text)
@@ -191,7 +193,7 @@ class ProseReader:
     def _quantity(self, state: SentenceState, quantity: Quantity) -> None:
         sentence = state.sentence
         seg_start = max(
-            last_mark(self.clauses, CLAUSE_MARKS, sentence.start, quantity.start),
+            self.clause_marks.last(sentence.start, quantity.start),
             state.previous_end,
         )
         segment = self.text[seg_start : quantity.start]
@@ -216,11 +218,9 @@ class ProseReader:
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
         if any(word in segment for word in SKIP_WORDS):
             return True
-        clause = last_mark(self.clauses, CLAUSE_MARKS, sentence.start, quantity.start)
-        before = last_mark(
-            self.clauses, CLAUSE_MARKS, sentence.start, max(sentence.start, clause - 1)
-        )
-        group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
+        clause = self.clause_marks.last(sentence.start, quantity.start)
+        before = self.clause_marks.last(sentence.start, max(sentence.start, clause - 1))
+        group = self.group_marks.last(sentence.start, quantity.start)
         return bool(PART_YEAR.search(self.text[max(before, group) : quantity.start]))
 
     @staticmethod
@@ -243,7 +243,7 @@ class ProseReader:
         )
         if PLANNED.search(segment):
             when = When(when.year, when.period_start, True)
-        end = clause_end(self.text, quantity.end, state.sentence.end)
+        end = self.clause_marks.next(quantity.end, state.sentence.end)
         base = bool(NAMED_BASE.match(stripped))
         return [
             Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end, base=base)
@@ -257,7 +257,7 @@ class ProseReader:
         previous = state.previous
         assert previous is not None
         sentence = state.sentence
-        end = clause_end(self.text, quantity.end, sentence.end)
+        end = self.clause_marks.next(quantity.end, sentence.end)
         segment = self.text[seg_start : quantity.start]
         explicit = re.search(r"(\d{4}) ?年", segment)
         if explicit:
@@ -277,8 +277,8 @@ class ProseReader:
     ) -> tuple[str | None, list[str]]:
         lo = seg_start
         if quantity.unit == "percent" and RATIO_TAIL.match(segment.strip()):
-            lo = last_mark(self.text, CLAUSE_MARKS, state.sentence.start, seg_start - 1)
-        after = self.text[quantity.end : clause_end(self.text, quantity.end, state.sentence.end)]
+            lo = self.clause_marks.last(state.sentence.start, seg_start - 1)
+        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
         if is_before_noun(after):
             postfix = postfix_metric(after)
             if postfix is None or not accepts(postfix, quantity.unit):
@@ -304,7 +304,7 @@ class ProseReader:
         return metric, self._level_list(state, metric, quantity, levels, hits)
 
     def _unnamed_metric(self, state: SentenceState, segment: str, quantity: Quantity) -> str | None:
-        after = self.text[quantity.end : clause_end(self.text, quantity.end, state.sentence.end)]
+        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
         postfix = postfix_metric(after)
         if postfix is not None and accepts(postfix, quantity.unit):
             return postfix
@@ -314,7 +314,7 @@ class ProseReader:
             return self._investment_topic(state.sentence, quantity)
         if residual(segment) > RESIDUAL_LIMIT:
             return None
-        group = last_mark(self.text, GROUP_MARKS, state.sentence.start, quantity.start)
+        group = self.group_marks.last(state.sentence.start, quantity.start)
         earlier = [
             h.metrics[0] for h in self._keywords(group, quantity.start) if len(h.metrics) == 1
         ]
@@ -331,7 +331,7 @@ class ProseReader:
     def _investment_topic(self, sentence: Sentence, quantity: Quantity) -> str | None:
         """What money put in (`投入资金5.8亿元`) was for, from the clause after it, else the
         rest of the sentence."""
-        following = clause_end(self.text, quantity.end + 1, sentence.end)
+        following = self.clause_marks.next(quantity.end + 1, sentence.end)
         for rest in (self.text[quantity.end : following], self.text[quantity.end : sentence.end]):
             if IT_TOPIC.search(rest):
                 return "edu_it_investment"
@@ -365,11 +365,11 @@ class ProseReader:
         named earlier in the group, the previous sentence's, or one named right after."""
         sentence = state.sentence
         own = single_level(
-            self._levels(quantity.end, clause_end(self.text, quantity.end, sentence.end))
+            self._levels(quantity.end, self.clause_marks.next(quantity.end, sentence.end))
         )
         if own is not None:
             return own
-        group = last_mark(self.text, GROUP_MARKS, sentence.start, quantity.start)
+        group = self.group_marks.last(sentence.start, quantity.start)
         previous = state.previous
         if previous is not None and previous.start >= group:
             return previous.level
@@ -381,7 +381,7 @@ class ProseReader:
             return before
         if self.sentence_level is not None:
             return self.sentence_level
-        following = clause_end(self.text, quantity.end + 1, sentence.end)
+        following = self.clause_marks.next(quantity.end + 1, sentence.end)
         return single_level(self._levels(quantity.end, following)) or "all"
 
 

@@ -9,8 +9,9 @@ prefecture and that prefecture has exactly one county-level division of that kin
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
+from edufig.extract.trie import trie_regex
 from edufig.records import ParsedDocument
 
 ANONYMISED = re.compile(r"(?:\*{2,}|X{2,}|×{2,})(?P<kind>区|县|市|旗)(?:人民政府|政府|教育局|管理)")
@@ -18,10 +19,23 @@ HEAD_CHARS = 400
 HEAD_LINES = 6
 
 
-def _resolve(text: str):
+@lru_cache(maxsize=4096)
+def _resolve(text: str) -> tuple[str, str] | None:
+    """`resolve_region` on a title or publisher line, remembered: sites repeat them."""
     from edufig.regions import resolve_region
 
-    return resolve_region(text)
+    if not _division_names().search(text):
+        return None
+    division = resolve_region(text)
+    return (division.name, division.code) if division else None
+
+
+@cache
+def _division_names() -> re.Pattern[str]:
+    from edufig.regions import load_divisions
+
+    names = {d.name for d in load_divisions()} | {a for d in load_divisions() for a in d.aliases}
+    return trie_regex(name for name in names if len(name) >= 2)
 
 
 @cache
@@ -68,7 +82,7 @@ def document_region(doc: ParsedDocument) -> tuple[str | None, str | None]:
     if ANONYMISED.search(doc.text[:HEAD_CHARS]):
         return None, None
     for text in _candidates(doc):
-        division = _resolve(text)
-        if division is not None:
-            return division.name, division.code
+        found = _resolve(text[:60])
+        if found is not None:
+            return found
     return doc.region_name, None

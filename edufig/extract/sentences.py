@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 SENTENCE_END = re.compile(r"[。!?!?\n]")
@@ -33,21 +34,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-def last_mark(text: str, marks: str, lo: int, hi: int) -> int:
-    """Index just after the last of `marks` in text[lo:hi], or lo when there is none."""
-    best = lo
-    for mark in marks:
-        found = text.rfind(mark, lo, hi)
-        if found >= best:
-            best = found + 1
-    return best
+class MarkIndex:
+    """Positions of punctuation marks in a text, for clause and group boundaries."""
 
+    def __init__(self, text: str, marks: str):
+        self.positions = [m.start() for m in re.finditer(f"[{re.escape(marks)}]", text)]
 
-def clause_end(text: str, start: int, hi: int) -> int:
-    """Index of the next clause mark at or after `start`, capped at `hi`."""
-    best = hi
-    for mark in CLAUSE_MARKS:
-        found = text.find(mark, start, best)
-        if found != -1:
-            best = found
-    return best
+    def last(self, lo: int, hi: int) -> int:
+        """Index just after the last mark in [lo, hi), or lo when there is none."""
+        index = bisect_left(self.positions, hi) - 1
+        if index >= 0 and self.positions[index] >= lo:
+            return self.positions[index] + 1
+        return lo
+
+    def next(self, start: int, hi: int) -> int:
+        """Index of the next mark at or after `start`, capped at `hi`."""
+        index = bisect_left(self.positions, start)
+        if index < len(self.positions):
+            return min(self.positions[index], hi)
+        return hi

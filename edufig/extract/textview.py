@@ -29,7 +29,7 @@ FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
     "｜": "|",
     "〇": "零",
 }
-PINYIN_GARBLE = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
+PINYIN_GARBLE = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
 
@@ -47,11 +47,6 @@ def _traditional_table() -> dict[int, str]:
         if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
             table[ord(parts[0])] = parts[1]
     return table
-
-
-@cache
-def _base_table() -> dict[int, str]:
-    return str.maketrans(FULL_WIDTH)
 
 
 def _looks_traditional(text: str) -> bool:
@@ -92,7 +87,10 @@ def _remove_garble(text: str) -> TextView:
 
 def make_view(text: str) -> TextView:
     """Full-width → ASCII, traditional → simplified (1:1), pinyin garble removed."""
-    normalised = text.translate(_base_table())
+    normalised = text
+    for wide, narrow in FULL_WIDTH.items():
+        if wide in normalised:
+            normalised = normalised.replace(wide, narrow)
     if _looks_traditional(normalised):
         normalised = normalised.translate(_traditional_table())
     if "(" in normalised:
