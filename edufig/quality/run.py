@@ -7,61 +7,64 @@ DataFrame, then opens the warehouse for writing only to replace the flags table.
 from __future__ import annotations
 
 import html
-import json
 import uuid
 
 import duckdb
 import pandas as pd
 
 from edufig.config import Settings, StageResult, timed
-from edufig.quality.context import (
-    CHECKPOINT,
-    DOCS_SITE,
-    INDEX_COLUMNS,
-    ensure_checkpoint,
-    quality_context,
-)
-from edufig.quality.flags import FLAGS_DDL, build_flags, failed_rows, write_flags
+from edufig.quality.context import DOCS_SITE, ensure_checkpoint, quality_context
+from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.suites import CHECKS
 
-CHECK_ROWS_SQL = """
-SELECT r.*, l.name_zh AS level_name_zh
+VALIDATED_COLUMNS = (
+    "check_row_id", "check_name", "measure", "hard_min", "hard_max", "soft_min", "soft_max",
+    "region_name", "metric", "level", "year", "evidence_text",
+)  # fmt: skip
+FLAGGED_ROWS_SQL = """
+SELECT r.*, l.name_zh AS level_name_zh, e.doc_ids, e.evidence_json
 FROM dq.dq_check_rows AS r
+JOIN failed_ids USING (check_row_id)
+JOIN dq.dq_check_evidence AS e USING (check_row_id)
 LEFT JOIN seeds.education_levels AS l ON l.code = r.level
 """
 DISPLAY_CAP = 200
 
 
-def read_check_rows(settings: Settings) -> pd.DataFrame:
+def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"{settings.warehouse}: warehouse not found; run load and build")
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    return duckdb.connect(str(settings.warehouse), read_only=True)
+
+
+def read_check_rows(settings: Settings) -> pd.DataFrame:
+    """What the checkpoint validates: measures, bounds and what Data Docs show of a row."""
+    with _read_only(settings) as con:
         try:
-            return con.execute(CHECK_ROWS_SQL).df()
+            return con.execute(f"SELECT {', '.join(VALIDATED_COLUMNS)} FROM dq.dq_check_rows").df()
         except duckdb.CatalogException as exc:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
             ) from exc
 
 
-def _first_evidence(evidence_json: str | None) -> str:
-    items = json.loads(evidence_json) if evidence_json else []
-    return (items[0].get("text") or "") if items else ""
+def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
+    """Everything a flag cites, for the rows the checkpoint failed only."""
+    failed_ids = pd.DataFrame({"check_row_id": row_ids}, dtype=object)  # noqa: F841 - scanned
+    with _read_only(settings) as con:
+        return con.execute(FLAGGED_ROWS_SQL).df()
 
 
 def for_data_docs(frame: pd.DataFrame) -> pd.DataFrame:
-    """What GX sees: the measures and bounds, plus escaped, capped text for display.
+    """The frame GX validates, with every text column it may show escaped and capped.
 
-    GX 1.24 writes unexpected values into Data Docs HTML unescaped, so every text column it
-    can show is escaped here; flags are built from the unescaped frame.
+    GX 1.24 writes unexpected values into Data Docs HTML unescaped; flags are built from
+    the warehouse rows, never from this frame.
     """
-    shown = frame[[*INDEX_COLUMNS[:-1], "check_name", "measure"]].copy()
-    for bound in ("hard_min", "hard_max", "soft_min", "soft_max"):
-        shown[bound] = frame[bound]
-    shown["evidence_text"] = frame["evidence_json"].map(_first_evidence)
+    shown = frame.copy()
     for column in ("check_row_id", "region_name", "metric", "level", "evidence_text"):
         shown[column] = shown[column].map(
-            lambda text: html.escape(str(text)[:DISPLAY_CAP]) if text is not None else None
+            lambda text: html.escape(str(text)[:DISPLAY_CAP]) if isinstance(text, str) else text
         )
     return shown
 
@@ -97,12 +100,11 @@ def check_quality(settings: Settings) -> StageResult:
         settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
         with quality_context(settings) as context:
             checkpoint = ensure_checkpoint(context)
-            outcome = checkpoint.run(
-                batch_parameters={"dataframe": for_data_docs(frame)},
-                run_id=None,
-            )
+            outcome = checkpoint.run(batch_parameters={"dataframe": for_data_docs(frame)})
             docs_url = _docs_url(context, outcome)
-        flags = build_flags(frame, failed_rows(outcome), docs_url, run_id)
+        failed = failed_rows(outcome)
+        flagged = read_flagged_rows(settings, sorted(failed))
+        flags = build_flags(flagged, failed, docs_url, run_id)
         with duckdb.connect(str(settings.warehouse)) as con:
             write_flags(con, flags)
         result.counts["check_rows"] = len(frame)
@@ -130,6 +132,3 @@ def list_flags(settings: Settings, province: str | None = None) -> list[dict]:
         cursor = con.execute(query, params)
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-__all__ = ["CHECKPOINT", "FLAGS_DDL", "check_quality", "list_flags"]

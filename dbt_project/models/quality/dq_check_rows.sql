@@ -1,8 +1,8 @@
 {{ config(materialized='table', enabled=(target.type == 'duckdb')) }}
 {#- Every candidate row of every check in one shape, which is what the Great Expectations
     suite validates: a `measure` and the bounds it must respect (hard bounds: error, soft
-    bounds: warning; a null bound is not checked). The documents and the evidence of each
-    row (url, title, sentence) travel with it so a flag can cite them. -#}
+    bounds: warning; a null bound is not checked), the figures involved and the first one's
+    sentence for Data Docs. The full evidence of a flagged row is in dq_check_evidence. -#}
 
 {% set checks = [
     'dq_check_hard_bounds', 'dq_check_plausibility', 'dq_check_unit_scale',
@@ -27,26 +27,16 @@ with candidates as (
     {% endfor %}
 ),
 
-evidence as (
-    select
-        c.check_name,
-        c.row_id,
-        string_agg(distinct f.doc_id, ',' order by f.doc_id) as doc_ids,
-        to_json(list(
-            {'figure_id': f.figure_id, 'doc_id': f.doc_id, 'url': f.url, 'title': f.title,
-             'text': f.evidence_text}
-            order by f.doc_id, f.figure_id
-        )[1:10]) as evidence_json
-    from candidates as c, unnest(c.figure_ids) as u (figure_id)
-    inner join {{ ref('dq_figure_facts') }} as f on f.figure_id = u.figure_id
-    group by c.check_name, c.row_id
+first_figure as (
+    select c.check_name, c.row_id, left(f.evidence_text, 200) as evidence_text
+    from candidates as c
+    inner join {{ ref('dq_figure_facts') }} as f on f.figure_id = c.figure_ids[1]
 )
 
 select
     c.check_name || ':' || c.row_id as check_row_id,
     c.* exclude (figure_ids),
     array_to_string(c.figure_ids, ',') as figure_ids,
-    e.doc_ids,
-    cast(e.evidence_json as varchar) as evidence_json
+    e.evidence_text
 from candidates as c
-left join evidence as e on e.check_name = c.check_name and e.row_id = c.row_id
+left join first_figure as e on e.check_name = c.check_name and e.row_id = c.row_id
