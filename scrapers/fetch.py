@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -61,7 +62,7 @@ class Fetched:
 @dataclass
 class _Raw:
     status: int
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: bytes
     sha256: str | None
     fetched_at: str
@@ -167,7 +168,7 @@ class Fetcher:
             raise self.skip(url, reason)
 
     def _follow(self, url: str, raw: _Raw) -> str:
-        location = raw.headers.get("Location") or raw.headers.get("location")
+        location = raw.headers.get("Location")
         target = urljoin(url, location or "")
         if not location:
             reason = f"HTTP {raw.status} redirect without Location"
@@ -239,12 +240,11 @@ class Fetcher:
                 body = self._read_capped(url, response)
         except requests.RequestException as exc:
             raise _Retryable(f"{type(exc).__name__}: {_short(exc)}") from exc
-        headers = dict(response.headers)
-        sha = (
-            self.archive.store(url, response.status_code, headers, body, fetched_at)
-            if response.status_code != 304
-            else None
-        )
+        headers = response.headers  # case-insensitive
+        sha = None
+        if response.status_code != 304:
+            key = self.source.identity(url)
+            sha = self.archive.store(key, response.status_code, dict(headers), body, fetched_at)
         raw = _Raw(response.status_code, headers, body, sha, fetched_at)
         reason = challenge_reason(raw.status, body, robots)
         if reason:
