@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from airflow.sdk import dag, task
-from cosmos import DbtTaskGroup
 from edufig_airflow.assets import DUCKDB_POOL, LANDING, MARTS
-from edufig_airflow.dbt import task_group_kwargs
+from edufig_airflow.dbt import dbt_tasks
 from edufig_airflow.runtime import DEFAULT_ARGS, run_stage_with_event
 
 
@@ -26,7 +25,7 @@ from edufig_airflow.runtime import DEFAULT_ARGS, run_stage_with_event
     doc_md=__doc__,
 )
 def edufig_warehouse() -> None:
-    models = DbtTaskGroup(group_id="dbt", **task_group_kwargs())
+    models = dbt_tasks()
 
     @task(pool=DUCKDB_POOL, outlets=[MARTS])
     def publish() -> dict[str, int]:

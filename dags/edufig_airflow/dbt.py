@@ -3,7 +3,12 @@
 Rendering reads a manifest built ahead of time (`dbt parse`, in CI and in the image build)
 so parsing the DAG never starts dbt. Every dbt task runs `dbt build` of one node (model
 plus its tests, TestBehavior.BUILD) in the single-slot `duckdb_writer` pool: each task is
-its own dbt process opening the DuckDB file, and DuckDB allows one writer at a time.
+its own dbt invocation opening the DuckDB file, and DuckDB allows one writer at a time.
+dbt-duckdb keeps the file open in the invoking process afterwards, so a callback closes it
+(tasks sharing a process, as under `airflow dags test`, would otherwise lock each other out).
+
+EDUFIG_DBT_TASKS=single renders one task running the whole `dbt build` instead: for small
+machines, where starting a task per node costs more than the models themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +22,11 @@ from typing import Any
 import yaml
 
 from edufig_airflow.assets import DUCKDB_POOL
-from edufig_airflow.runtime import REPO_ROOT, warehouse_path
+from edufig_airflow.runtime import REPO_ROOT, run_stage, warehouse_path
+
+# Cosmos reports every task run to a telemetry endpoint unless told not to; it reads the
+# setting when first imported, which is below, so an operator's explicit value still wins.
+os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -37,8 +46,33 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")
 
 
-def task_group_kwargs() -> dict[str, Any]:
-    """Arguments for cosmos.DbtTaskGroup; imports Cosmos lazily (it is slow to import)."""
+def dbt_tasks() -> Any:
+    """The dbt project as Airflow tasks: a Cosmos group with one task per node, or one task."""
+    if os.environ.get("EDUFIG_DBT_TASKS", "per_node") == "single":
+        return _dbt_build_task()
+    from cosmos import DbtTaskGroup
+
+    return DbtTaskGroup(group_id="dbt", **_task_group_kwargs())
+
+
+def release_duckdb(project_dir: str, **_: Any) -> None:
+    """Cosmos callback after each dbt invocation: let go of the warehouse file."""
+    from edufig.warehouse import _release_duckdb
+
+    _release_duckdb()
+
+
+def _dbt_build_task() -> Any:
+    from airflow.sdk import task
+
+    @task(task_id="dbt_build", pool=DUCKDB_POOL)
+    def dbt_build() -> dict[str, int]:
+        return run_stage("build_marts")
+
+    return dbt_build()
+
+
+def _task_group_kwargs() -> dict[str, Any]:
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, LoadMode, TestBehavior
 
@@ -72,5 +106,6 @@ def task_group_kwargs() -> dict[str, Any]:
             "pool": DUCKDB_POOL,
             "env": {"EDUFIG_WAREHOUSE": str(warehouse_path())},
             "append_env": True,
+            "callback": release_duckdb,
         },
     }

@@ -24,7 +24,7 @@ TIMEZONE = "Asia/Shanghai"
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "data-engineering",
-    "retries": 2,
+    "retries": int(os.environ.get("EDUFIG_TASK_RETRIES", "2")),
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),

@@ -59,3 +59,22 @@ def airflow(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess
             f"{done.stdout[-4000:]}\n{done.stderr[-6000:]}"
         )
     return done
+
+
+def marts_snapshot(warehouse: Path) -> dict[str, tuple[int, int]]:
+    """Row count and an order-free checksum of every mart, ignoring processing timestamps."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute(
+            "SELECT table_name, list(column_name ORDER BY ordinal_position) "
+            "FROM information_schema.columns WHERE table_schema = 'marts' "
+            "AND column_name NOT LIKE '%\\_at' ESCAPE '\\' GROUP BY table_name"
+        ).fetchall()
+        return {
+            table: con.execute(
+                f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})::HUGEINT), 0)"
+                f" FROM marts.{table}"
+            ).fetchone()
+            for table, cols in columns
+        }
