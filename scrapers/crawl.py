@@ -70,15 +70,21 @@ class SourceCrawl:
         return None
 
     def fetch_text(self, url: str, required: bool = True) -> str | None:
-        """A list page's text; a missing optional page (past the real end) is no failure."""
-        if required:
-            fetched = self.fetch(url)
-        else:
-            try:
-                fetched = self.fetcher.get(url)
-            except (FetchFailed, Skipped):
-                fetched = None
-        return decode_bytes(fetched.body, fetched.content_type)[0] if fetched else None
+        """A list page's text. A later page that is 404/410 is the real end of a list whose
+        declared page count is too high, not a failure; any other fault is reported."""
+        try:
+            fetched = self.fetcher.get(url)
+        except Skipped:
+            self.result.add("skipped")
+            return None
+        except FetchFailed as exc:
+            gone = self.state.is_gone(
+                self.source.identity(url), self.source.options.gone_retry_hours
+            )
+            if required or not gone:
+                self.fail(str(exc))
+            return None
+        return decode_bytes(fetched.body, fetched.content_type)[0]
 
     def candidates(self) -> dict[str, tuple[str, str]]:
         """Report links by canonical URL: title wanted, on an allowed host, article-shaped."""

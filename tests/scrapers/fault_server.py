@@ -62,6 +62,12 @@ class FaultHandler(BaseHTTPRequestHandler):
         state.requests.append(Seen(self.path, dict(self.headers), time.monotonic()))
         if self.path == "/robots.txt":
             return self.send_body(404, b"not found")
+        if self.path == "/trs/index.html":
+            link = "<a href='/case/ok.html' title='某县教育工作报告'>报告</a>"
+            script = '<script>createPageHTML(3, 0, "index", "html");</script>'
+            return self.send_body(200, f"<html><body>{link}{script}</body></html>".encode())
+        if self.path == "/trs/index_1.html":
+            return self.send_body(500, b"list backend down")
         if self.path.startswith("/list/"):
             case = self.path.removeprefix("/list/").removesuffix(".html")
             link = f"<a href='/case/{case}.html' title='某县教育工作报告（{case}）'>报告</a>"

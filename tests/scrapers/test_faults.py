@@ -200,3 +200,15 @@ def test_one_request_at_a_time_per_host_with_the_crawl_delay(
         "/case/flaky.html",
     ]
     assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.24
+
+
+def test_a_broken_later_list_page_is_reported_not_taken_for_the_end(
+    fault: FaultServer, settings: Settings
+) -> None:
+    source = fault_source(fault.base_url, "ok").model_copy(
+        update={"family": "trs", "start_urls": [f"{fault.base_url}/trs/index.html"]}
+    )
+    result = crawl_sources([source], settings)
+    assert result.errors == [f"{fault.base_url}/trs/index_1.html: HTTP 500 (after 2 attempts)"]
+    assert "/trs/index_2.html" not in fault.state.paths()
+    assert [d.source for d in landed(settings)] == ["faulty"]
