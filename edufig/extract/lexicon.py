@@ -51,6 +51,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "财政预算内教育经费",
         "预算内教育经费",
         "财政教育支出",
+        "教育支出",
     ),
     "fiscal_expenditure_total": (
         "一般公共预算支出",

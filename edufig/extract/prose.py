@@ -88,6 +88,8 @@ SCHOOL_SUBTYPE = re.compile(
     r"结对|对口|帮扶|试点|基地|达标|优质|品质|星级|等级|市直|县直|区直|[“”\"]"
 )
 RESIDUAL_LIMIT = 2
+INVESTMENT = ("capital_investment", "edu_it_investment")
+BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
 
 
 @dataclass
@@ -123,7 +125,8 @@ class ProseReader:
         self.clauses = mask_parentheses(text)
         self.clause_marks = MarkIndex(self.clauses, CLAUSE_MARKS)
         self.group_marks = MarkIndex(text, GROUP_MARKS)
-        self.parentheses = Spans([m.span() for m in PARENTHESES.finditer(text)])
+        asides = [m.span() for m in PARENTHESES.finditer(text)]
+        self.parentheses = Spans(asides + [m.span() for m in BOOK_TITLES.finditer(text)])
         self.timeline = timeline
         self.quantities = find_quantities(text)
         self.quantity_starts = [q.start for q in self.quantities]
@@ -283,7 +286,7 @@ class ProseReader:
             postfix = postfix_metric(after)
             if postfix is None or not accepts(postfix, quantity.unit):
                 return None, []
-            return postfix, [self._inherited_level(state, quantity, [])]
+            return postfix, [self._inherited_level(state, quantity, postfix)]
         hits = [
             h for h in self._keywords(lo, quantity.start) if self._visible(h.start, quantity.start)
         ]
@@ -353,14 +356,12 @@ class ProseReader:
         if len(distinct) > 1 and quantity.unit == "percent":
             return distinct
         if len(distinct) > 1:
-            return ["all"]
+            return [level_after_keyword(levels, hits) or "all"]
         if distinct:
             return distinct
-        return [self._inherited_level(state, quantity, hits)]
+        return [self._inherited_level(state, quantity, metric)]
 
-    def _inherited_level(
-        self, state: SentenceState, quantity: Quantity, hits: list[KeywordHit]
-    ) -> str:
+    def _inherited_level(self, state: SentenceState, quantity: Quantity, metric: str) -> str:
         """Level of an unlabelled figure: the figure before it in the same `;` group, a level
         named earlier in the group, the previous sentence's, or one named right after."""
         sentence = state.sentence
@@ -371,10 +372,15 @@ class ProseReader:
             return own
         group = self.group_marks.last(sentence.start, quantity.start)
         previous = state.previous
-        if previous is not None and previous.start >= group:
+        if (
+            previous is not None
+            and previous.start >= group
+            and previous.metric not in IMPLIED_LEVEL
+        ):
             return previous.level
+        since = max(group, previous.quantity.end) if previous is not None else group
         visible = [
-            h for h in self._levels(group, quantity.start) if self._visible(h.start, quantity.start)
+            h for h in self._levels(since, quantity.start) if self._visible(h.start, quantity.start)
         ]
         before = single_level(visible)
         if before is not None:
@@ -382,10 +388,13 @@ class ProseReader:
         if self.sentence_level is not None:
             return self.sentence_level
         following = self.clause_marks.next(quantity.end + 1, sentence.end)
+        if metric not in INVESTMENT and not BENEFICIARIES.match(self.text, quantity.end + 1):
+            return "all"
         return single_level(self._levels(quantity.end, following)) or "all"
 
 
 PARENTHESES = re.compile(r"\([^()\n]{0,160}\)")
+BOOK_TITLES = re.compile(r"《[^《》\n]{0,120}》")
 
 
 def mask_parentheses(text: str) -> str:
@@ -470,6 +479,14 @@ def apply_respective_changes(sentence: str, drafts: list[Draft]) -> None:
                 draft.yoy_growth_pct = sign * value
             else:
                 draft.yoy_change = sign * value
+
+
+def level_after_keyword(levels: list[LevelHit], hits: list[KeywordHit]) -> str | None:
+    """`生均公用经费小学达到800元`: a level named after the metric is the figure's own, even
+    when the phrase before it names a wider one (`义务教育阶段学校…`)."""
+    if hits and levels and levels[-1].start >= hits[-1].end:
+        return levels[-1].level
+    return None
 
 
 def single_level(hits: list[LevelHit]) -> str | None:

@@ -1,4 +1,4 @@
-"""Sorted, non-overlapping spans with position lookup in O(log n)."""
+"""Spans (merged where they overlap) with position lookup in O(log n)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from bisect import bisect_right
 
 
 class Spans:
-    """Spans as `re.finditer` yields them (sorted, non-overlapping)."""
+    """Spans from one or more `re.finditer` passes; nested or overlapping ones are merged."""
 
     def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = sorted(spans)
-        self.starts = [a for a, _ in self.spans]
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self.starts = [a for a, _ in merged]
 
     def around(self, position: int, strict: bool = False) -> tuple[int, int] | None:
         """The span holding `position` (strictly inside when `strict`), if any."""

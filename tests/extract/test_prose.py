@@ -234,3 +234,39 @@ def test_evidence_points_into_the_document():
     for figure in extract(text):
         assert text[figure.start : figure.end].strip() == figure.text
         assert str(int(figure.value)) in figure.text.replace(" ", "")
+
+
+def test_statistics_wording_from_other_reports():
+    text = (
+        "2022年,全县共有各级各类学校215所,其中幼儿园96所(公办幼儿园58所),小学78所,初中24所。"
+        "全县在校学生总数为8.6万人,小学生师比为17.5:1,初中生师比为12.8:1。"
+        "高中阶段教育毛入学率达到92%,全市共有教职工1.2万人,其中专任教师1.05万人。"
+    )
+    assert keys(extract(text, published="2023-03-01")) == [
+        ("schools", "all", 2022, "actual", 215.0),
+        ("schools", "preschool", 2022, "actual", 96.0),
+        ("schools", "primary", 2022, "actual", 78.0),
+        ("schools", "junior_secondary", 2022, "actual", 24.0),
+        ("students_enrolled", "all", 2022, "actual", 86000.0),
+        ("student_teacher_ratio", "primary", 2022, "actual", 17.5),
+        ("student_teacher_ratio", "junior_secondary", 2022, "actual", 12.8),
+        ("senior_gross_enrollment_rate", "senior_secondary", 2022, "actual", 92.0),
+        ("staff_total", "all", 2022, "actual", 12000.0),
+        ("full_time_teachers", "all", 2022, "actual", 10500.0),
+    ]
+
+
+def test_budget_wording_from_other_reports():
+    text = (
+        "2022年全县教育支出完成12.5亿元,占一般公共预算支出的18.6%。"
+        "义务教育阶段学校生均公用经费小学达到800元、初中达到1000元。"
+        "全县财政性教育经费投入从2017年的5.2亿元增长到2021年的7.8亿元。"
+    )
+    assert keys(extract(text, published="2023-03-01")) == [
+        ("edu_general_budget_expenditure", "all", 2022, "actual", 1250000000.0),
+        ("edu_share_of_fiscal_expenditure", "all", 2022, "actual", 18.6),
+        ("per_student_public_funds", "primary", 2022, "actual", 800.0),
+        ("per_student_public_funds", "junior_secondary", 2022, "actual", 1000.0),
+        ("edu_fiscal_investment", "all", 2017, "actual", 520000000.0),
+        ("edu_fiscal_investment", "all", 2021, "actual", 780000000.0),
+    ]
