@@ -112,6 +112,13 @@ def json_listing(text: str, base_url: str) -> tuple[list[Link], int]:
     return links, int(pages) if str(pages).isdigit() else 1
 
 
+def with_page(url: str, number: int) -> str:
+    """`url` with its `page=` parameter set to `number` (added when missing)."""
+    if re.search(r"[?&]page=\d*", url):
+        return re.sub(r"([?&]page=)\d*", rf"\g<1>{number}", url)
+    return f"{url}{'&' if '?' in url else '?'}page={number}"
+
+
 def _json(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
     first = fetch(start_url, True)
     if first is None:
@@ -119,7 +126,7 @@ def _json(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
     links, pages = json_listing(first, start_url)
     yield from links
     for number in range(2, min(pages, source.max_pages) + 1):
-        url = re.sub(r"([?&]page=)\d+", rf"\g<1>{number}", start_url)
+        url = with_page(start_url, number)
         text = fetch(url, False)
         links = json_listing(text, start_url)[0] if text else []
         if not links:

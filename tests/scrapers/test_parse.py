@@ -10,7 +10,7 @@ from docx import Document
 
 from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
-from scrapers.listing import hanweb_records, json_listing, trs_pages
+from scrapers.listing import hanweb_records, json_listing, trs_pages, with_page
 from scrapers.metadata import normalise_date, pairs_from_tokens
 from scrapers.mirror.build import reply_pdf
 from scrapers.parse import parse_file
@@ -226,3 +226,11 @@ def test_json_listing_with_html_string_or_data_array() -> None:
     data_form = '{"pages": 2, "data": [{"title": "乙", "url": "/b/t20230102_2.html"}]}'
     assert json_listing(data_form, "http://j/api/") == ([("http://j/b/t20230102_2.html", "乙")], 2)
     assert json_listing("<html>not json</html>", "http://j/") == ([], 0)
+
+
+def test_json_page_parameter_is_set_or_added() -> None:
+    assert (
+        with_page("http://j/api/list?channel=a&page=1", 3) == "http://j/api/list?channel=a&page=3"
+    )
+    assert with_page("http://j/api/list?channel=a", 2) == "http://j/api/list?channel=a&page=2"
+    assert with_page("http://j/api/list", 2) == "http://j/api/list?page=2"
