@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,7 +59,15 @@ def machine() -> dict:
         "os": platform.platform(),
         "python": platform.python_version(),
         "note": "cores shared with other engineers' test runs while measuring",
+        "code_commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The commit measured (uncommitted edits elsewhere in the tree are not recorded)."""
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    return done.stdout.strip() or "unknown"
 
 
 def _ok(record: dict | None) -> bool:
@@ -66,8 +75,8 @@ def _ok(record: dict | None) -> bool:
 
 
 def throughput(name: str, record: dict, size: dict) -> dict:
-    """Units per second for the stages that have a natural unit."""
-    seconds = max(record.get("seconds") or 0, 1e-9)
+    """Units per second of the work itself: the stage's own timing, imports excluded."""
+    seconds = max(record.get("stage_seconds") or record.get("seconds") or 0, 1e-9)
     counts = record.get("counts", {})
     out: dict = {}
     if name == "crawl":

@@ -112,7 +112,8 @@ def _accuracy_lines(summary: dict) -> list[str]:
             flag_cells = "not available | — | —"
         else:
             flag_cells = (
-                f"{fl['found']}/{fl['planted']} | {fl['precision']} ({fl['flags']} flags) "
+                f"{fl['found']}/{fl['planted']} | {fl['precision']} (same metric: "
+                f"{fl.get('precision_same_metric')}; {fl['flags']} flags) "
                 f"| {fl['recall_by_kind']}"
             )
         lines.append(f"| {n:,} | {ex['precision']} | {ex['recall']} | {flag_cells} |")
@@ -142,7 +143,7 @@ def render_markdown(summary: dict) -> str:
         "",
         f"Generated {summary['generated_at']} on {m['cpu']} ({m['cores']} cores, "
         f"{m['ram_gb']} GB RAM), {m['os']}, Python {m['python']}; {m['note']}. "
-        f"Sizes requested {summary['sizes_requested']}, "
+        f"Code at commit {m.get('code_commit')}. Sizes requested {summary['sizes_requested']}, "
         f"completed {summary['sizes_completed']}. Seed {summary['seed']}.",
         "",
         "## Goals",
