@@ -106,7 +106,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "信息化建设资金",
     ),
     "teacher_training_funds": ("教师培训经费", "培训经费"),
-    "teacher_avg_income": ("教师人均年收入", "人均年收入", "教师平均工资", "年均工资收入"),
+    "teacher_avg_income": (
+        "教师人均年收入",
+        "人均年收入",
+        "教师平均工资",
+        "教师年平均工资",
+        "教师年均工资",
+        "年平均工资",
+        "年均工资收入",
+    ),
     "full_time_teachers": ("专任教师",),
     "staff_total": ("在编教职工", "教职工人员", "教职工", "教职员工"),
     "teachers_recruited": (

@@ -24,6 +24,8 @@ SINGLE = re.compile(
 LEADS = ("力争到", "预计到", "截止到", "截至", "截止", "到", "至", "相比", "较", "比", "由")
 PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
 RELATIVE = re.compile(r"(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>以来|来|间|中)?")
+SPOKEN_YEARS = {"今年": 0, "本年": 0, "去年": 1, "过去一年": 1}
+SPOKEN = re.compile(r"(?<![比较同与])(?:今年|本年|去年|过去一年)(?!度?以来|同期)")
 ALIAS_YEAR = re.compile(rf"简称(?:为)?(?P<y>{YEAR})年")
 BRACKETS = re.compile(r"《[^》\n]{0,80}》|〔[^〕\n]{0,20}〕|\[[^\]\n]{0,20}\]|\([^()\n]{0,40}\)")
 DOC_DATE = re.compile(rf"(?P<y>{YEAR}) ?(?:年|-) ?\d{{1,2}} ?(?:月|-) ?\d{{1,2}}")
@@ -122,8 +124,20 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
     marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if m.start() not in hidden]
     relative = (_relative(text, m) for m in RELATIVE.finditer(text) if m.start() not in hidden)
     marks += [mark for mark in relative if mark is not None]
+    marks += _spoken_years(text, doc_year, hidden)
     marks.sort(key=lambda m: m.start)
     return marks
+
+
+def _spoken_years(text: str, doc_year: int | None, hidden: Spans) -> list[YearMark]:
+    """`今年`, `去年`, `过去一年` as the document's own year or the one before it."""
+    if doc_year is None:
+        return []
+    return [
+        YearMark(m.start(), m.end(), doc_year - SPOKEN_YEARS[m.group()])
+        for m in SPOKEN.finditer(text)
+        if m.start() not in hidden
+    ]
 
 
 REPORT_TITLE = re.compile(r"报告|公告|公报|总结|汇报|说明|统计|情况")

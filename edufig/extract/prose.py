@@ -224,7 +224,9 @@ class ProseReader:
         clause = self.clause_marks.last(sentence.start, quantity.start)
         before = self.clause_marks.last(sentence.start, max(sentence.start, clause - 1))
         group = self.group_marks.last(sentence.start, quantity.start)
-        return bool(PART_YEAR.search(self.text[max(before, group) : quantity.start]))
+        window = self.text[max(before, group) : quantity.start]
+        flow = quantity.unit in ("yuan", "person_time") or "资助" in window
+        return flow and bool(PART_YEAR.search(window))
 
     @staticmethod
     def _is_change(segment: str, was_change: bool) -> bool:

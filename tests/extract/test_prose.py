@@ -270,3 +270,18 @@ def test_budget_wording_from_other_reports():
         ("edu_fiscal_investment", "all", 2017, "actual", 520000000.0),
         ("edu_fiscal_investment", "all", 2021, "actual", 780000000.0),
     ]
+
+
+def test_spoken_years_and_stock_figures_in_a_semester():
+    text = (
+        "过去一年,教育支出达到23.6亿元,增长8.2%。"
+        "2020年全县义务教育教师年平均工资为9.8万元。"
+        "2023年秋季学期,全县共有在校生12.3万人。"
+    )
+    found = extract(text, published="2023-03-01")
+    assert keys(found) == [
+        ("edu_general_budget_expenditure", "all", 2022, "actual", 2360000000.0),
+        ("teacher_avg_income", "compulsory", 2020, "actual", 98000.0),
+        ("students_enrolled", "all", 2023, "actual", 123000.0),
+    ]
+    assert found[0].yoy_growth_pct == 8.2
