@@ -246,18 +246,28 @@ def _column_unit(label: str, table_unit: str | None) -> tuple[str | None, float]
 
 
 def _labelled_cell(
-    row_label: str, column: Cell, cell: Cell, context: TableContext, level: str
+    row_label: str, column: Cell, cell: Cell, when: When, level: str, table_unit: str | None
 ) -> Draft | None:
-    unit, factor = _column_unit(column.text, context.table_unit)
+    unit, factor = _column_unit(column.text, table_unit)
     named = _row_metric(column.text, unit)
     parsed = _value(cell, factor)
     if named is None or parsed is None or parsed[0] == 0:
         return None
     metric = _row_metric(row_label, unit) or named
     unit = unit or load_metrics()[metric].unit
-    when = context.timeline.when(context.start, context.start, context.start)
     quantity = Quantity(cell.start, cell.end, parsed[0], unit, parsed[1])
     return Draft(metric, IMPLIED_LEVEL.get(metric, level), when, quantity, cell.start, cell.end)
+
+
+def _row_when(labels: list[Cell], context: TableContext) -> When:
+    """A row labelled with a year (`2020年 | 98.5 | 92.1`) is that year's; else the table's."""
+    doc_year = context.timeline.doc_year
+    for cell in labels:
+        found = YEAR_CELL.match(cell.text)
+        if found:
+            year = int(found["y"])
+            return When(year, None, bool(found["goal"]) or bool(doc_year and year > doc_year))
+    return context.timeline.when(context.start, context.start, context.start)
 
 
 def _labelled_row(
@@ -266,9 +276,10 @@ def _labelled_row(
     labels = [c for c in row if c.text and not _is_number(c.text)]
     numbers = [c for c in row if _is_number(c.text)]
     row_label = " ".join(c.text for c in labels)
+    when = _row_when(labels, context)
     drafts = []
     for column, cell in zip(reversed(columns), reversed(numbers), strict=False):
-        draft = _labelled_cell(row_label, column, cell, context, level)
+        draft = _labelled_cell(row_label, column, cell, when, level, context.table_unit)
         if draft is not None:
             draft.start, draft.end = row[0].start, row[-1].end
             drafts.append(draft)

@@ -94,3 +94,15 @@ def test_metadata_tables_hold_no_figures():
         "发文字号 | 成文日期 | 2022-08-25 |\n"
     )
     assert extract(text) == []
+
+
+def test_rows_labelled_by_year():
+    text = (
+        "学前教育发展情况\n年份 | 毛入园率(%) | 普惠率(%)\n2020年 | 88.5 | 80.2\n2025年 | 92 | 85\n"
+    )
+    assert keys(extract(text, published="2021-06-01")) == [
+        ("preschool_gross_enrollment_rate", "preschool", 2020, "actual", 88.5),
+        ("inclusive_kindergarten_share", "preschool", 2020, "actual", 80.2),
+        ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 92.0),
+        ("inclusive_kindergarten_share", "preschool", 2025, "target", 85.0),
+    ]
