@@ -13,13 +13,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from airflow.sdk import CronTriggerTimetable, TriggerRule, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowSkipException
 from edufig_airflow.assets import CRAWL_LOG, NEW_DOCUMENTS, PARSED, SCRAPE_POOL
 from edufig_airflow.runtime import (
     DEFAULT_ARGS,
     TIMEZONE,
     brought_new_documents,
     chain_date,
-    run_stage,
+    counts_of,
+    stage_result,
     stage_settings,
 )
 
@@ -43,8 +45,13 @@ def edufig_scrape() -> None:
 
     @task(pool=SCRAPE_POOL, execution_timeout=timedelta(hours=2), map_index_template="{{ source }}")
     def scrape_source(name: str) -> dict[str, int]:
+        """A host that blocks the crawler is skipped, not failed: retrying cannot help, and the
+        crawl state keeps it out until its block window passes."""
         get_current_context()["source"] = name
-        return run_stage("scrape", source_names=[name])
+        result = stage_result("scrape", source_names=[name])
+        if result.failed and result.counts.get("blocked"):
+            raise AirflowSkipException(f"{name} blocks the crawler: {'; '.join(result.errors)}")
+        return counts_of(result)
 
     @task(outlets=[CRAWL_LOG, NEW_DOCUMENTS], trigger_rule=TriggerRule.ALL_DONE)
     def announce(results: list[dict[str, int] | None]) -> dict[str, Any]:

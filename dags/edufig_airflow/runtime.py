@@ -65,17 +65,26 @@ def stage_settings():
     return Settings(**kwargs)
 
 
-def run_stage(stage: str, **kwargs: Any) -> dict[str, int]:
-    """Call one `edufig.pipeline` stage; per-document errors are logged, a failed stage raises."""
+def stage_result(stage: str, **kwargs: Any):
+    """Call one `edufig.pipeline` stage and log what it did, one line per failed item."""
     from edufig import pipeline
 
     result = getattr(pipeline, stage)(stage_settings(), **kwargs)
     log.info("%s: %s in %.1fs", stage, result.counts, result.seconds)
     for line in result.errors:
         log.warning("%s: %s", stage, line)
+    return result
+
+
+def counts_of(result) -> dict[str, int]:
+    """The stage's counts; a stage that failed as a whole raises, so Airflow retries it."""
     if result.failed:
-        raise StageFailed(f"{stage} failed: " + "; ".join(result.errors[:5]))
+        raise StageFailed(f"{result.name} failed: " + "; ".join(result.errors[:5]))
     return dict(result.counts)
+
+
+def run_stage(stage: str, **kwargs: Any) -> dict[str, int]:
+    return counts_of(stage_result(stage, **kwargs))
 
 
 def brought_new_documents(counts: dict[str, Any]) -> bool:

@@ -1,0 +1,214 @@
+"""The chain under a real scheduler: LocalExecutor, PostgreSQL as metadata database, the
+downstream DAGs started by asset events, the deadline alert fired by the scheduler.
+
+Throwaway database on the local PostgreSQL (127.0.0.1:5432); the api-server, scheduler and
+dag-processor are started here and stopped by their process group ids. dbt runs as one
+task (EDUFIG_DBT_TASKS=single): starting one task process per model costs minutes on a
+two-core machine, and the per-model rendering is covered by the `airflow dags test` chain.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from tests.airflow.conftest import BIN, POOLS_FILE, airflow, airflow_env, marts_snapshot
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+LOGICAL_DATE = "2026-03-03T06:00:00+08:00"
+DOWNSTREAM = ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
+WAIT_SECONDS = 900
+
+pytestmark = pytest.mark.timeout(1500)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def metadata_db() -> Iterator[str]:
+    name = f"edufig_airflow_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(PG_ADMIN)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+class Deployment:
+    """The metadata database, the started components and the warehouse they write."""
+
+    def __init__(self, home: Path, env: dict[str, str], db: str) -> None:
+        self.home, self.env, self.db = home, env, db
+        self.warehouse = Path(env["EDUFIG_WAREHOUSE"])
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self, *args: str) -> None:
+        log = (self.home / f"{args[0]}.log").open("w")
+        command = [str(BIN / "airflow"), *args]
+        proc = subprocess.Popen(
+            command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.processes.append(proc)
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+    def sql(self, query: str, *params: object) -> list[tuple]:
+        dsn = f"host=127.0.0.1 user=postgres dbname={self.db}"
+        with closing(psycopg2.connect(dsn)) as con, con.cursor() as cur:
+            cur.execute(query, params)
+            return cur.fetchall()
+
+    def runs(self, dag_id: str) -> list[tuple[str, str]]:
+        return self.sql("SELECT run_type, state FROM dag_run WHERE dag_id = %s ORDER BY id", dag_id)
+
+    def wait_for(self, what: str, condition) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            for proc in self.processes:
+                assert proc.poll() is None, f"{proc.args[1]} exited:\n{self.log_tail(proc)}"
+            time.sleep(3)
+        states = {d: self.runs(d) for d in ("edufig_scrape", *DOWNSTREAM)}
+        failed = self.sql("SELECT dag_id, task_id FROM task_instance WHERE state = 'failed'")
+        raise AssertionError(f"timed out waiting for {what}: runs {states}, failed {failed}")
+
+    def log_tail(self, proc: subprocess.Popen) -> str:
+        return (self.home / f"{proc.args[1]}.log").read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path, metadata_db: str
+) -> Iterator[Deployment]:
+    home = tmp_path_factory.mktemp("airflow_scheduler")
+    port = _free_port()
+    env = airflow_env(
+        home,
+        home / "data",
+        dbt_manifest,
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"postgresql+psycopg2://postgres@127.0.0.1/{metadata_db}",
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__CORE__PARALLELISM="2",
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
+        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(32),
+        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
+        EDUFIG_TASK_RETRIES="0",
+        EDUFIG_DBT_TASKS="single",
+    )
+    airflow(env, "db", "migrate")
+    airflow(env, "pools", "import", str(POOLS_FILE))
+    run = Deployment(home, env, metadata_db)
+    try:
+        run.start("api-server", "--apps", "execution", "--port", str(port), "--workers", "1")
+        run.start("dag-processor")
+        run.start("scheduler")
+        run.wait_for(
+            "the DAGs to be serialized",
+            lambda: (
+                len(run.sql("SELECT dag_id FROM serialized_dag WHERE dag_id LIKE 'edufig%%'")) >= 5
+            ),
+        )
+        airflow(env, "dags", "trigger", "edufig_scrape", "--logical-date", LOGICAL_DATE)
+        airflow(env, "dags", "trigger", "edufig_chain_deadline", "--logical-date", LOGICAL_DATE)
+        run.wait_for(
+            "the chain to finish",
+            lambda: (
+                run.runs("edufig_quality_alerts") == [("asset_triggered", "success")]
+                and run.runs("edufig_chain_deadline") == [("manual", "success")]
+            ),
+        )
+        yield run
+    finally:
+        run.stop()
+
+
+def test_downstream_dags_ran_once_each_from_asset_events(deployment: Deployment) -> None:
+    assert deployment.runs("edufig_scrape") == [("manual", "success")]
+    for dag_id in DOWNSTREAM:
+        assert deployment.runs(dag_id) == [("asset_triggered", "success")], dag_id
+
+
+def test_the_marts_hold_the_seed_figures(deployment: Deployment) -> None:
+    snapshot = marts_snapshot(deployment.warehouse)
+    assert snapshot["fct_funding"][0] >= 1
+    assert snapshot["fct_attainment"][0] >= 1
+    import duckdb
+
+    with duckdb.connect(str(deployment.warehouse), read_only=True) as con:
+        value = con.execute(
+            "SELECT value FROM marts.fct_funding WHERE region_code = '532300' AND year = 2021"
+            " AND metric = 'edu_general_budget_expenditure' AND level = 'all'"
+        ).fetchall()
+    assert value == [(pytest.approx(4738139700.0),)]
+
+
+def test_missed_deadline_notified_the_data_engineers(deployment: Deployment) -> None:
+    """The run's logical date is long past, so its deadline was missed when it was created."""
+    outbox = deployment.warehouse.parent / "outbox" / "airflow"
+    deployment.wait_for("the deadline notification", lambda: any(outbox.glob("*.eml")))
+    messages = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in outbox.glob("*.eml")
+    ]
+    late = [m for m in messages if m["Subject"].startswith("[edufig] daily chain late")]
+    assert late, [m["Subject"] for m in messages]
+    body = late[0].get_body(preferencelist=("plain",)).get_content()
+    assert "edufig_chain_deadline" in body and "/dags/edufig_chain_deadline/runs/" in body
+
+
+def test_rerunning_the_logical_date_changes_nothing(deployment: Deployment) -> None:
+    before = marts_snapshot(deployment.warehouse)
+    finished = deployment.sql(
+        "SELECT max(end_date) FROM task_instance WHERE dag_id = 'edufig_scrape'"
+    )[0][0]
+    airflow(
+        deployment.env, "tasks", "clear", "edufig_scrape", "--yes",
+        "--start-date", LOGICAL_DATE, "--end-date", LOGICAL_DATE,
+    )  # fmt: skip
+    deployment.wait_for(
+        "the cleared scrape run to finish again",
+        lambda: (
+            deployment.sql(
+                "SELECT count(*) FROM task_instance WHERE dag_id = 'edufig_scrape'"
+                " AND task_id = 'announce' AND state = 'success' AND end_date > %s",
+                finished,
+            )[0][0]
+            == 1
+        ),
+    )
+    assert deployment.runs("edufig_scrape") == [("manual", "success")]
+    for dag_id in DOWNSTREAM:
+        assert len(deployment.runs(dag_id)) == 1, f"{dag_id} ran again without new documents"
+    assert marts_snapshot(deployment.warehouse) == before
