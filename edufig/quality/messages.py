@@ -30,8 +30,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "unit_scale:range": (
         "数值{value}超出合理区间,乘以{scale_factor}后为{rescaled}则在区间内{source},疑似单位错误",
-        "value {value} is out of range but {rescaled} after ×{scale_factor} is not{source}: "
-        "a unit slip",
+        "value {value} is outside the plausible range{source}, but {rescaled} (×{scale_factor}) "
+        "is inside: a unit slip",
     ),
     "unit_scale:siblings": (
         "数值{value}与同一文档其他学段相差千倍以上(中位数{ref_low}),乘以{scale_factor}后为{rescaled},"

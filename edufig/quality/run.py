@@ -107,13 +107,13 @@ def check_quality(settings: Settings) -> StageResult:
         flags = build_flags(flagged, failed, docs_url, run_id)
         with duckdb.connect(str(settings.warehouse)) as con:
             write_flags(con, flags)
-        result.counts["check_rows"] = len(frame)
+        result.counts["candidate_rows"] = len(frame)
         _count(result, flags)
     return result
 
 
 def list_flags(settings: Settings, province: str | None = None) -> list[dict]:
-    """The flags of the latest run, errors first; `province` matches the name or its prefix."""
+    """The flags of the latest run, errors first; `province` is a name (山西省, 山西) or a code."""
     if not settings.warehouse.exists():
         return []
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
@@ -125,7 +125,10 @@ def list_flags(settings: Settings, province: str | None = None) -> list[dict]:
             return []
         query = "SELECT * FROM dq.dq_flags"
         params: list[str] = []
-        if province:
+        if province and province.isdigit():
+            query += " WHERE left(region_code, 2) = left(?, 2)"
+            params = [province]
+        elif province:
             query += " WHERE province = ? OR starts_with(province, ?)"
             params = [province, province.removesuffix("省").removesuffix("市")]
         query += " ORDER BY severity = 'error' DESC, check_name, region_code, year, flag_id"

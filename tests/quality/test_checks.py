@@ -578,3 +578,4 @@ def test_list_flags_by_province(run):
     shanxi = list_flags(settings, province="山西省")
     assert shanxi and {f["region_code"] for f in shanxi} == {XINGHUALING}
     assert list_flags(settings, province="山西") == shanxi
+    assert list_flags(settings, province="140000") == shanxi
