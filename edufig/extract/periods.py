@@ -9,6 +9,7 @@ calendar dates (`2022年8月17日`), which date the document rather than its fig
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import cn2an
@@ -159,10 +160,22 @@ def subject_year(title: str, published: int | None) -> int | None:
 
 def document_year(text: str, published_date: str | None, title: str = "") -> int | None:
     """The year the document speaks from: the year its title reports on, else its
-    published date, else a date at its end or its top."""
+    published date, else a date at its end or its top, else the year it names most."""
     heading = " ".join([title, *text.strip().split("\n")[:2]])[:200]
     published = _published_year(text, published_date)
-    return subject_year(heading, published) or published
+    return subject_year(heading, published) or published or _most_named_year(text)
+
+
+def _most_named_year(text: str) -> int | None:
+    """For an undated text (a plan's body alone): its most frequent plain year, as targets
+    are stated with `到…年` and citations sit in brackets."""
+    hidden = Spans([m.span() for m in BRACKETS.finditer(text)])
+    years = Counter(
+        int(m["y"])
+        for m in SINGLE.finditer(text)
+        if m.start() not in hidden and not _lead(text, m.start()) and not m["date"]
+    )
+    return years.most_common(1)[0][0] if years else None
 
 
 def _published_year(text: str, published_date: str | None) -> int | None:

@@ -43,6 +43,7 @@ UNIT_FACTORS = {
 }
 HEDGES = {"以上": "at_least", "以下": "at_most", "左右": "approx"}
 MIN_PIPE_LINES = 4
+GROUP_LABEL_CHARS = 20
 MAX_ROW_WIDTH = 8
 
 
@@ -116,22 +117,37 @@ def _rows_from_run(cells: list[Cell]) -> list[list[Cell]]:
     return [cells[i : i + width] for i in range(header, len(cells), width)]
 
 
+def _is_row(cells: list[Cell]) -> bool:
+    return len([c for c in cells if c.text]) >= 2
+
+
 def _joined_rows(text: str) -> list[tuple[list[list[Cell]], int, int]]:
-    """Consecutive lines holding ' | '-joined cells, grouped into tables."""
+    """Consecutive lines holding ' | '-joined cells, grouped into tables; a short line
+    between two rows (`基础教育`, a merged group cell) stays in the table as a group row."""
     tables: list[tuple[list[list[Cell]], int, int]] = []
     rows: list[list[Cell]] = []
     start = offset = 0
-    for line in [*text.split("\n"), ""]:
+    lines = [*text.split("\n"), ""]
+    for index, line in enumerate(lines):
         cells = _line_cells(line, offset)
-        if len([c for c in cells if c.text]) >= 2:
-            if not rows:
-                start = offset
+        if _is_row(cells):
+            start = start if rows else offset
             rows.append(cells)
+        elif rows and _is_group_line(line, lines, index, offset + len(line) + 1):
+            stripped = line.strip()
+            rows.append([Cell(stripped, offset + line.find(stripped), offset + len(line))])
         elif rows:
             tables.append((rows, start, offset))
             rows = []
         offset += len(line) + 1
     return tables
+
+
+def _is_group_line(line: str, lines: list[str], index: int, next_offset: int) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > GROUP_LABEL_CHARS or "。" in stripped:
+        return False
+    return index + 1 < len(lines) and _is_row(_line_cells(lines[index + 1], next_offset))
 
 
 def _line_cells(line: str, offset: int) -> list[Cell]:

@@ -106,3 +106,28 @@ def test_rows_labelled_by_year():
         ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 92.0),
         ("inclusive_kindergarten_share", "preschool", 2025, "target", 85.0),
     ]
+
+
+def test_undated_plan_body_with_rendered_table_and_group_lines():
+    """A DOCX plan body as the parser renders it: no date, group labels on their own lines."""
+    text = (
+        "一、“十三五”发展情况\n"
+        "2020年,全区学前三年毛入园率达98.5%。至2020年底,全区有特殊教育学校1所。\n"
+        "二、“十四五”目标任务\n"
+        "到2025年,学前教育毛入园率达到99%。\n"
+        "专栏一 主要目标\n"
+        "指标名称 | 2020年 | 2025年 | 属性\n"
+        "基础教育\n"
+        "学前教育普惠率(%) | 92.1 | 95 | 预期性\n"
+        "职业教育\n"
+        "中等职业教育在校生 | 371 | 400 | 预期性\n"
+    )
+    assert keys(extract(text, published=None)) == [
+        ("preschool_gross_enrollment_rate", "preschool", 2020, "actual", 98.5),
+        ("schools", "special", 2020, "actual", 1.0),
+        ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 99.0),
+        ("inclusive_kindergarten_share", "preschool", 2020, "actual", 92.1),
+        ("inclusive_kindergarten_share", "preschool", 2025, "target", 95.0),
+        ("students_enrolled", "secondary_vocational", 2020, "actual", 371.0),
+        ("students_enrolled", "secondary_vocational", 2025, "target", 400.0),
+    ]
