@@ -240,6 +240,8 @@ class Fetcher:
                 body = self._read_capped(url, response)
         except requests.RequestException as exc:
             raise _Retryable(f"{type(exc).__name__}: {_short(exc)}") from exc
+        finally:  # the delay runs from the end of one exchange to the start of the next
+            self.last_request[urlsplit(url).netloc] = time.monotonic()
         headers = response.headers  # case-insensitive
         sha = None
         if response.status_code != 304:

@@ -35,7 +35,7 @@ def fault_source(
     base_url: str, case: str, name: str = "faulty", crawl_delay: float = 0, **options: float
 ) -> Source:
     """A source whose only list page links the one faulty article `case`."""
-    limits = {"connect_timeout": 1, "read_timeout": 0.4, "retries": 1, "backoff": 0}
+    limits = {"connect_timeout": 2, "read_timeout": 2, "retries": 1, "backoff": 0}
     return Source(
         name=name,
         publisher="某县教育局",
