@@ -342,17 +342,17 @@ QIANJIANG_REPORT = Doc(
     publisher="潜江市教育局",
     published_date=date(2021, 10, 18),
     region_name="潜江市",
-    region_code="429005",
+    region_code=None,
     province="湖北省",
     url="http://www.hbqj.gov.cn/xxgk/jyj/202110/t20211018.shtml",
     figures=[
         Fig(
             "edu_general_budget_expenditure", "all", 2020, "actual", 1236000000.0, "yuan",
-            "2020年全市一般公共预算教育支出12.36亿元", 880,
+            "2020年全市一般公共预算教育支出12.36亿元", 880, region="潜江市", region_code="429005",
         ),
         Fig(
             "full_time_teachers", "all", 2020, "actual", 6012.0, "person",
-            "全市共有专任教师6012人", 1210,
+            "全市共有专任教师6012人", 1210, region="潜江市", region_code="429005",
         ),
         Fig(
             "senior_gross_enrollment_rate", "senior_secondary", 2025, "target", 95.0,

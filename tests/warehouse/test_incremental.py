@@ -102,6 +102,13 @@ def history(tmp_path_factory):
     load_documents(settings, [QIANJIANG_REPORT], FIRST_LOAD + timedelta(days=1))
     build(settings)
     states["added"] = invocations(settings)
+    states["added_regions"] = query(
+        settings,
+        "select d.region_code, d.region_source, t.region_code, t.province_name "
+        "from marts.dim_document d join marts.fct_targets t on t.doc_id = d.doc_id "
+        "where d.doc_id = ?",
+        [QIANJIANG_REPORT.doc_id],
+    )
     load_documents(settings, [CHUXIONG_REPORT_V2], FIRST_LOAD + timedelta(days=2))
     build(settings)
     states["reloaded"] = invocations(settings)
@@ -125,6 +132,12 @@ def test_adding_one_document_rebuilds_only_its_rows(history):
     (base_run,) = set(base.values())
     (added_run,) = {added[key] for key in new_rows}
     assert added_run != base_run
+
+
+def test_document_without_region_takes_the_region_its_figures_name(history):
+    assert QIANJIANG_REPORT.region_code is None
+    assert QIANJIANG_REPORT.figures[2].region_code is None
+    assert history["added_regions"] == [("429005", "figures", "429005", "湖北省")]
 
 
 def test_reloaded_document_replaces_its_rows_and_leaves_others(history):

@@ -9,6 +9,7 @@ select
     doc_type,
     doc_number,
     region_code,
+    region_source,
     region_name,
     province_code,
     province_name,
