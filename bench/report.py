@@ -200,9 +200,9 @@ def _total(stages: dict) -> float | None:
     return round(sum(values), 2) if values else None
 
 
-def write_results(results: dict[int, dict], folder: Path, seed: int, requested: list[int]) -> None:
-    from bench.report_render import render_markdown, render_plots
-
+def write_results(
+    results: dict[int, dict], folder: Path, seed: int, requested: list[int], readme: Path | None
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fits = scaling(results)
     summary = {
@@ -221,5 +221,25 @@ def write_results(results: dict[int, dict], folder: Path, seed: int, requested: 
         "results": results,
     }
     (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
-    (folder / "results.md").write_text(render_markdown(summary), encoding="utf-8")
+    render(folder, readme)
+
+
+def render(folder: Path, readme: Path | None) -> None:
+    """Markdown, plots and (for the committed results) the README block, from results.json."""
+    from bench.report_render import render_markdown, render_plots, update_readme
+
+    summary = json.loads((folder / "results.json").read_text())
+    for key in ("results", "throughput"):
+        summary[key] = {int(n): value for n, value in summary[key].items()}
+    markdown = render_markdown(summary)
+    (folder / "results.md").write_text(markdown, encoding="utf-8")
     render_plots(summary, folder)
+    if readme is not None:
+        update_readme(readme, markdown)
+
+
+if __name__ == "__main__":
+    import sys
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "results"
+    render(target, Path(__file__).parent / "README.md" if len(sys.argv) == 1 else None)

@@ -25,8 +25,8 @@ def _stage_table(summary: dict) -> list[str]:
     lines = [
         "| stage | "
         + " | ".join(f"N={n:,}" for n in sizes)
-        + f" | log-log slope | at {TARGET_DOCS:,} docs |",
-        "|---|" + "---|" * (len(sizes) + 2),
+        + f" | log-log slope | at {TARGET_DOCS:,} docs | peak RSS at {TARGET_DOCS:,} |",
+        "|---|" + "---|" * (len(sizes) + 3),
     ]
     for name in STAGE_ORDER:
         cells = []
@@ -36,7 +36,12 @@ def _stage_table(summary: dict) -> list[str]:
         fit = summary["scaling"].get(name)
         slope = f"{fit['loglog_slope']:.2f} ({fit['growth']})" if fit else "—"
         at = f"{fit['seconds_at_300k'] / 3600:.2f} h" if fit else "—"
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {slope} | {at} |")
+        rss = (
+            f"{fit['peak_rss_mb_at_300k'] / 1024:.1f} GB"
+            if fit and fit.get("peak_rss_mb_at_300k")
+            else "—"
+        )
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {slope} | {at} | {rss} |")
     return lines
 
 
@@ -162,6 +167,18 @@ def render_markdown(summary: dict) -> str:
     if missing:
         out += ["", "## Stages not available or failed", *missing]
     return "\n".join(out) + "\n"
+
+
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def update_readme(readme: Path, markdown: str) -> None:
+    """Replace the results block of bench/README.md with the latest table."""
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    body = markdown.split("\n", 1)[1].replace("\n## ", "\n### ")
+    readme.write_text(f"{head}{README_START}\n{body.strip()}\n{README_END}{tail}", encoding="utf-8")
 
 
 def render_plots(summary: dict, folder: Path) -> None:

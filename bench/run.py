@@ -27,6 +27,7 @@ from bench.synth.generate import CorpusInfo, generate
 from edufig.regions import divisions_by_code, load_divisions
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+README = Path(__file__).resolve().parent / "README.md"
 DEFAULT_WORK = Path("/tmp/edufig-bench")
 PIPELINE = ("crawl", "extract", "load", "build", "quality", "publish", "alerts")
 FULL_ONLY = ("parse", "jionlp")
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, dict] = {}
     for n in sizes:
         results[n] = bench_size(n, args.work_dir, args.seed)
-        write_results(results, folder, seed=args.seed, requested=sizes)
+        write_results(results, folder, args.seed, sizes, None if args.quick else README)
     print(f"results → {folder}")
     return 0
 
