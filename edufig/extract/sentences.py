@@ -9,6 +9,7 @@ from dataclasses import dataclass
 SENTENCE_END = re.compile(r"[。!?!?\n]")
 CLAUSE_MARKS = ",;:,;:"
 GROUP_MARKS = ";;"
+LIMIT = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,11 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 class MarkIndex:
-    """Positions of punctuation marks in a text, for clause and group boundaries."""
+    """Positions of punctuation marks in a text, for clause and group boundaries.
+
+    Boundaries are never further than `LIMIT` characters away, so text without punctuation
+    (a scraped table dump, noise) still costs linear time.
+    """
 
     def __init__(self, text: str, marks: str):
         self.positions = [m.start() for m in re.finditer(f"[{re.escape(marks)}]", text)]
@@ -44,12 +49,13 @@ class MarkIndex:
         """Index just after the last mark in [lo, hi), or lo when there is none."""
         index = bisect_left(self.positions, hi) - 1
         if index >= 0 and self.positions[index] >= lo:
-            return self.positions[index] + 1
-        return lo
+            return max(self.positions[index] + 1, hi - LIMIT)
+        return max(lo, hi - LIMIT)
 
     def next(self, start: int, hi: int) -> int:
         """Index of the next mark at or after `start`, capped at `hi`."""
         index = bisect_left(self.positions, start)
+        cap = min(hi, start + LIMIT)
         if index < len(self.positions):
-            return min(self.positions[index], hi)
-        return hi
+            return min(self.positions[index], cap)
+        return cap

@@ -20,6 +20,10 @@ PLAN_OPENING = re.compile(r"^[“\"]?十[一二三四五]五[”\"]?(?:期间|�
 SPENT_COMPARISON = re.compile(r"[;;]|增加|增长|减少|下降|提高|提升|降低|高出|低于")
 CUMULATIVE = ("累计", "共计", "持续投入", "先后")
 SHORT_PARAGRAPH = 150
+MARKS_LOOKBACK = 64
+CHAIN_CHARS = 3000
+SENTENCE_CHARS = 1500
+PARAGRAPH_CHARS = 6000
 ANNUAL = "每年"
 
 
@@ -64,7 +68,8 @@ class Timeline:
 
     def _last(self, lo: int, hi: int, carrying: bool, relative: bool = False) -> YearMark | None:
         index = bisect_left(self.starts, hi) - 1
-        while index >= 0 and self.marks[index].start >= lo:
+        stop = max(-1, index - MARKS_LOOKBACK)
+        while index > stop and self.marks[index].start >= lo:
             mark = self.marks[index]
             if not carrying or (mark.carries and mark.year is not None):
                 return mark
@@ -110,7 +115,7 @@ class Timeline:
     def _chained(self, paragraph_start: int) -> YearMark | None:
         """The last plain year before this paragraph, if only short lines (statistical
         enumerations, `(1)全市幼儿园为…`) stand between it and here."""
-        mark = self._last(0, paragraph_start, True)
+        mark = self._last(max(0, paragraph_start - CHAIN_CHARS), paragraph_start, True)
         if mark is None:
             return None
         line_start = self.text.rfind("\n", 0, mark.start) + 1
@@ -139,6 +144,8 @@ class Timeline:
             hi = mark.start
 
     def when(self, position: int, sentence_start: int, paragraph_start: int) -> When:
+        sentence_start = max(sentence_start, position - SENTENCE_CHARS)
+        paragraph_start = min(max(paragraph_start, position - PARAGRAPH_CHARS), sentence_start)
         sentence = self.text[sentence_start:position]
         mark = self._in_sentence(sentence_start, position)
         if mark is None:

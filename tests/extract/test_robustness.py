@@ -67,3 +67,17 @@ def test_large_text_grows_linearly():
     assert len(base.encode()) * 4 > 4_500_000
     assert len(small) > 100
     assert len(large) == 4 * len(small)
+
+
+def test_text_without_punctuation_stays_linear():
+    """A table dump or noise with no sentence or clause marks: every figure, nothing else."""
+    unit = "专任教师123人 小学在校生456人 近三年新增学位300个 "
+    small = extract(unit * 1500)
+    large = extract(unit * 6000)
+    assert {(f.metric, f.value) for f in small} == {
+        ("full_time_teachers", 123.0),
+        ("students_enrolled", 456.0),
+        ("new_school_places", 300.0),
+    }
+    assert len(small) == 3 * 1500
+    assert len(large) == 4 * len(small)
