@@ -29,6 +29,7 @@ def _figure(
 ) -> Figure:
     start = view.source_offset(draft.start)
     end = view.source_offset(draft.end)
+    first, last = (view.source_offset(i) for i in (draft.evidence or (draft.start, draft.end)))
     return Figure(
         doc_id=doc.doc_id,
         metric=draft.metric,
@@ -43,7 +44,7 @@ def _figure(
         yoy_growth_pct=draft.yoy_growth_pct,
         region=region[0],
         region_code=region[1],
-        text=doc.text[start:end].strip(),
+        text=doc.text[first:last].strip(),
         start=start,
         end=end,
     )

@@ -30,8 +30,9 @@ from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
 
 CHANGE = re.compile(
-    r"(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
-    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|增|减|净增|增幅为?|降幅为?|增速为?)了?$"
+    r"(?:(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
+    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|净增|净减|增幅为?|降幅为?|增速为?)"
+    r"|(?:同比|上年|去年|净)[增减])了?$"
 )
 NEGATIVE_CHANGE = ("减", "下降", "降低", "回落", "降幅")
 BASE = re.compile(
@@ -88,6 +89,7 @@ SCHOOL_SUBTYPE = re.compile(
     r"结对|对口|帮扶|试点|基地|达标|优质|品质|星级|等级|市直|县直|区直|[“”\"]"
 )
 RESIDUAL_LIMIT = 2
+EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
 BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
 
@@ -106,6 +108,7 @@ class Draft:
     yoy_growth_pct: float | None = None
     base: bool = False
     of: Draft | None = None
+    evidence: tuple[int, int] | None = None
 
 
 @dataclass
@@ -251,8 +254,18 @@ class ProseReader:
             when = When(when.year, when.period_start, True)
         end = self.clause_marks.next(quantity.end, state.sentence.end)
         base = bool(NAMED_BASE.match(stripped))
+        evidence = sentence_evidence(state.sentence, seg_start, end)
         return [
-            Draft(metric_for_level(metric, level), level, when, quantity, seg_start, end, base=base)
+            Draft(
+                metric_for_level(metric, level),
+                level,
+                when,
+                quantity,
+                seg_start,
+                end,
+                base=base,
+                evidence=evidence,
+            )
             for level in levels
             if metric_for_level(metric, level) is not None
         ]
@@ -273,8 +286,17 @@ class ProseReader:
         else:
             when = self.timeline.when(previous.start, sentence.start, sentence.paragraph_start)
         of = previous if base and not explicit else None
+        evidence = sentence_evidence(sentence, seg_start, end)
         return Draft(
-            previous.metric, previous.level, when, quantity, seg_start, end, base=base, of=of
+            previous.metric,
+            previous.level,
+            when,
+            quantity,
+            seg_start,
+            end,
+            base=base,
+            of=of,
+            evidence=evidence,
         )
 
     def _metric(
@@ -402,6 +424,11 @@ BOOK_TITLES = re.compile(r"《[^《》\n]{0,120}》")
 def mask_parentheses(text: str) -> str:
     """`text` with clause marks inside parentheses blanked, so `(主要包括…,…)` is one clause."""
     return PARENTHESES.sub(lambda m: re.sub(r"[,;:]", "·", m.group()), text)
+
+
+def sentence_evidence(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a figure's clause, clipped to `EVIDENCE_CONTEXT` on each side."""
+    return max(sentence.start, start - EVIDENCE_CONTEXT), min(sentence.end, end + EVIDENCE_CONTEXT)
 
 
 def is_before_noun(after: str) -> bool:

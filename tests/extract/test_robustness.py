@@ -24,7 +24,8 @@ def assert_valid(text: str) -> None:
         assert figure.metric in load_metrics()
         assert figure.level in LEVELS and figure.kind in KINDS and figure.qualifier in QUALIFIERS
         assert 0 <= figure.start <= figure.end <= len(text)
-        assert figure.text == text[figure.start : figure.end].strip()
+        assert text[figure.start : figure.end].strip() in figure.text
+        assert figure.text in text
         assert figure.value == figure.value  # not NaN
 
 
