@@ -101,7 +101,7 @@ def build_quality_models(settings: Settings, work_dir: Path) -> None:
     """
     dbt = Path(sys.executable).with_name("dbt")
     args = [
-        str(dbt), "build", "--select", "+dq_check_evidence",
+        str(dbt), "build", "--select", "+dq_check_rows",
         "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
         "--target-path", str(work_dir / "dbt_target"), "--log-path", str(work_dir / "dbt_logs"),
     ]  # fmt: skip

@@ -2,7 +2,8 @@
 {#- Every candidate row of every check in one shape, which is what the Great Expectations
     suite validates: a `measure` and the bounds it must respect (hard bounds: error, soft
     bounds: warning; a null bound is not checked), the figures involved and the first one's
-    sentence for Data Docs. The full evidence of a flagged row is in dq_check_evidence. -#}
+    sentence for Data Docs. The quality stage reads the full evidence (documents, urls,
+    sentences) of the rows the checkpoint fails only. -#}
 
 {% set checks = [
     'dq_check_hard_bounds', 'dq_check_plausibility', 'dq_check_unit_scale',
