@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from edufig.extract.trie import trie_regex
 from edufig.records import ParsedDocument
 
+MASK = r"(?:\*{2,}|X{2,}|×{2,})"
 ANONYMISED = re.compile(r"(?:\*{2,}|X{2,}|×{2,})(?P<kind>区|县|市|旗)(?:人民政府|政府|教育局|管理)")
 HEAD_CHARS = 400
 HEAD_LINES = 6
@@ -53,11 +54,19 @@ def _prefectures() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
     return {name: (code, tuple(counties.get(name, []))) for name, code in names.items()}
 
 
+def _prefecture_clue(text: str) -> set[str]:
+    """Prefectures the masked name belongs to: the one written right before the mask
+    (`《定西市***教师…规划》`) if that is unique, else every prefecture the text names."""
+    names = [name for name in _prefectures() if len(name) > 2 and name in text]
+    before_mask = {name for name in names if re.search(re.escape(name) + MASK, text)}
+    return before_mask or set(names)
+
+
 def _anonymised(doc: ParsedDocument) -> tuple[str, str] | None:
     found = ANONYMISED.search(doc.text[:HEAD_CHARS])
     if not found:
         return None
-    named = {name for name in _prefectures() if len(name) > 2 and name in doc.text}
+    named = _prefecture_clue(doc.text)
     if len(named) != 1:
         return None
     _, counties = _prefectures()[named.pop()]

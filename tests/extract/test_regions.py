@@ -34,3 +34,11 @@ def test_anonymised_county_with_several_candidates_stays_null():
 def test_figures_carry_the_region():
     (figure,) = extract_figures(doc("潜江市履行教育职责自评报告\n2021年,全市在校生5406人。"))
     assert (figure.region, figure.region_code) == ("潜江市", "429005")
+
+
+def test_the_prefecture_written_before_the_mask_is_the_clue():
+    text = (
+        "工作汇报\n***区人民政府\n组织教师考察杭州市名校名园。"
+        "制定了《定西市***教师培养培训发展规划》。\n" + BODY
+    )
+    assert document_region(doc(text)) == ("安定区", "621102")
