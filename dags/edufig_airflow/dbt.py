@@ -2,7 +2,9 @@
 
 Rendering reads a manifest built ahead of time (`dbt parse`, in CI and in the image build)
 so parsing the DAG never starts dbt. Every dbt task runs `dbt build` of one node (model
-plus its tests, TestBehavior.BUILD) in the single-slot `duckdb_writer` pool: each task is
+plus its tests, TestBehavior.BUILD) in the single-slot `duckdb_writer` pool; a test on
+several models (relationships, cross-mart checks) is its own task after all of them, since
+building one parent with it would test against a sibling not built yet. Each task is
 its own dbt invocation opening the DuckDB file, and DuckDB allows one writer at a time.
 dbt-duckdb keeps the file open in the invoking process afterwards, so a callback closes it
 (tasks sharing a process, as under `airflow dags test`, would otherwise lock each other out).
@@ -100,6 +102,7 @@ def _task_group_kwargs() -> dict[str, Any]:
         "render_config": RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             test_behavior=TestBehavior.BUILD,
+            should_detach_multiple_parents_tests=True,
             emit_datasets=False,
         ),
         "operator_args": {
