@@ -21,3 +21,24 @@
         or doc_id not in (select doc_id from {{ ref('stg_documents') }})
     {%- endif -%}
 {%- endmacro %}
+
+{% macro best_value_facts() -%}
+    {{ return(['fct_funding', 'fct_staffing', 'fct_attainment', 'fct_enrollment', 'fct_targets']) }}
+{%- endmacro %}
+
+{#- After an incremental fct_best_value build: a key whose chosen figure is gone had all
+    its remaining candidates recomputed, so a row still pointing at a vanished figure is a
+    key with no figure left. -#}
+{% macro delete_best_values_without_figure() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where figure_id not in (
+        {%- for fact in best_value_facts() %}
+        select figure_id from {{ ref(fact) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
+    {%- endif -%}
+{%- endmacro %}

@@ -62,6 +62,10 @@ def invocations(settings) -> dict[tuple[str, str], str]:
     return out
 
 
+def best_value_invocations(settings) -> dict[str, str]:
+    return dict(query(settings, "select value_key, dbt_invocation_id from marts.fct_best_value"))
+
+
 def mart_contents(settings) -> dict[str, list[tuple]]:
     tables = [
         t
@@ -98,10 +102,11 @@ def history(tmp_path_factory):
     settings = new_settings(tmp_path_factory.mktemp("incremental"))
     create_base_landing(settings)
     build(settings)
-    states = {"base": invocations(settings)}
+    states = {"base": invocations(settings), "base_best": best_value_invocations(settings)}
     load_documents(settings, [QIANJIANG_REPORT], FIRST_LOAD + timedelta(days=1))
     build(settings)
     states["added"] = invocations(settings)
+    states["added_best"] = best_value_invocations(settings)
     states["added_regions"] = query(
         settings,
         "select d.region_code, d.region_source, t.region_code, t.province_name "
@@ -132,6 +137,16 @@ def test_adding_one_document_rebuilds_only_its_rows(history):
     (base_run,) = set(base.values())
     (added_run,) = {added[key] for key in new_rows}
     assert added_run != base_run
+
+
+def test_adding_one_document_recomputes_only_the_best_values_it_states(history):
+    base, added = history["base_best"], history["added_best"]
+    assert {key: added[key] for key in base} == base
+    assert sorted(set(added) - set(base)) == [
+        "429005|2020|edu_general_budget_expenditure|all|actual|",
+        "429005|2020|full_time_teachers|all|actual|",
+        "429005|2025|senior_gross_enrollment_rate|senior_secondary|target|",
+    ]
 
 
 def test_document_without_region_takes_the_region_its_figures_name(history):

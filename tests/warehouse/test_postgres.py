@@ -4,12 +4,18 @@ the same answers, in a throwaway database dropped afterwards."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from edufig.warehouse import WAREHOUSE_SELECTION, run_dbt
 from tests.warehouse.conftest import new_settings
-from tests.warehouse.landing_fixture import load_base_landing
+from tests.warehouse.landing_fixture import (
+    FIRST_LOAD,
+    QIANJIANG_REPORT,
+    document_statements,
+    load_base_landing,
+)
 
 psycopg2 = pytest.importorskip("psycopg2")
 
@@ -48,11 +54,18 @@ def pg_build(pg_database, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("EDUFIG_PG_DATABASE", pg_database)
     mp.setenv("EDUFIG_PG_SCHEMA_PREFIX", PREFIX)
+    args = ["build", "--target", "postgres", "--select", WAREHOUSE_SELECTION]
     try:
-        run = run_dbt(settings, ["build", "--target", "postgres", "--select", WAREHOUSE_SELECTION])
+        first = run_dbt(settings, args)
+        with psycopg2.connect(dbname=pg_database, **PG) as conn, conn.cursor() as cur:
+            for statement in document_statements(
+                QIANJIANG_REPORT, FIRST_LOAD + timedelta(days=1), schema=f"{PREFIX}_landing"
+            ):
+                cur.execute(statement)
+        second = run_dbt(settings, args)
     finally:
         mp.undo()
-    return run
+    return first, second
 
 
 def pg_query(database: str, sql: str) -> list[tuple]:
@@ -62,13 +75,14 @@ def pg_query(database: str, sql: str) -> list[tuple]:
 
 
 def test_project_builds_and_tests_pass_on_postgres(pg_build):
-    assert pg_build.success, [(n.unique_id, n.message) for n in pg_build.failed_nodes]
-    assert pg_build.count("model", "success") >= 17
-    assert pg_build.count("test", "pass") > 100
+    for run in pg_build:
+        assert run.success, [(n.unique_id, n.message) for n in run.failed_nodes]
+        assert run.count("model", "success") >= 17
+        assert run.count("test", "pass") > 100
 
 
 def test_postgres_marts_give_the_same_answers(pg_build, pg_database):
-    assert pg_build.success
+    assert all(run.success for run in pg_build)
     funding = pg_query(
         pg_database,
         f"select region_code, province_code, province_name, value, yoy_growth_pct, n_mentions "
@@ -84,3 +98,19 @@ def test_postgres_marts_give_the_same_answers(pg_build, pg_database):
     )
     assert conflict == [(98.5, 2, True)]
     assert pg_query(pg_database, f"select count(*) from {PREFIX}_marts.dim_region") == [(3385,)]
+
+
+def test_postgres_incremental_build_adds_the_new_report(pg_build, pg_database):
+    assert all(run.success for run in pg_build)
+    rows = pg_query(
+        pg_database,
+        f"select value_key, n_sources from {PREFIX}_marts.fct_best_value "
+        f"where region_code = '429005' order by value_key",
+    )
+    assert rows == [
+        ("429005|2020|edu_general_budget_expenditure|all|actual|", 1),
+        ("429005|2020|full_time_teachers|all|actual|", 1),
+        ("429005|2025|senior_gross_enrollment_rate|senior_secondary|target|", 1),
+    ]
+    staffing = pg_query(pg_database, f"select count(*) from {PREFIX}_marts.fct_staffing")
+    assert staffing == [(3,)]

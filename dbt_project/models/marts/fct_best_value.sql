@@ -2,10 +2,22 @@
     authoritative document (lowest authority_rank), then the most recently published,
     then the most recently fetched; within a document an exact figure before an
     approximate one, then the first by offset. Every other source stays counted so a
-    disagreement shows as has_conflict instead of disappearing. -#}
-{%- set facts = ['fct_funding', 'fct_staffing', 'fct_attainment', 'fct_enrollment', 'fct_targets'] -%}
+    disagreement shows as has_conflict instead of disappearing.
+
+    Incremental: only the keys touched by documents loaded since the last build are
+    recomputed: the keys those documents state now, and the keys whose sources included
+    them (source_doc_ids). A key left without any figure is deleted by the post-hook. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='best_value_id',
+    on_schema_change='fail',
+    post_hook="{{ delete_best_values_without_figure() }}",
+) }}
+-- depends_on: {{ ref('stg_documents') }}
+{%- set string = dbt.type_string() %}
 with facts as (
-    {%- for fact in facts %}
+    {%- for fact in best_value_facts() %}
     select * from {{ ref(fact) }}
     {%- if not loop.last %}
     union all
@@ -13,24 +25,58 @@ with facts as (
     {%- endfor %}
 ),
 
-candidates as (
+keyed as (
     select
         facts.*,
-        documents.authority_rank,
-        documents.fetched_at,
         {{ dbt.concat([
             "facts.region_code", "'|'",
-            "cast(facts.year as " ~ dbt.type_string() ~ ")", "'|'",
+            "cast(facts.year as " ~ string ~ ")", "'|'",
             "facts.metric", "'|'",
             "facts.level", "'|'",
             "facts.kind", "'|'",
-            "coalesce(cast(facts.period_start as " ~ dbt.type_string() ~ "), '')",
+            "coalesce(cast(facts.period_start as " ~ string ~ "), '')",
         ]) }} as value_key
     from facts
-    inner join {{ ref('dim_document') }} as documents
-        on documents.doc_id = facts.doc_id
     where facts.region_code is not null
         and facts.year is not null
+),
+
+{%- if is_incremental() %}
+
+rebuilt_documents as (
+    select doc_id
+    from {{ ref('stg_documents') }}
+    where loaded_at > (
+        select coalesce(max(sources_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }}
+    )
+),
+
+touched_keys as (
+    select keyed.value_key
+    from keyed
+    inner join rebuilt_documents
+        on rebuilt_documents.doc_id = keyed.doc_id
+    union
+    select built.value_key
+    from {{ this }} as built
+    inner join rebuilt_documents
+        on built.source_doc_ids like {{ dbt.concat(["'%|'", "rebuilt_documents.doc_id", "'|%'"]) }}
+),
+
+{%- endif %}
+
+candidates as (
+    select
+        keyed.*,
+        documents.authority_rank,
+        documents.fetched_at
+    from keyed
+    inner join {{ ref('dim_document') }} as documents
+        on documents.doc_id = keyed.doc_id
+    {%- if is_incremental() %}
+    where keyed.value_key in (select value_key from touched_keys)
+    {%- endif %}
 ),
 
 ranked as (
@@ -58,8 +104,21 @@ distinct_values as (
 value_lists as (
     select
         value_key,
-        {{ dbt.listagg("cast(value as " ~ dbt.type_string() ~ ")", "' | '", "order by value") }} as distinct_values
+        {{ dbt.listagg("cast(value as " ~ string ~ ")", "' | '", "order by value") }} as distinct_values
     from distinct_values
+    group by value_key
+),
+
+distinct_sources as (
+    select distinct value_key, doc_id
+    from candidates
+),
+
+source_lists as (
+    select
+        value_key,
+        {{ dbt.concat(["'|'", dbt.listagg("doc_id", "'|'", "order by doc_id"), "'|'"]) }} as source_doc_ids
+    from distinct_sources
     group by value_key
 ),
 
@@ -70,13 +129,15 @@ stats as (
         count(*) as n_figures,
         count(distinct value) as n_distinct_values,
         min(value) as min_value,
-        max(value) as max_value
+        max(value) as max_value,
+        max(loaded_at) as sources_loaded_at
     from candidates
     group by value_key
 )
 
 select
     {{ dbt.hash('ranked.value_key') }} as best_value_id,
+    ranked.value_key,
     ranked.region_code,
     ranked.region_name,
     ranked.province_code,
@@ -102,10 +163,15 @@ select
     stats.min_value,
     stats.max_value,
     value_lists.distinct_values,
-    stats.n_distinct_values > 1 as has_conflict
+    stats.n_distinct_values > 1 as has_conflict,
+    source_lists.source_doc_ids,
+    stats.sources_loaded_at,
+    cast('{{ invocation_id }}' as {{ string }}) as dbt_invocation_id
 from ranked
 inner join stats
     on stats.value_key = ranked.value_key
 inner join value_lists
     on value_lists.value_key = ranked.value_key
+inner join source_lists
+    on source_lists.value_key = ranked.value_key
 where ranked.preference = 1
