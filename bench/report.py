@@ -59,11 +59,11 @@ def machine() -> dict:
         "os": platform.platform(),
         "python": platform.python_version(),
         "note": "cores shared with other engineers' test runs while measuring",
-        "code_commit": _commit(),
+        "code_commit": current_commit(),
     }
 
 
-def _commit() -> str:
+def current_commit() -> str:
     """The commit measured (uncommitted edits elsewhere in the tree are not recorded)."""
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).parent,
                           capture_output=True, text=True, check=False)  # fmt: skip

@@ -104,6 +104,14 @@ def _goal_lines(summary: dict) -> list[str]:
     return lines
 
 
+def _commits(summary: dict) -> str:
+    """Which commit each size measured (sizes rerun later with --keep differ)."""
+    parts = [
+        f"N={n:,}: {summary['results'][n].get('commit', '?')}" for n in summary["sizes_completed"]
+    ]
+    return "Code measured per size — " + ", ".join(parts) + "."
+
+
 def _accuracy_lines(summary: dict) -> list[str]:
     lines = [
         "| N | extraction P | extraction R | planted errors found | flag precision "
@@ -150,6 +158,8 @@ def render_markdown(summary: dict) -> str:
         f"{m['ram_gb']} GB RAM), {m['os']}, Python {m['python']}; {m['note']}. "
         f"Code at commit {m.get('code_commit')}. Sizes requested {summary['sizes_requested']}, "
         f"completed {summary['sizes_completed']}. Seed {summary['seed']}.",
+        "",
+        _commits(summary),
         "",
         "## Goals",
         *_goal_lines(summary),

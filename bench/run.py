@@ -15,13 +15,14 @@ import json
 import math
 import shutil
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from bench import accuracy
 from bench.measure import StageRun
-from bench.report import write_results
+from bench.report import current_commit, write_results
 from bench.serve import serve_sites
 from bench.synth.generate import CorpusInfo, generate
 from edufig.regions import divisions_by_code, load_divisions
@@ -131,6 +132,18 @@ def bench_size(n: int, work: Path, seed: int) -> dict:
     return record
 
 
+def _earlier(folder: Path, seed: int) -> dict[int, dict]:
+    """Size records of an earlier run with the same seed; each keeps the commit it measured."""
+    path = folder / "results.json"
+    if not path.is_file():
+        return {}
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    if summary.get("seed") != seed:
+        return {}
+    commit = summary.get("machine", {}).get("code_commit")
+    return {int(n): {"commit": commit} | record for n, record in summary["results"].items()}
+
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = sorted({int(part) for part in text.split(",") if part.strip()})
@@ -152,13 +165,19 @@ def main(argv: list[str] | None = None) -> int:
         "--work-dir", type=Path, default=DEFAULT_WORK, help="scratch data (replaced)"
     )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep earlier results of sizes not rerun now"
+    )
     args = parser.parse_args(argv)
     sizes = [100] if args.quick else args.sizes
     folder = args.results / "quick" if args.quick else args.results
-    results: dict[int, dict] = {}
+    results = _earlier(folder, args.seed) if args.keep else {}
     for n in sizes:
         results[n] = bench_size(n, args.work_dir, args.seed)
-        write_results(results, folder, args.seed, sizes, None if args.quick else README)
+        results[n]["commit"] = current_commit()
+        results[n]["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        requested = sorted(set(sizes) | set(results))
+        write_results(results, folder, args.seed, requested, None if args.quick else README)
     print(f"results → {folder}")
     return 0
 
