@@ -174,7 +174,28 @@ def _record_last_build(settings: Settings, result: StageResult) -> None:
         "warehouse": str(settings.warehouse),
         "errors": result.errors,
     }
-    last_build_file(settings).write_text(json.dumps(record, ensure_ascii=False, indent=1))
+    path = last_build_file(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1))
+
+
+def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, result: StageResult):
+    args = ["build", "--quiet"]
+    if select:
+        args += ["--select", select]
+    if full_refresh:
+        args.append("--full-refresh")
+    run = run_dbt(settings, args)
+    result.counts["models"] = run.count("model", "success")
+    result.counts["seeds"] = run.count("seed", "success")
+    result.counts["tests"] = run.count("test")
+    result.counts["tests_passed"] = run.count("test", "pass")
+    result.counts["tests_warned"] = run.count("test", "warn")
+    result.errors.extend(_error_lines(run))
+    result.failed = not run.success or bool(run.failed_nodes)
+    if not result.failed:
+        for name, rows in mart_row_counts(settings.warehouse).items():
+            result.counts[f"rows_{name}"] = rows
 
 
 def build_marts(
@@ -183,25 +204,10 @@ def build_marts(
     """`dbt build` (seeds, models, tests) on the warehouse; incremental unless full_refresh."""
     result = StageResult("build")
     with timed(result):
-        if not settings.warehouse.exists():
+        if settings.warehouse.exists():
+            _dbt_build(settings, select, full_refresh, result)
+        else:
             result.errors.append(f"{settings.warehouse}: warehouse not found; run the load stage")
             result.failed = True
-            return result
-        args = ["build", "--quiet"]
-        if select:
-            args += ["--select", select]
-        if full_refresh:
-            args.append("--full-refresh")
-        run = run_dbt(settings, args)
-        result.counts["models"] = run.count("model", "success")
-        result.counts["seeds"] = run.count("seed", "success")
-        result.counts["tests"] = run.count("test")
-        result.counts["tests_passed"] = run.count("test", "pass")
-        result.counts["tests_warned"] = run.count("test", "warn")
-        result.errors.extend(_error_lines(run))
-        result.failed = not run.success or bool(run.failed_nodes)
-        if not result.failed:
-            for name, rows in mart_row_counts(settings.warehouse).items():
-                result.counts[f"rows_{name}"] = rows
         _record_last_build(settings, result)
     return result

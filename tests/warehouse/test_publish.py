@@ -139,3 +139,13 @@ def test_format_csv_quotes_and_neutralises_formulas():
         ["杏花岭区", "-3.5", '\'=HYPERLINK("http://x")'],
         ["a,b", "", "'+1"],
     ]
+
+
+def test_build_without_a_warehouse_fails_and_blocks_publishing(tmp_path):
+    settings = new_settings(tmp_path)
+    build = build_marts(settings)
+    assert build.failed
+    assert build.errors == [f"{settings.warehouse}: warehouse not found; run the load stage"]
+    result = publish(settings)
+    assert result.failed and "last dbt build failed" in result.errors[0]
+    assert not snapshot_path(settings).exists()
