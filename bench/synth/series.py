@@ -90,72 +90,90 @@ def _rate(rng: random.Random, value: float, step: tuple[float, float], cap: floa
     return round(min(cap - rng.uniform(0, 0.4), value + rng.uniform(*step)), 2)
 
 
+@dataclass
+class _State:
+    """The evolving quantities of one region, drawn once and advanced a year at a time."""
+
+    primary: float
+    shares: dict[str, float]
+    sizes: dict[str, float]
+    ratios: dict[str, float]
+    per_student: dict[str, float]
+    public: dict[str, float]
+    budget: float  # 万元
+    invest_ratio: float
+    fiscal_ratio: float
+    share: float
+    ger: float
+    retention: float
+    senior: float
+
+    @classmethod
+    def draw(cls, rng: random.Random, prefecture_level: bool) -> _State:
+        scale = rng.uniform(3.0, 8.0) if prefecture_level else 1.0
+        primary = rng.uniform(15000, 60000) * scale
+        return cls(
+            primary=primary,
+            shares={lv: rng.uniform(*_STUDENT_SHARE[lv]) for lv in SCHOOL_LEVELS},
+            sizes={lv: rng.uniform(*_SIZES[lv][0]) for lv in SCHOOL_LEVELS},
+            ratios={lv: rng.uniform(*_SIZES[lv][1]) for lv in SCHOOL_LEVELS},
+            per_student={lv: rng.uniform(*_PER_STUDENT_BASE[lv]) for lv in FUNDED_LEVELS},
+            public={lv: rng.uniform(*_PUBLIC_FUNDS_BASE[lv]) for lv in _PUBLIC_FUNDS_BASE},
+            budget=primary * rng.uniform(1.4, 2.2),
+            invest_ratio=rng.uniform(1.22, 1.4),
+            fiscal_ratio=rng.uniform(1.06, 1.16),
+            share=rng.uniform(14.0, 21.0),
+            ger=rng.uniform(72, 86),
+            retention=rng.uniform(90, 94),
+            senior=rng.uniform(80, 89),
+        )
+
+    def values(self, rng: random.Random, year: int) -> YearValues:
+        """This year's figures, rounded as reports state them."""
+        students = {lv: max(20, round(self.primary * self.shares[lv])) for lv in SCHOOL_LEVELS}
+        return YearValues(
+            year=year,
+            budget_wan=round(self.budget, 2),
+            total_investment_wan=round(self.budget * self.invest_ratio, 2),
+            fiscal_investment_wan=round(self.budget * self.fiscal_ratio, 2),
+            fiscal_expenditure_wan=round(self.budget * 100 / self.share, 2),
+            per_student={lv: round(v, 2) for lv, v in self.per_student.items()},
+            operating={lv: round(v * 0.87, 2) for lv, v in self.per_student.items()},
+            public_funds={lv: round(v, 2) for lv, v in self.public.items()},
+            schools={lv: max(1, round(students[lv] / self.sizes[lv])) for lv in SCHOOL_LEVELS},
+            students=students,
+            teachers={lv: max(5, round(students[lv] / self.ratios[lv])) for lv in SCHOOL_LEVELS},
+            preschool_ger=round(self.ger, 2),
+            retention=round(self.retention, 2),
+            senior_ger=round(self.senior, 2),
+            aid_wan=round(self.primary * rng.uniform(0.05, 0.09), 2),
+            aided=round(self.primary * rng.uniform(0.25, 0.4)),
+            recruited=round(self.primary / rng.uniform(150, 300)),
+        )
+
+    def advance(self, rng: random.Random) -> None:
+        self.primary = _grow(rng, self.primary, -2.0, 2.5)
+        self.per_student = {lv: _grow(rng, v, 1.0, 8.5) for lv, v in self.per_student.items()}
+        self.public = {lv: _grow(rng, v, 0.5, 6.0) for lv, v in self.public.items()}
+        self.budget = _grow(rng, self.budget, 1.0, 9.0)
+        self.invest_ratio *= rng.uniform(0.985, 1.015)
+        self.fiscal_ratio *= rng.uniform(0.99, 1.01)
+        self.share = min(24.0, max(12.0, self.share + rng.uniform(-0.6, 0.6)))
+        self.ger = _rate(rng, self.ger, (0.5, 2.2), 99.0)
+        self.retention = _rate(rng, self.retention, (0.2, 0.8), 99.7)
+        self.senior = _rate(rng, self.senior, (0.4, 1.6), 98.8)
+
+
 class RegionSeries:
     """Deterministic yearly values for one region (seeded by corpus seed and region code)."""
 
     def __init__(self, seed: int, code: str, prefecture_level: bool) -> None:
         rng = random.Random(f"{seed}:series:{code}")
-        scale = rng.uniform(3.0, 8.0) if prefecture_level else 1.0
+        state = _State.draw(rng, prefecture_level)
         self.years: dict[int, YearValues] = {}
-        primary = rng.uniform(15000, 60000) * scale
-        shares = {lv: rng.uniform(*_STUDENT_SHARE[lv]) for lv in SCHOOL_LEVELS}
-        sizes = {lv: rng.uniform(*_SIZES[lv][0]) for lv in SCHOOL_LEVELS}
-        ratios = {lv: rng.uniform(*_SIZES[lv][1]) for lv in SCHOOL_LEVELS}
-        per_student = {lv: rng.uniform(*_PER_STUDENT_BASE[lv]) for lv in FUNDED_LEVELS}
-        public = {lv: rng.uniform(*_PUBLIC_FUNDS_BASE[lv]) for lv in _PUBLIC_FUNDS_BASE}
-        budget = primary * rng.uniform(1.4, 2.2)  # 万元
-        invest_ratio, fiscal_ratio = rng.uniform(1.22, 1.4), rng.uniform(1.06, 1.16)
-        share = rng.uniform(14.0, 21.0)
-        ger, retention, senior = rng.uniform(72, 86), rng.uniform(90, 94), rng.uniform(80, 89)
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            self.years[year] = self._year(
-                rng,
-                year,
-                primary,
-                shares,
-                sizes,
-                ratios,
-                per_student,
-                public,
-                (budget, invest_ratio, fiscal_ratio, share),
-                (ger, retention, senior),
-            )
-            primary = _grow(rng, primary, -2.0, 2.5)
-            per_student = {lv: _grow(rng, v, 1.0, 8.5) for lv, v in per_student.items()}
-            public = {lv: _grow(rng, v, 0.5, 6.0) for lv, v in public.items()}
-            budget = _grow(rng, budget, 1.0, 9.0)
-            invest_ratio *= rng.uniform(0.985, 1.015)
-            fiscal_ratio *= rng.uniform(0.99, 1.01)
-            share = min(24.0, max(12.0, share + rng.uniform(-0.6, 0.6)))
-            ger = _rate(rng, ger, (0.5, 2.2), 99.0)
-            retention = _rate(rng, retention, (0.2, 0.8), 99.7)
-            senior = _rate(rng, senior, (0.4, 1.6), 98.8)
-
-    def _year(self, rng, year, primary, shares, sizes, ratios, per_student, public, money, rates):
-        budget, invest_ratio, fiscal_ratio, share = money
-        students = {lv: max(20, round(primary * shares[lv])) for lv in SCHOOL_LEVELS}
-        schools = {lv: max(1, round(students[lv] / sizes[lv])) for lv in SCHOOL_LEVELS}
-        teachers = {lv: max(5, round(students[lv] / ratios[lv])) for lv in SCHOOL_LEVELS}
-        budget_wan = round(budget, 2)
-        return YearValues(
-            year=year,
-            budget_wan=budget_wan,
-            total_investment_wan=round(budget * invest_ratio, 2),
-            fiscal_investment_wan=round(budget * fiscal_ratio, 2),
-            fiscal_expenditure_wan=round(budget * 100 / share, 2),
-            per_student={lv: round(v, 2) for lv, v in per_student.items()},
-            operating={lv: round(v * 0.87, 2) for lv, v in per_student.items()},
-            public_funds={lv: round(v, 2) for lv, v in public.items()},
-            schools=schools,
-            students=students,
-            teachers=teachers,
-            preschool_ger=round(rates[0], 2),
-            retention=round(rates[1], 2),
-            senior_ger=round(rates[2], 2),
-            aid_wan=round(primary * rng.uniform(0.05, 0.09), 2),
-            aided=round(primary * rng.uniform(0.25, 0.4)),
-            recruited=round(primary / rng.uniform(150, 300)),
-        )
+            self.years[year] = state.values(rng, year)
+            state.advance(rng)
 
     def __getitem__(self, year: int) -> YearValues:
         return self.years[year]
