@@ -25,6 +25,7 @@ from edufig.extract.lexicon import (
     postfix_metric,
 )
 from edufig.extract.numbers import Quantity, find_quantities
+from edufig.extract.respective import respective_assignments
 from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sentence
 from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
@@ -138,6 +139,9 @@ class ProseReader:
         self.levels = find_levels(text)
         self.level_starts = [h.start for h in self.levels]
         self.topic: str | None = None
+        self.respective = respective_assignments(
+            text, self.quantities, self._keywords, self._levels, self.clause_marks
+        )
         self.sentence_level: str | None = None
         self.paragraph = -1
 
@@ -245,6 +249,7 @@ class ProseReader:
             base = bool(BASE.match(stripped))
             return [self._continuation(state.sentence, previous, seg_start, quantity, base)]
         metric, levels = self._metric(state, seg_start, segment, quantity)
+        metric, levels = self._respective(metric, levels, quantity)
         if metric is None or (metric in AID and "教师" in segment):
             return []
         when = self.timeline.when(
@@ -269,6 +274,16 @@ class ProseReader:
             for level in levels
             if metric_for_level(metric, level) is not None
         ]
+
+    def _respective(
+        self, metric: str | None, levels: list[str], quantity: Quantity
+    ) -> tuple[str | None, list[str]]:
+        listed_metric, listed_level = self.respective.get(quantity.start, (None, None))
+        if listed_metric is not None and accepts(listed_metric, quantity.unit):
+            return listed_metric, [IMPLIED_LEVEL.get(listed_metric, "all")]
+        if listed_level is not None and metric is not None:
+            return metric, [listed_level]
+        return metric, levels
 
     def _continuation(
         self, sentence: Sentence, previous: Draft, seg_start: int, quantity: Quantity, base: bool
@@ -439,8 +454,8 @@ def is_before_noun(after: str) -> bool:
 
 def is_school_count(segment: str, word: str) -> bool:
     """`幼儿园100所` is a school count; `示范校1所`, `公办小学38所`, `俱乐部学校3所` are
-    sub-types or other bodies, left out."""
-    stripped = segment.strip()
+    sub-types or other bodies, left out; a note in brackets (`(含教学点)`) is no sub-type."""
+    stripped = PARENTHESES.sub("", segment).strip()
     if word != "所" or not SCHOOL_NOUN.search(stripped) or SCHOOL_SUBTYPE.search(stripped):
         return False
     return residual(SCHOOL_FILLER.sub("", LEVEL_PATTERN.sub("", stripped))) <= RESIDUAL_LIMIT

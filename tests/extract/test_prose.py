@@ -289,3 +289,20 @@ def test_spoken_years_and_stock_figures_in_a_semester():
         ("students_enrolled", "all", 2023, "actual", 123000.0),
     ]
     assert found[0].yoy_growth_pct == 8.2
+
+
+def test_respective_values_take_listed_levels_or_metrics():
+    text = (
+        "2023年,全市小学、初中、普通高中专任教师分别为3150人、4729人和1931人。"
+        "学前三年毛入园率、九年义务教育巩固率、高中阶段毛入学率分别为92.5%、98.6%和93.1%。"
+        "全县现有中小学校(含教学点)136所。"
+    )
+    assert keys(extract(text, published="2024-01-01")) == [
+        ("full_time_teachers", "primary", 2023, "actual", 3150.0),
+        ("full_time_teachers", "junior_secondary", 2023, "actual", 4729.0),
+        ("full_time_teachers", "general_senior_secondary", 2023, "actual", 1931.0),
+        ("preschool_gross_enrollment_rate", "preschool", 2023, "actual", 92.5),
+        ("compulsory_retention_rate", "compulsory", 2023, "actual", 98.6),
+        ("senior_gross_enrollment_rate", "senior_secondary", 2023, "actual", 93.1),
+        ("schools", "all", 2023, "actual", 136.0),
+    ]
