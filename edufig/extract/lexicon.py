@@ -321,6 +321,14 @@ def postfix_metric(after: str) -> str | None:
     return None
 
 
+def rate_for_level(word: str, level: str) -> str | None:
+    """`入学率` named with a level is that level's enrollment rate; a gross rate (`毛入学率`)
+    of primary school is no catalog metric (the primary one is net)."""
+    if word.startswith("毛") and level == "primary":
+        return None
+    return LEVEL_RATE.get(level)
+
+
 def partial_metric(word: str, previous: str | None) -> str | None:
     """What a partial keyword means after `previous`: `优秀率` after a fitness rate is the
     excellent rate; `生均` after a per-student metric continues it; otherwise nothing."""

@@ -17,12 +17,12 @@ from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
 from edufig.extract.lexicon import (
     AID,
     IMPLIED_LEVEL,
-    LEVEL_RATE,
     KeywordHit,
     accepts,
     find_keywords,
     partial_metric,
     postfix_metric,
+    rate_for_level,
 )
 from edufig.extract.numbers import Quantity, find_quantities
 from edufig.extract.respective import respective_assignments
@@ -92,6 +92,7 @@ SCHOOL_SUBTYPE = re.compile(
 RESIDUAL_LIMIT = 2
 EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
+BY_LEVEL_WORDS = {"by_level": "入学率", "by_level_gross": "毛入学率"}
 BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
 
 
@@ -467,8 +468,8 @@ def residual(segment: str) -> int:
 
 
 def metric_for_level(metric: str, level: str) -> str | None:
-    if metric == "by_level":
-        return LEVEL_RATE.get(level)
+    if metric in BY_LEVEL_WORDS:
+        return rate_for_level(BY_LEVEL_WORDS[metric], level)
     return metric
 
 
@@ -483,7 +484,7 @@ def choose_metric(
     for hit in reversed(hits):
         if hit.by_level:
             if quantity.unit == "percent" and levels:
-                return "by_level"
+                return "by_level_gross" if text[hit.start] == "毛" else "by_level"
             continue
         if hit.partial:
             found = partial_metric(text[hit.start : hit.end], previous.metric if previous else None)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from edufig.catalog import load_metrics
 from edufig.extract.levels import find_levels
-from edufig.extract.lexicon import IMPLIED_LEVEL, LEVEL_RATE, accepts, find_keywords
+from edufig.extract.lexicon import IMPLIED_LEVEL, accepts, find_keywords, rate_for_level
 from edufig.extract.numbers import Quantity
 from edufig.extract.prose import Draft
 from edufig.extract.timeline import Timeline, When
@@ -175,7 +175,8 @@ def _row_metric(label: str, unit: str | None) -> str | None:
     levels = {h.level for h in find_levels(label)}
     for hit in reversed(find_keywords(label)):
         if hit.by_level and len(levels) == 1:
-            candidates: tuple[str, ...] = tuple(filter(None, [LEVEL_RATE.get(next(iter(levels)))]))
+            rate = rate_for_level(label[hit.start : hit.end], next(iter(levels)))
+            candidates: tuple[str, ...] = (rate,) if rate else ()
         else:
             candidates = () if hit.partial else hit.metrics
         for metric in candidates:

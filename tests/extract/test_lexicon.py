@@ -68,3 +68,12 @@ def test_levels():
     assert [h.level for h in find_levels("其中小学51所")] == ["primary"]
     assert [h.level for h in find_levels("普通高中")] == ["general_senior_secondary"]
     assert [h.level for h in find_levels("高中阶段")] == ["senior_secondary"]
+
+
+def test_enrollment_rate_by_level():
+    from edufig.extract.lexicon import rate_for_level
+
+    assert rate_for_level("入学率", "primary") == "primary_net_enrollment_rate"
+    assert rate_for_level("入学率", "junior_secondary") == "junior_gross_enrollment_rate"
+    assert rate_for_level("毛入学率", "senior_secondary") == "senior_gross_enrollment_rate"
+    assert rate_for_level("毛入学率", "primary") is None
