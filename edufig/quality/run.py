@@ -107,6 +107,15 @@ def _count(result: StageResult, flags: list[dict]) -> None:
         result.counts[f"check_{check.name}"] = sum(f["check_name"] == check.name for f in flags)
 
 
+def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], str]:
+    """Run the checkpoint on the check rows: (failed row id → severity, Data Docs url)."""
+    settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
+    with quality_context(settings) as context:
+        checkpoint = ensure_checkpoint(context)
+        outcome = checkpoint.run(batch_parameters={"dataframe": for_data_docs(frame)})
+        return failed_rows(outcome), _docs_url(context, outcome)
+
+
 def check_quality(settings: Settings) -> StageResult:
     """Run the edufig_quality checkpoint and replace dq.dq_flags with what it found."""
     result = StageResult("quality")
@@ -117,13 +126,13 @@ def check_quality(settings: Settings) -> StageResult:
             result.errors.append(str(exc))
             result.failed = True
             return result
+        try:
+            failed, docs_url = validate(settings, frame)
+        except Exception as exc:  # a broken checkpoint leaves the previous flags in place
+            result.errors.append(f"{settings.expectations_dir}: checkpoint failed: {exc}")
+            result.failed = True
+            return result
         run_id = uuid.uuid4().hex
-        settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
-        with quality_context(settings) as context:
-            checkpoint = ensure_checkpoint(context)
-            outcome = checkpoint.run(batch_parameters={"dataframe": for_data_docs(frame)})
-            docs_url = _docs_url(context, outcome)
-        failed = failed_rows(outcome)
         flagged = read_flagged_rows(settings, sorted(failed))
         flags = build_flags(flagged, failed, docs_url, run_id)
         with duckdb.connect(str(settings.warehouse)) as con:

@@ -1,0 +1,30 @@
+"""The quality stage on a warehouse that is not ready: a clear error, nothing written."""
+
+from __future__ import annotations
+
+import duckdb
+
+from edufig.config import Settings
+from edufig.load import connect_writer
+from edufig.quality import check_quality, list_flags
+
+
+def test_missing_warehouse_is_named(tmp_path):
+    settings = Settings(warehouse=tmp_path / "absent.duckdb")
+    result = check_quality(settings)
+    assert result.failed
+    assert result.errors == [f"{settings.warehouse}: warehouse not found; run load and build"]
+    assert list_flags(settings) == []
+    assert not settings.warehouse.exists()
+
+
+def test_warehouse_without_check_models_asks_for_the_build(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    connect_writer(settings).close()
+    result = check_quality(settings)
+    assert result.failed and len(result.errors) == 1
+    assert "dq.dq_check_rows missing; run the build stage" in result.errors[0]
+    assert list_flags(settings) == []
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()}
+    assert "dq" not in schemas
