@@ -1,5 +1,7 @@
-"""The chain under a real scheduler: LocalExecutor, PostgreSQL as metadata database, the
-downstream DAGs started by asset events, the deadline alert fired by the scheduler.
+"""The chain under a real scheduler: LocalExecutor, PostgreSQL as metadata database. Nothing
+is triggered by hand: the scheduler starts the latest daily runs of the scrape DAG and the
+deadline watch itself, the downstream DAGs start from asset events, and the deadline (set
+to one minute after the 06:00 tick, so already missed) is fired by the scheduler.
 
 Throwaway database on the local PostgreSQL (127.0.0.1:5432); the api-server, scheduler and
 dag-processor are started here and stopped by their process group ids. dbt runs as one
@@ -27,7 +29,6 @@ import pytest
 from tests.airflow.conftest import BIN, POOLS_FILE, airflow, airflow_env, marts_snapshot
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-LOGICAL_DATE = "2026-03-03T06:00:00+08:00"
 DOWNSTREAM = ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
 WAIT_SECONDS = 900
 
@@ -126,6 +127,7 @@ def deployment(
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
         EDUFIG_TASK_RETRIES="0",
         EDUFIG_DBT_TASKS="single",
+        EDUFIG_CHAIN_DEADLINE_MINUTES="1",
     )
     airflow(env, "db", "migrate")
     airflow(env, "pools", "import", str(POOLS_FILE))
@@ -140,13 +142,11 @@ def deployment(
                 len(run.sql("SELECT dag_id FROM serialized_dag WHERE dag_id LIKE 'edufig%%'")) >= 5
             ),
         )
-        airflow(env, "dags", "trigger", "edufig_scrape", "--logical-date", LOGICAL_DATE)
-        airflow(env, "dags", "trigger", "edufig_chain_deadline", "--logical-date", LOGICAL_DATE)
         run.wait_for(
             "the chain to finish",
             lambda: (
                 run.runs("edufig_quality_alerts") == [("asset_triggered", "success")]
-                and run.runs("edufig_chain_deadline") == [("manual", "success")]
+                and run.runs("edufig_chain_deadline") == [("scheduled", "success")]
             ),
         )
         yield run
@@ -155,7 +155,7 @@ def deployment(
 
 
 def test_downstream_dags_ran_once_each_from_asset_events(deployment: Deployment) -> None:
-    assert deployment.runs("edufig_scrape") == [("manual", "success")]
+    assert deployment.runs("edufig_scrape") == [("scheduled", "success")]
     for dag_id in DOWNSTREAM:
         assert deployment.runs(dag_id) == [("asset_triggered", "success")], dag_id
 
@@ -175,7 +175,7 @@ def test_the_marts_hold_the_seed_figures(deployment: Deployment) -> None:
 
 
 def test_missed_deadline_notified_the_data_engineers(deployment: Deployment) -> None:
-    """The run's logical date is long past, so its deadline was missed when it was created."""
+    """Its deadline (tick + 1 minute) had passed when the run was created."""
     outbox = deployment.warehouse.parent / "outbox" / "airflow"
     deployment.wait_for("the deadline notification", lambda: any(outbox.glob("*.eml")))
     messages = [
@@ -190,12 +190,15 @@ def test_missed_deadline_notified_the_data_engineers(deployment: Deployment) -> 
 
 def test_rerunning_the_logical_date_changes_nothing(deployment: Deployment) -> None:
     before = marts_snapshot(deployment.warehouse)
-    finished = deployment.sql(
-        "SELECT max(end_date) FROM task_instance WHERE dag_id = 'edufig_scrape'"
-    )[0][0]
+    finished, logical_date = deployment.sql(
+        "SELECT max(t.end_date), max(r.logical_date) FROM task_instance t"
+        " JOIN dag_run r ON r.run_id = t.run_id AND r.dag_id = t.dag_id"
+        " WHERE t.dag_id = 'edufig_scrape'"
+    )[0]
+    day = logical_date.isoformat()
     airflow(
-        deployment.env, "tasks", "clear", "edufig_scrape", "--yes",
-        "--start-date", LOGICAL_DATE, "--end-date", LOGICAL_DATE,
+        deployment.env, "tasks", "clear", "edufig_scrape", "--yes", "--start-date", day,
+        "--end-date", day,
     )  # fmt: skip
     deployment.wait_for(
         "the cleared scrape run to finish again",
@@ -206,9 +209,9 @@ def test_rerunning_the_logical_date_changes_nothing(deployment: Deployment) -> N
                 finished,
             )[0][0]
             == 1
+            and deployment.runs("edufig_scrape") == [("scheduled", "success")]
         ),
     )
-    assert deployment.runs("edufig_scrape") == [("manual", "success")]
     for dag_id in DOWNSTREAM:
         assert len(deployment.runs(dag_id)) == 1, f"{dag_id} ran again without new documents"
     assert marts_snapshot(deployment.warehouse) == before

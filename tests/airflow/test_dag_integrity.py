@@ -19,7 +19,7 @@ EXPECTED_DAGS = {
     "edufig_quality_alerts",
     "edufig_chain_deadline",
 }
-PARSE_BUDGET_SECONDS = 5.0
+PARSE_BUDGET_SECONDS = 10.0
 
 
 @pytest.fixture(scope="module")
