@@ -90,6 +90,9 @@ SCHOOL_SUBTYPE = re.compile(
     r"结对|对口|帮扶|试点|基地|达标|优质|品质|星级|等级|市直|县直|区直|[“”\"]"
 )
 RESIDUAL_LIMIT = 2
+STOCK_COUNTS = ("full_time_teachers", "staff_total", "students_enrolled")
+COUNT_FILLER = re.compile(r"总数|总计|总量|人数|数量|完成|规模")
+SUBSET_GAP = 3
 EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
 BY_LEVEL_WORDS = {"by_level": "入学率", "by_level_gross": "毛入学率"}
@@ -482,19 +485,32 @@ def choose_metric(
 ) -> str | None:
     """The nearest keyword whose metric fits the quantity's unit."""
     for hit in reversed(hits):
-        if hit.by_level:
-            if quantity.unit == "percent" and levels:
-                return "by_level_gross" if text[hit.start] == "毛" else "by_level"
+        found = _hit_metric(hit, quantity, levels, previous, text)
+        if found is None:
             continue
-        if hit.partial:
-            found = partial_metric(text[hit.start : hit.end], previous.metric if previous else None)
-            if found is not None and accepts(found, quantity.unit):
-                return found
-            continue
-        for metric in hit.metrics:
-            if accepts(metric, quantity.unit):
-                return metric
+        if found in STOCK_COUNTS and is_subset(text[hit.end : quantity.start]):
+            return None
+        return found
     return None
+
+
+def _hit_metric(
+    hit: KeywordHit, quantity: Quantity, levels: list[LevelHit], previous: Draft | None, text: str
+) -> str | None:
+    if hit.by_level:
+        if quantity.unit == "percent" and levels:
+            return "by_level_gross" if text[hit.start] == "毛" else "by_level"
+        return None
+    if hit.partial:
+        found = partial_metric(text[hit.start : hit.end], previous.metric if previous else None)
+        return found if found is not None and accepts(found, quantity.unit) else None
+    return next((m for m in hit.metrics if accepts(m, quantity.unit)), None)
+
+
+def is_subset(gap: str) -> bool:
+    """`专任教师中研究生学历236人`: words between a head count's noun and its number that
+    narrow it to a subset (verbs like `资助…幼儿2850人次` name their object, not a subset)."""
+    return residual(COUNT_FILLER.sub("", PARENTHESES.sub("", gap))) > SUBSET_GAP
 
 
 def attach_change(draft: Draft, segment: str, quantity: Quantity) -> None:

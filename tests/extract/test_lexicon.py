@@ -1,7 +1,13 @@
 """Metric and level wording."""
 
 from edufig.extract.levels import find_levels
-from edufig.extract.lexicon import accepts, find_keywords, partial_metric, postfix_metric
+from edufig.extract.lexicon import (
+    accepts,
+    find_keywords,
+    partial_metric,
+    postfix_metric,
+    rate_for_level,
+)
 
 
 def metrics_in(text: str) -> list[tuple[str, ...]]:
@@ -71,8 +77,6 @@ def test_levels():
 
 
 def test_enrollment_rate_by_level():
-    from edufig.extract.lexicon import rate_for_level
-
     assert rate_for_level("入学率", "primary") == "primary_net_enrollment_rate"
     assert rate_for_level("入学率", "junior_secondary") == "junior_gross_enrollment_rate"
     assert rate_for_level("毛入学率", "senior_secondary") == "senior_gross_enrollment_rate"
