@@ -428,6 +428,9 @@ class ProseReader:
         before = single_level(visible)
         if before is not None:
             return before
+        same = [d for d in state.drafts if d.metric == metric and d.metric not in IMPLIED_LEVEL]
+        if same:
+            return same[-1].level
         if self.sentence_level is not None:
             return self.sentence_level
         following = self.clause_marks.next(quantity.end + 1, sentence.end)

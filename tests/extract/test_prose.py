@@ -314,3 +314,12 @@ def test_subsets_named_between_noun_and_number_are_left_out():
         ("staff_total", "all", 2022, "actual", 8756.0),
         ("full_time_teachers", "all", 2022, "actual", 8012.0),
     ]
+
+
+def test_a_metric_repeated_after_a_semicolon_keeps_its_level():
+    text = "2021年投入学前教育基本建设资金3,260万元,新增学位1,080个;2022年计划再新增学位900个。"
+    assert keys(extract(text, published="2022-03-01")) == [
+        ("capital_investment", "preschool", 2021, "actual", 32600000.0),
+        ("new_school_places", "preschool", 2021, "actual", 1080.0),
+        ("new_school_places", "preschool", 2022, "target", 900.0),
+    ]
