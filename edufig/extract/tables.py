@@ -23,7 +23,8 @@ YEAR_CELL = re.compile(
     r"^(?:(?P<to>到|至)?(?P<y>(?:19|20)\d{2}) ?年?(?:底|末|度)?(?P<goal>目标|目标值|规划)?)$"
 )
 NUMBER_CELL = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(?P<unit>%|万|亿|: ?1)?"
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?"
+    r"(?P<unit>%|万元|亿元|万人|万|亿|元|人次|人|名|所|个|: ?1)?"
     r"(?P<hedge>以上|以下|左右)?$"
 )
 UNIT_HINT = re.compile(
@@ -41,6 +42,7 @@ UNIT_FACTORS = {
     "所": ("count", 1.0),
     "个": ("count", 1.0),
 }
+CELL_SCALES = {"万": 1e4, "亿": 1e8}
 HEDGES = {"以上": "at_least", "以下": "at_most", "左右": "approx"}
 MIN_PIPE_LINES = 4
 GROUP_LABEL_CHARS = 20
@@ -213,11 +215,16 @@ def _year_columns(header: list[Cell], doc_year: int | None) -> dict[int, When]:
 
 
 def _value(cell: Cell, factor: float) -> tuple[float, str] | None:
+    """A cell's number in base units; a unit written in the cell (`387859万元`) wins over the
+    one the row label or the table states."""
     found = NUMBER_CELL.match(cell.text.strip())
     if not found:
         return None
-    value = float(found["num"].replace(",", "")) * factor
-    value *= {"万": 1e4, "亿": 1e8}.get(found["unit"] or "", 1.0)
+    written = found["unit"] or ""
+    scale = CELL_SCALES.get(written[:1], 1.0) if written and written[0] in "万亿" else factor
+    if written and written[0] not in "万亿%:":
+        scale = 1.0
+    value = float(found["num"].replace(",", "")) * scale
     return value, HEDGES.get(found["hedge"] or "", "exact")
 
 
@@ -225,7 +232,11 @@ def _row_drafts(
     row: list[Cell], columns: dict[int, When], context: TableContext, group: str
 ) -> list[Draft]:
     label = row[0].text
-    unit, factor = _unit_of(label, context.table_unit)
+    unit_cell = next((c.text for c in row[1:] if c.text in UNIT_FACTORS), None)
+    if unit_cell and not UNIT_HINT.search(label):
+        unit, factor = UNIT_FACTORS[unit_cell]
+    else:
+        unit, factor = _unit_of(label, context.table_unit)
     metric = _row_metric(label, unit)
     if metric is None:
         return []

@@ -131,3 +131,21 @@ def test_undated_plan_body_with_rendered_table_and_group_lines():
         ("students_enrolled", "secondary_vocational", 2020, "actual", 371.0),
         ("students_enrolled", "secondary_vocational", 2025, "target", 400.0),
     ]
+
+
+def test_unit_columns_and_units_written_in_cells():
+    text = (
+        "表一 教育经费执行情况\n"
+        "指标 | 单位 | 2021年 | 2022年\n"
+        "教育经费总投入 | 万元 | 387,878 | 387,859\n"
+        "专任教师 | 人 | 11,232 | 11,305\n"
+        "一般公共预算教育经费 | | 282255万元 | 28.46亿元\n"
+    )
+    assert keys(extract(text, published="2023-06-01")) == [
+        ("edu_total_investment", "all", 2021, "actual", 3878780000.0),
+        ("edu_total_investment", "all", 2022, "actual", 3878590000.0),
+        ("full_time_teachers", "all", 2021, "actual", 11232.0),
+        ("full_time_teachers", "all", 2022, "actual", 11305.0),
+        ("edu_general_budget_expenditure", "all", 2021, "actual", 2822550000.0),
+        ("edu_general_budget_expenditure", "all", 2022, "actual", 2846000000.0),
+    ]
