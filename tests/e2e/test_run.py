@@ -71,7 +71,10 @@ def test_run_summary_reports_every_stage(mirror_run):
     _, proc = mirror_run
     out = proc.stdout
     assert summary_count(out, "new") == 5
-    assert summary_count(out, "failed") == 0
+    # the mirror plants one dead attachment link: reported by URL, not fatal
+    assert summary_count(out, "failed") == 1
+    assert "missing_20230714.docx: HTTP 404" in proc.stderr
+    assert "kunming-jtj: blocked" in proc.stderr
     assert "fct_funding" in out
     for stage in ("scrape", "extract", "load", "build", "quality", "publish", "alerts"):
         assert f"{stage} " in out.split("seconds:")[1]
@@ -133,3 +136,31 @@ def test_corpus_run_of_seed_files_yields_the_mirror_figures(mirror_run, tmp_path
     assert budget and budget[0][0] == pytest.approx(4738139700.0)
     missing = _figure_keys(mirror_warehouse) - _figure_keys(warehouse)
     assert not missing, f"mirror-run figures missing from the corpus run: {sorted(missing)[:5]}"
+
+
+def test_best_value_keeps_the_xinghualing_preschool_conflict_visible(mirror_run):
+    warehouse, _ = mirror_run
+    rows = query(
+        warehouse,
+        """SELECT has_conflict, n_distinct_values, min_value, max_value FROM marts.fct_best_value
+           WHERE region_code = '140107' AND year = 2020 AND kind = 'actual'
+             AND metric = 'preschool_gross_enrollment_rate' AND level = 'preschool'""",
+    )
+    assert rows == [(True, 2, 98.5, 98.91)]
+
+
+def test_quality_flags_the_seed_conflicts_and_not_the_sound_arithmetic(mirror_run):
+    warehouse, _ = mirror_run
+    flags = query(
+        warehouse,
+        "SELECT check_name, region_code, metric, year, kind, values_json FROM dq.dq_flags",
+    )
+    conflicts = {(r[1], r[2], r[3], r[4]) for r in flags if r[0] == "conflicts"}
+    assert ("140107", "preschool_gross_enrollment_rate", 2020, "actual") in conflicts
+    assert ("140107", "compulsory_retention_rate", 2025, "target") in conflicts
+    chuxiong_budget = [
+        r for r in flags if r[1] == "532300" and r[2] == "edu_general_budget_expenditure"
+    ]
+    assert chuxiong_budget == []
+    xinghualing_students = [r for r in flags if r[1] == "140107" and r[0] == "parts_totals"]
+    assert xinghualing_students == []
