@@ -2,9 +2,10 @@
 
 Rendering reads a manifest built ahead of time (`dbt parse`, in CI and in the image build)
 so parsing the DAG never starts dbt. Every dbt task runs `dbt build` of one node (model
-plus its tests, TestBehavior.BUILD) in the single-slot `duckdb_writer` pool; a test on
-several models (relationships, cross-mart checks) is its own task after all of them, since
-building one parent with it would test against a sibling not built yet. Each task is
+plus the tests on it alone: TestBehavior.BUILD with cautious indirect selection) in the
+single-slot `duckdb_writer` pool. Tests spanning several models (relationships, cross-mart
+checks) cannot run with one parent, whose siblings may not be built yet; they run in one
+`dbt test` of the whole project once every model is built. Each task is
 its own dbt invocation opening the DuckDB file, and DuckDB allows one writer at a time.
 dbt-duckdb keeps the file open in the invoking process afterwards, so a callback closes it
 (tasks sharing a process, as under `airflow dags test`, would otherwise lock each other out).
@@ -53,8 +54,21 @@ def dbt_tasks() -> Any:
     if os.environ.get("EDUFIG_DBT_TASKS", "per_node") == "single":
         return _dbt_build_task()
     from cosmos import DbtTaskGroup
+    from cosmos.operators.local import DbtTestLocalOperator
 
-    return DbtTaskGroup(group_id="dbt", **_task_group_kwargs())
+    kwargs = _task_group_kwargs()
+    models = DbtTaskGroup(group_id="dbt", **kwargs)
+    cross_model_tests = DbtTestLocalOperator(
+        task_id="dbt_test",
+        project_dir=str(DBT_PROJECT_DIR),
+        profile_config=kwargs["profile_config"],
+        manifest_filepath=str(manifest_path()),
+        dbt_executable_path=dbt_executable(),
+        install_deps=False,
+        **kwargs["operator_args"],
+    )
+    models >> cross_model_tests
+    return cross_model_tests
 
 
 def release_duckdb(project_dir: str, **_: Any) -> None:
@@ -76,7 +90,7 @@ def _dbt_build_task() -> Any:
 
 def _task_group_kwargs() -> dict[str, Any]:
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import ExecutionMode, LoadMode, TestBehavior
+    from cosmos.constants import ExecutionMode, LoadMode, TestBehavior, TestIndirectSelection
 
     manifest = manifest_path()
     if not manifest.is_file():
@@ -97,12 +111,13 @@ def _task_group_kwargs() -> dict[str, Any]:
             profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
         ),
         "execution_config": ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL, dbt_executable_path=dbt_executable()
+            execution_mode=ExecutionMode.LOCAL,
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
+            dbt_executable_path=dbt_executable(),
         ),
         "render_config": RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             test_behavior=TestBehavior.BUILD,
-            should_detach_multiple_parents_tests=True,
             emit_datasets=False,
         ),
         "operator_args": {
