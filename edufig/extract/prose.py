@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from edufig.catalog import load_metrics
 from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
 from edufig.extract.lexicon import (
     AID,
@@ -419,6 +420,7 @@ class ProseReader:
             previous is not None
             and previous.start >= group
             and previous.metric not in IMPLIED_LEVEL
+            and not (quantity.unit == "percent" and other_domain(previous.metric, metric))
         ):
             return previous.level
         since = max(group, previous.quantity.end) if previous is not None else group
@@ -451,6 +453,13 @@ def mask_parentheses(text: str) -> str:
 def sentence_evidence(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
     """The sentence around a figure's clause, clipped to `EVIDENCE_CONTEXT` on each side."""
     return max(sentence.start, start - EVIDENCE_CONTEXT), min(sentence.end, end + EVIDENCE_CONTEXT)
+
+
+def other_domain(first: str, second: str) -> bool:
+    """A rate after a figure of another domain (a fitness rate after a staffing ratio) is
+    not about that figure's school level."""
+    metrics = load_metrics()
+    return second in metrics and metrics[first].domain != metrics[second].domain
 
 
 def is_before_noun(after: str) -> bool:

@@ -323,3 +323,16 @@ def test_a_metric_repeated_after_a_semicolon_keeps_its_level():
         ("new_school_places", "preschool", 2021, "actual", 1080.0),
         ("new_school_places", "preschool", 2022, "target", 900.0),
     ]
+
+
+def test_rates_from_another_domain_do_not_take_a_neighbour_level():
+    text = (
+        "2022年全县小学生师比为17.2∶1,学生体质健康标准达标率为92.1%,"
+        "普惠性学前教育资源覆盖率达到88%,公办园在园幼儿比例为55%。"
+    )
+    assert keys(extract(text, published="2023-03-01")) == [
+        ("student_teacher_ratio", "primary", 2022, "actual", 17.2),
+        ("physical_fitness_pass_rate", "all", 2022, "actual", 92.1),
+        ("inclusive_kindergarten_share", "preschool", 2022, "actual", 88.0),
+        ("public_kindergarten_share", "preschool", 2022, "actual", 55.0),
+    ]
