@@ -359,7 +359,7 @@ class ProseReader:
             return "schools"
         if quantity.unit == "yuan" and INVEST_VERB.search(segment.strip()):
             return self._investment_topic(state.sentence, quantity)
-        if residual(segment) > RESIDUAL_LIMIT:
+        if residual(segment) > RESIDUAL_LIMIT or is_unnamed_subset(segment):
             return None
         group = self.group_marks.last(state.sentence.start, quantity.start)
         earlier = [
@@ -453,6 +453,16 @@ def mask_parentheses(text: str) -> str:
 def sentence_evidence(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
     """The sentence around a figure's clause, clipped to `EVIDENCE_CONTEXT` on each side."""
     return max(sentence.start, start - EVIDENCE_CONTEXT), min(sentence.end, end + EVIDENCE_CONTEXT)
+
+
+def is_unnamed_subset(segment: str) -> bool:
+    """`(其中在编4,890人)`: a part of the figure before it that names neither a level nor a
+    metric of its own; `其中小学生48550人` (a level) is a breakdown and is kept."""
+    stripped = segment.strip(" (")
+    if not stripped.startswith(("其中", "含")):
+        return False
+    rest = FILLER.sub("", stripped.removeprefix("其中").removeprefix("含"))
+    return bool(rest) and not LEVEL_PATTERN.search(rest)
 
 
 def other_domain(first: str, second: str) -> bool:

@@ -308,8 +308,11 @@ def test_respective_values_take_listed_levels_or_metrics():
     ]
 
 
-def test_subsets_named_between_noun_and_number_are_left_out():
-    text = "2022年全县共有教职工8756人,其中专任教师8012人,专任教师中研究生学历236人,女教师5012人。"
+def test_subsets_are_left_out():
+    text = (
+        "2022年全县共有教职工8756人(其中在编8490人),其中专任教师8012人,"
+        "专任教师中研究生学历236人,女教师5012人。"
+    )
     assert keys(extract(text)) == [
         ("staff_total", "all", 2022, "actual", 8756.0),
         ("full_time_teachers", "all", 2022, "actual", 8012.0),
