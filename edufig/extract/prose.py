@@ -180,7 +180,10 @@ class ProseReader:
         return span is None or span[1] > quantity_start
 
     def _update_topic(self, sentence: Sentence) -> None:
-        if self.text[sentence.start : sentence.end].rstrip().endswith(":"):
+        last = sentence.end - 1
+        while last > sentence.start and self.text[last] in " \t\r":
+            last -= 1
+        if last >= sentence.start and self.text[last] == ":":
             full = [
                 k
                 for k in self._keywords(sentence.start, sentence.end)
@@ -193,13 +196,16 @@ class ProseReader:
         if sentence.paragraph_start != self.paragraph:
             self.paragraph = sentence.paragraph_start
             self.sentence_level = None
-        first = bisect_left(self.quantity_starts, sentence.start)
+        index = bisect_left(self.quantity_starts, sentence.start)
+        if index == len(self.quantities) or self.quantities[index].end > sentence.end:
+            self.sentence_level = None
+            return []
         state = SentenceState(sentence, [], previous_end=sentence.start)
-        index = first
         while index < len(self.quantities) and self.quantities[index].end <= sentence.end:
             self._quantity(state, self.quantities[index])
             index += 1
-        apply_respective_changes(self.text[sentence.start : sentence.end], state.drafts)
+        if self.text.find("分别", sentence.start, sentence.end) != -1:
+            apply_respective_changes(self.text[sentence.start : sentence.end], state.drafts)
         counts = [d for d in state.drafts if d.metric == "schools"]
         short = sentence.end - sentence.start <= SHORT_SENTENCE
         self.sentence_level = counts[-1].level if counts and short else None
