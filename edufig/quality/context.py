@@ -24,8 +24,9 @@ BATCH_DEFINITION = "whole_table"
 VALIDATION = "dq_check_rows"
 CHECKPOINT = "edufig_quality"
 DOCS_SITE = "edufig_docs"
-# Columns Data Docs show next to each unexpected row (escaped before validation).
-INDEX_COLUMNS = ["check_row_id", "region_name", "metric", "level", "year", "evidence_text"]
+# Columns Data Docs show next to each unexpected row (text escaped before validation).
+INDEX_COLUMNS = ["row_key", "region_name", "metric", "level", "year", "evidence_text"]
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
 
 
 def _path_variables(settings: Settings) -> dict[str, str]:
@@ -67,16 +68,10 @@ def _batch_definition(context):
         return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
 
 
-def ensure_checkpoint(context) -> gx.Checkpoint:
-    """The checkpoint (validation of dq_check_rows, then Data Docs), created if missing."""
-    suite = sync_suite(context)
-    try:
-        return context.checkpoints.get(CHECKPOINT)
-    except Exception:  # first run in a fresh project
-        pass
+def _new_checkpoint(context, suite) -> gx.Checkpoint:
     try:
         validation = context.validation_definitions.get(VALIDATION)
-    except Exception:
+    except Exception:  # first run in a fresh project
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=VALIDATION, data=_batch_definition(context), suite=suite)
         )
@@ -85,9 +80,19 @@ def ensure_checkpoint(context) -> gx.Checkpoint:
             name=CHECKPOINT,
             validation_definitions=[validation],
             actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE])],
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": INDEX_COLUMNS,
-            },
+            result_format=RESULT_FORMAT,
         )
     )
+
+
+def ensure_checkpoint(context) -> gx.Checkpoint:
+    """The checkpoint (validate dq_check_rows, then Data Docs), created or brought in line."""
+    suite = sync_suite(context)
+    try:
+        checkpoint = context.checkpoints.get(CHECKPOINT)
+    except Exception:  # first run in a fresh project
+        return _new_checkpoint(context, suite)
+    if checkpoint.result_format != RESULT_FORMAT:
+        checkpoint.result_format = RESULT_FORMAT
+        checkpoint.save()
+    return checkpoint

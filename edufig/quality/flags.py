@@ -35,18 +35,28 @@ CREATE TABLE IF NOT EXISTS dq.dq_flags (
 """
 
 
-def failed_rows(checkpoint_result) -> dict[str, str]:
-    """check_row_id → the highest severity of the expectations it failed."""
-    failed: dict[str, str] = {}
+def _raise_if_errored(outcome) -> None:
+    """An expectation that could not run must fail the stage, not pass as "no flags"."""
+    info = outcome.exception_info or {}
+    reports = [info, *(v for v in info.values() if isinstance(v, dict))]
+    for report in reports:
+        if report.get("raised_exception"):
+            message = report.get("exception_message") or "unknown error"
+            check = outcome.expectation_config.meta.get("check_name")
+            raise RuntimeError(f"expectation for check {check} could not run: {message}")
+
+
+def failed_rows(checkpoint_result) -> dict[int, str]:
+    """row_key → the highest severity of the expectations the row failed."""
+    failed: dict[int, str] = {}
     for validation in checkpoint_result.run_results.values():
         for outcome in validation.results:
             if outcome.success:
                 continue
-            if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-                raise RuntimeError(f"expectation failed to run: {outcome.exception_info}")
+            _raise_if_errored(outcome)
             severity = outcome.expectation_config.meta["severity"]
             for index in outcome.result.get("unexpected_index_list") or []:
-                row_id = index["check_row_id"]
+                row_id = int(index["row_key"])
                 if SEVERITY_RANK[severity] > SEVERITY_RANK.get(failed.get(row_id, ""), 0):
                     failed[row_id] = severity
     return failed

@@ -16,10 +16,29 @@ from edufig.quality.context import DOCS_SITE, ensure_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.suites import CHECKS
 
-VALIDATED_COLUMNS = (
-    "check_row_id", "check_name", "measure", "hard_min", "hard_max", "soft_min", "soft_max",
-    "region_name", "metric", "level", "year", "evidence_text",
+DISPLAY_CAP = 200
+# Text GX may write into Data Docs (which it does not escape), escaped in SQL like html.escape.
+DISPLAYED_TEXT = ("region_name", "metric", "level", "evidence_text")
+SQL_ENTITIES = (
+    ("'&'", "'&amp;'"), ("'<'", "'&lt;'"), ("'>'", "'&gt;'"), ("'\"'", "'&quot;'"),
+    ("''''", "'&#x27;'"),
 )  # fmt: skip
+
+
+def _escaped(column: str) -> str:
+    expression = f"left({column}, {DISPLAY_CAP})"
+    for char, entity in SQL_ENTITIES:
+        expression = f"replace({expression}, {char}, {entity})"
+    return f"{expression} AS {column}"
+
+
+VALIDATED_SQL = f"""
+SELECT
+    row_number() OVER () - 1 AS row_key, check_row_id, check_name, year,
+    measure, hard_min, hard_max, soft_min, soft_max,
+    {", ".join(_escaped(c) for c in DISPLAYED_TEXT)}
+FROM dq.dq_check_rows
+"""
 FLAGGED_ROWS_SQL = """
 WITH flagged AS (
     SELECT r.* FROM dq.dq_check_rows AS r JOIN failed_ids USING (check_row_id)
@@ -42,7 +61,6 @@ FROM flagged AS r
 JOIN evidence AS e USING (check_row_id)
 LEFT JOIN seeds.education_levels AS l ON l.code = r.level
 """
-DISPLAY_CAP = 200
 
 
 def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -52,10 +70,14 @@ def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def read_check_rows(settings: Settings) -> pd.DataFrame:
-    """What the checkpoint validates: measures, bounds and what Data Docs show of a row."""
+    """What the checkpoint validates: measures and bounds, and escaped text for Data Docs.
+
+    GX reports unexpected rows by `row_key`, so no document-derived text is needed to map
+    them back; flags are built from the warehouse rows, never from this frame.
+    """
     with _read_only(settings) as con:
         try:
-            return con.execute(f"SELECT {', '.join(VALIDATED_COLUMNS)} FROM dq.dq_check_rows").df()
+            return con.execute(VALIDATED_SQL).df()
         except duckdb.CatalogException as exc:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
@@ -67,27 +89,6 @@ def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
     failed_ids = pd.DataFrame({"check_row_id": row_ids}, dtype=object)  # noqa: F841 - scanned
     with _read_only(settings) as con:
         return con.execute(FLAGGED_ROWS_SQL).df()
-
-
-def escape_html(texts: pd.Series) -> pd.Series:
-    """html.escape, vectorised: capped, then &, <, >, " and ' replaced (& first)."""
-    texts = texts.astype("string").str.slice(0, DISPLAY_CAP)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        texts = texts.str.replace(char, entity, regex=False)
-    texts = texts.str.replace("'", "&#x27;", regex=False).astype(object)
-    return texts.where(texts.notna(), None)
-
-
-def for_data_docs(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame GX validates, with every text column it may show escaped and capped.
-
-    GX 1.24 writes unexpected values into Data Docs HTML unescaped; flags are built from
-    the warehouse rows, never from this frame.
-    """
-    shown = frame.copy()
-    for column in ("check_row_id", "region_name", "metric", "level", "evidence_text"):
-        shown[column] = escape_html(shown[column])
-    return shown
 
 
 def _docs_url(context, checkpoint_result) -> str:
@@ -112,8 +113,11 @@ def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], s
     settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
     with quality_context(settings) as context:
         checkpoint = ensure_checkpoint(context)
-        outcome = checkpoint.run(batch_parameters={"dataframe": for_data_docs(frame)})
-        return failed_rows(outcome), _docs_url(context, outcome)
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
+        docs_url = _docs_url(context, outcome)
+    row_ids = frame["check_row_id"].to_numpy()
+    failed = {row_ids[key]: severity for key, severity in failed_rows(outcome).items()}
+    return failed, docs_url
 
 
 def check_quality(settings: Settings) -> StageResult:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from edufig.config import Settings
 from edufig.quality import check_quality, list_flags
+from edufig.quality.suites import ALL_BOUNDS, CHECKS_BY_NAME
 from tests.quality.conftest import evidence_texts, flags_for
 from tests.quality.warehouse import Doc, build_quality_models, write_landing
 
@@ -579,3 +581,15 @@ def test_list_flags_by_province(run):
     assert shanxi and {f["region_code"] for f in shanxi} == {XINGHUALING}
     assert list_flags(settings, province="山西") == shanxi
     assert list_flags(settings, province="140000") == shanxi
+
+
+def test_every_bound_a_check_sets_is_validated(run):
+    settings = run[0]
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        used = con.execute(
+            "select check_name, count(hard_min), count(hard_max), count(soft_min), count(soft_max)"
+            " from dq.dq_check_rows group by check_name"
+        ).fetchall()
+    for name, *counts in used:
+        set_bounds = {b for b, n in zip(ALL_BOUNDS, counts, strict=True) if n}
+        assert set_bounds <= set(CHECKS_BY_NAME[name].bounds), name

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
+import pytest
 
 from edufig.config import Settings
 from edufig.load import connect_writer
 from edufig.quality import check_quality, list_flags
+from edufig.quality.run import validate
 
 
 def test_missing_warehouse_is_named(tmp_path):
@@ -28,3 +31,25 @@ def test_warehouse_without_check_models_asks_for_the_build(tmp_path):
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         schemas = {r[0] for r in con.execute("select schema_name from duckdb_schemas()").fetchall()}
     assert "dq" not in schemas
+
+
+def test_an_expectation_that_cannot_run_fails_validation(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    frame = pd.DataFrame(
+        {
+            "row_key": [0],
+            "check_row_id": ["conflicts:x"],
+            "check_name": ["conflicts"],
+            "year": [2020],
+            "measure": [1.0],
+            "hard_min": [None],
+            "hard_max": [0.0],
+            "soft_min": [None],
+            "region_name": ["杏花岭区"],
+            "metric": ["schools"],
+            "level": ["all"],
+            "evidence_text": ["学校64所"],
+        }
+    )
+    with pytest.raises(RuntimeError, match=r"could not run: .*soft_max"):
+        validate(settings, frame)
