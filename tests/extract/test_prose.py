@@ -177,7 +177,9 @@ def test_targets():
         "到2025年,学前教育毛入园率达到99%,普惠性幼儿园在园幼"
         "儿占比达到95%,培育600名以上各级各类教师人才。"
     )
-    found = extract(text, published="2022-08-25")
+    found = extract(text + "下一步,力争九年义务教育巩固率达到99.8%。", published="2022-08-25")
+    assert keys(found[-1:]) == [("compulsory_retention_rate", "compulsory", 2022, "target", 99.8)]
+    found = found[:-1]
     assert keys(found) == [
         ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 99.0),
         ("inclusive_kindergarten_share", "preschool", 2025, "target", 95.0),
