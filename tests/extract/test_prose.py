@@ -178,7 +178,7 @@ def test_targets():
         "儿占比达到95%,培育600名以上各级各类教师人才。"
     )
     found = extract(text + "下一步,力争九年义务教育巩固率达到99.8%。", published="2022-08-25")
-    assert keys(found[-1:]) == [("compulsory_retention_rate", "compulsory", 2022, "target", 99.8)]
+    assert keys(found[-1:]) == [("compulsory_retention_rate", "compulsory", 2025, "target", 99.8)]
     found = found[:-1]
     assert keys(found) == [
         ("preschool_gross_enrollment_rate", "preschool", 2025, "target", 99.0),
