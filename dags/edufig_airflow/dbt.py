@@ -16,6 +16,7 @@ machines, where starting a task per node costs more than the models themselves.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -25,13 +26,14 @@ from typing import Any
 import yaml
 
 from edufig_airflow.assets import DUCKDB_POOL
-from edufig_airflow.runtime import REPO_ROOT, run_stage, warehouse_path
+from edufig_airflow.runtime import REPO_ROOT, run_stage, stage_settings, warehouse_path
 
 # Cosmos reports every task run to a telemetry endpoint unless told not to; it reads the
 # setting when first imported, which is below, so an operator's explicit value still wins.
 os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+FAILED = ("fail", "error", "runtime error")
 
 
 class ManifestMissing(FileNotFoundError):
@@ -65,7 +67,7 @@ def dbt_tasks() -> Any:
         manifest_filepath=str(manifest_path()),
         dbt_executable_path=dbt_executable(),
         install_deps=False,
-        **kwargs["operator_args"],
+        **{**kwargs["operator_args"], "callback": [release_duckdb, record_build_outcome]},
     )
     models >> cross_model_tests
     return cross_model_tests
@@ -76,6 +78,22 @@ def release_duckdb(project_dir: str, **_: Any) -> None:
     from edufig.warehouse import _release_duckdb
 
     _release_duckdb()
+
+
+def record_build_outcome(project_dir: str, **_: Any) -> None:
+    """Cosmos callback of the final `dbt test`, which runs only once every node's build
+    passed: record whether the tests passed too, as `build_marts` would, because `publish`
+    reads that record before it replaces the analysts' snapshot."""
+    from edufig.config import StageResult
+    from edufig.warehouse import _record_last_build
+
+    run_results = Path(project_dir) / "target" / "run_results.json"
+    if run_results.is_file():
+        results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+        errors = [f"{r['unique_id']}: {r['status']}" for r in results if r["status"] in FAILED]
+    else:
+        errors = [f"dbt test wrote no {run_results.name}"]
+    _record_last_build(stage_settings(), StageResult("build", errors=errors, failed=bool(errors)))
 
 
 def _dbt_build_task() -> Any:

@@ -77,10 +77,11 @@ def test_every_model_is_its_own_task_in_the_single_writer_pool(report: dict) -> 
     dbt_tasks = [t for t in pools if t.startswith("dbt.")]
     for model in ("fct_funding", "fct_staffing", "fct_attainment", "dim_region"):
         assert f"dbt.{model}_model_build" in dbt_tasks
-    assert {pools[t] for t in dbt_tasks} == {"duckdb_writer"}
+    assert {pools[t] for t in [*dbt_tasks, "dbt_test", "publish"]} == {"duckdb_writer"}
     upstream = report["dags"]["edufig_warehouse"]["upstream"]
     assert "dbt.stg_figures_model_build" in _ancestors(upstream, "dbt.fct_funding_model_build")
-    assert set(dbt_tasks) <= _ancestors(upstream, "publish") | {"publish"}
+    assert set(dbt_tasks) <= _ancestors(upstream, "dbt_test"), "cross-model tests run last"
+    assert upstream["publish"] == ["dbt_test"]
 
 
 def test_scrape_fans_out_per_source_in_the_scrape_pool(report: dict) -> None:
