@@ -566,6 +566,34 @@ def test_data_docs_escape_scraped_text(run):
     assert Path(retention["data_docs_url"].removeprefix("file://")).is_file()
 
 
+def test_flags_table_has_the_contract_columns(run):
+    contract = [
+        "flag_id",
+        "check_name",
+        "severity",
+        "region_code",
+        "region_name",
+        "province",
+        "metric",
+        "metric_name_zh",
+        "level",
+        "year",
+        "kind",
+        "doc_ids",
+        "values_json",
+        "message_zh",
+        "message_en",
+        "evidence_json",
+        "data_docs_url",
+        "raised_at",
+        "run_id",
+    ]
+    with duckdb.connect(str(run[0].warehouse), read_only=True) as con:
+        columns = [r[0] for r in con.execute("describe dq.dq_flags").fetchall()]
+    assert columns == contract
+    assert all(set(flag) == set(contract) for flag in run[2])
+
+
 def test_rerun_replaces_flags_with_stable_ids(run):
     settings, _, flags = run
     again = check_quality(settings)
