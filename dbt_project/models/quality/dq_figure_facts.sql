@@ -7,7 +7,6 @@
     whole money amounts and counts from 10,000 up count their trailing zeros (10.29亿元 is
     1029000000 ± 5e5, 5.2万人 is 52000 ± 500); smaller whole counts are exact. -#}
 
-
 with resolved as (
     select * from {{ ref('int_figures_resolved') }}
 ),
