@@ -43,11 +43,11 @@ class Chain:
         with sqlite3.connect(self.home / "airflow.db") as con:
             return con.execute(sql, params).fetchall()
 
-    def asset_events(self, uri: str) -> list[dict]:
+    def asset_events(self, name: str) -> list[dict]:
         rows = self.metadata(
             "SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
-            " WHERE a.uri = ? ORDER BY e.id",
-            uri,
+            " WHERE a.name = ? ORDER BY e.id",
+            name,
         )
         return [json.loads(extra) for (extra,) in rows]
 
@@ -97,9 +97,9 @@ def test_asset_events_carry_the_crawl_counts_and_the_chain_date(chain: Chain) ->
     crawl = chain.asset_events("edufig://crawl")
     assert crawl[0]["new"] == 5 and crawl[0]["chain_date"] == DATE
     assert len(chain.asset_events("edufig://parsed")) == 1
-    for uri in ("edufig://landing", "edufig://marts", "edufig://alerts"):
-        events = chain.asset_events(uri)
-        assert [e["chain_date"] for e in events] == [DATE], uri
+    for name in ("edufig://landing", "edufig://marts", "edufig://alerts"):
+        events = chain.asset_events(name)
+        assert [e["chain_date"] for e in events] == [DATE], name
     assert chain.asset_events("edufig://marts")[0]["rows_fct_funding"] > 0
 
 
