@@ -88,12 +88,17 @@ def _recipients() -> list[str]:
 
 
 def _has_connection(conn_id: str) -> bool:
+    """Whether this process may use the connection. Airflow 3.3 denies connections to the
+    executor callbacks that deadline alerts run in, so those notifications use the outbox."""
     from airflow.sdk import BaseHook
-    from airflow.sdk.exceptions import AirflowNotFoundException
+    from airflow.sdk.exceptions import AirflowNotFoundException, AirflowSecretsBackendAccessDenied
 
     try:
         BaseHook.get_connection(conn_id)
     except AirflowNotFoundException:
+        return False
+    except AirflowSecretsBackendAccessDenied as exc:
+        log.warning("connection %s not readable here (%s); writing to the outbox", conn_id, exc)
         return False
     return True
 
