@@ -136,7 +136,7 @@ def scaling(results: dict[int, dict]) -> dict:
         mem = [
             (n, r["full"][name].get("peak_rss_mb", 0))
             for n, r in results.items()
-            if _ok(r["full"].get(name))
+            if _ok(r["full"].get(name)) and r["full"][name].get("rss_source") == "VmHWM"
         ]
         fit = _fit(points)
         if fit is None:
@@ -200,16 +200,10 @@ def _total(stages: dict) -> float | None:
     return round(sum(values), 2) if values else None
 
 
-def write_results(
-    results: dict[int, dict], folder: Path, seed: int, requested: list[int], readme: Path | None
-) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def _analysis(results: dict[int, dict]) -> dict:
+    """What is derived from the size records: fits, goals, throughputs."""
     fits = scaling(results)
-    summary = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "seed": seed,
-        "sizes_requested": requested,
+    return {
         "sizes_completed": sorted(results),
         "goals_targets": GOALS,
         "goals": goals(results, fits),
@@ -218,6 +212,18 @@ def write_results(
             n: {name: throughput(name, rec, r) for name, rec in r["full"].items() if _ok(rec)}
             for n, r in results.items()
         },
+    }
+
+
+def write_results(
+    results: dict[int, dict], folder: Path, seed: int, requested: list[int], readme: Path | None
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "seed": seed,
+        "sizes_requested": requested,
         "results": results,
     }
     (folder / "results.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
@@ -225,12 +231,14 @@ def write_results(
 
 
 def render(folder: Path, readme: Path | None) -> None:
-    """Markdown, plots and (for the committed results) the README block, from results.json."""
+    """Analysis, Markdown, plots and (for the committed results) the README block."""
     from bench.report_render import render_markdown, render_plots, update_readme
 
-    summary = json.loads((folder / "results.json").read_text())
-    for key in ("results", "throughput"):
-        summary[key] = {int(n): value for n, value in summary[key].items()}
+    path = folder / "results.json"
+    summary = json.loads(path.read_text())
+    summary["results"] = {int(n): value for n, value in summary["results"].items()}
+    summary |= _analysis(summary["results"])
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
     markdown = render_markdown(summary)
     (folder / "results.md").write_text(markdown, encoding="utf-8")
     render_plots(summary, folder)

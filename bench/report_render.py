@@ -16,7 +16,8 @@ def _cell(record: dict | None, rate: dict) -> str:
         return f"{record.get('status', '?').replace('_', ' ')}"
     parts = [f"{record['seconds']:.1f} s"]
     parts += [f"{v:,.1f} {UNITS[k]}" for k, v in rate.items() if k in UNITS]
-    parts.append(f"{record.get('peak_rss_mb', 0):.0f} MB")
+    bound = "" if record.get("rss_source") == "VmHWM" else "≤"
+    parts.append(f"{bound}{record.get('peak_rss_mb', 0):.0f} MB")
     return " · ".join(parts)
 
 
@@ -53,7 +54,7 @@ def _not_available(summary: dict) -> list[str]:
                 if record.get("status") != "ok":
                     lines.append(
                         f"- N={n:,} {phase} {name}: {record.get('status')} — "
-                        f"{record.get('reason', '')[:200]}"
+                        f"{(record.get('reason') or (record.get('errors') or [''])[0])[:200]}"
                     )
     return lines
 
@@ -121,6 +122,9 @@ def _accuracy_lines(summary: dict) -> list[str]:
     for n in summary["sizes_completed"]:
         acc = summary["results"][n]["accuracy"]
         ex, fl = acc["extraction"], acc["flags"]
+        later = summary["results"][n].get("accuracy_after_rerun")
+        if fl.get("status") == "not_available" and later:
+            fl = later["flags"] | {"found": f"{later['flags']['found']}*"}
         if fl.get("status") == "not_available":
             flag_cells = "not available | — | —"
         else:
@@ -167,11 +171,18 @@ def render_markdown(summary: dict) -> str:
         "## Stages (full run on a fresh data directory; seconds · throughput · peak RSS)",
         *_stage_table(summary),
         "",
+        "Peak RSS is the stage process's own high-water mark (VmHWM); `≤` marks records read "
+        "from ru_maxrss, an upper bound that includes the harness's size when it spawned the "
+        "stage. Memory is extrapolated from VmHWM records only.",
+        "",
         "## Full, incremental (+1 % documents) and no-change runs (seconds per stage)",
         *_phase_lines(summary),
         "",
         "## Accuracy on the synthetic corpus",
         *_accuracy_lines(summary),
+        "",
+        "\\* flags of the warehouse after the no-change rerun (N + 1 % documents): the full "
+        "run's quality stage did not produce flags.",
     ]
     missing = _not_available(summary)
     if missing:

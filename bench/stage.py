@@ -1,6 +1,6 @@
 """One measured stage in its own process: `python -m bench.stage STAGE --data-dir D …`.
 
-Each stage runs in a fresh interpreter so its peak memory (ru_maxrss) is its own. The last
+Each stage runs in a fresh interpreter so its peak memory (VmHWM) is its own. The last
 stdout line is a JSON record: seconds of the stage function call (its lazy imports
 included, as a scheduler task pays them), the seconds the stage reports itself, counts,
 errors, peak RSS, and status `ok`, `failed` or `not_available` (its module has not landed).
@@ -80,11 +80,20 @@ def _stage(args: argparse.Namespace, settings: Settings) -> Callable[[], StageRe
     return stages[args.stage]
 
 
-def _peak_rss_mb() -> float:
-    """Largest resident set of this process or any child it waited for (Linux: KiB)."""
+def _peak_rss_mb() -> tuple[float, str]:
+    """This program's peak resident set and where it was read.
+
+    `VmHWM` is the high-water mark of this process image only. `ru_maxrss` is not: Linux
+    carries it across fork and exec, so it includes the harness's own size at the spawn.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1), "VmHWM"
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)
+    return round(max(own, children) / 1024, 1), "ru_maxrss"
 
 
 def run_stage(args: argparse.Namespace) -> dict:
@@ -102,13 +111,16 @@ def run_stage(args: argparse.Namespace) -> dict:
     except ImportError as exc:
         return record | {"status": "not_available", "reason": f"{type(exc).__name__}: {exc}"}
     except Exception as exc:  # a failing stage is a measurement too
+        peak, source = _peak_rss_mb()
         return record | {
             "status": "failed",
             "reason": f"{type(exc).__name__}: {exc}",
             "seconds": round(time.perf_counter() - start, 3),
-            "peak_rss_mb": _peak_rss_mb(),
+            "peak_rss_mb": peak,
+            "rss_source": source,
         }
     elapsed = round(time.perf_counter() - start, 3)
+    peak, source = _peak_rss_mb()
     return record | {
         "status": "failed" if result.failed else "ok",
         "seconds": elapsed,
@@ -116,7 +128,8 @@ def run_stage(args: argparse.Namespace) -> dict:
         "counts": result.counts,
         "error_count": len(result.errors),
         "errors": result.errors[:ERRORS_KEPT],
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak,
+        "rss_source": source,
     }
 
 
