@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from edufig.extract.figures import extract_figures
 
-EXTRACTOR_VERSION = "1.7.0"
+EXTRACTOR_VERSION = "1.7.1"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_figures"]

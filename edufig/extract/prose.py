@@ -235,8 +235,8 @@ class ProseReader:
             return
         drafts = self._drafts(state, seg_start, segment, quantity)
         state.drafts.extend(drafts)
-        if drafts:
-            state.previous = drafts[-1]
+        # A number of no catalog metric (地方经常性财政收入…) owns the change that follows it.
+        state.previous = drafts[-1] if drafts else None
 
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
         if any(word in segment for word in SKIP_WORDS):

@@ -17,6 +17,18 @@ def test_spec_example_with_changes():
     assert figure.unit == "yuan" and figure.qualifier == "exact"
 
 
+def test_change_after_an_uncatalogued_amount_stays_with_that_amount():
+    figures = extract(
+        "2018年,全区公共财政预算教育经费为 73618 万元;地方经常性财政收入108881万元,"
+        "较上年增长13.25 个百分点;公共财政支出409468 万元。"
+    )
+    assert keys(figures) == [
+        ("edu_general_budget_expenditure", "all", 2018, "actual", 736180000.0),
+        ("fiscal_expenditure_total", "all", 2018, "actual", 4094680000.0),
+    ]
+    assert all(f.yoy_change is None and f.yoy_growth_pct is None for f in figures)
+
+
 def test_enumeration_shares_one_metric_across_levels():
     text = (
         "2021年幼儿园生均一般公共预算教育经费8079.84元,增长8.75%;普通小学生均13421.51元,"
