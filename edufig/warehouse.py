@@ -98,7 +98,7 @@ def _node_outcomes(result: object) -> list[NodeOutcome]:
     return outcomes
 
 
-def _release_duckdb() -> None:
+def release_duckdb() -> None:
     """dbt-duckdb keeps the database open in-process after an invocation; close it so
     this process can open the file again (read-only readers, the next stage)."""
     try:
@@ -130,7 +130,7 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
         try:
             outcome = dbtRunner().invoke(command)
         finally:
-            _release_duckdb()
+            release_duckdb()
     return DbtRunResult(
         success=outcome.success,
         nodes=_node_outcomes(outcome.result),
@@ -166,7 +166,7 @@ def _error_lines(run: DbtRunResult) -> list[str]:
     return lines
 
 
-def _record_last_build(settings: Settings, result: StageResult) -> None:
+def record_last_build(settings: Settings, result: StageResult) -> None:
     """Publishing reads this to refuse a snapshot of a failed build."""
     record = {
         "succeeded": not result.failed,
@@ -209,5 +209,5 @@ def build_marts(
         else:
             result.errors.append(f"{settings.warehouse}: warehouse not found; run the load stage")
             result.failed = True
-        _record_last_build(settings, result)
+        record_last_build(settings, result)
     return result

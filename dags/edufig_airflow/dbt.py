@@ -75,9 +75,9 @@ def dbt_tasks() -> Any:
 
 def release_duckdb(project_dir: str, **_: Any) -> None:
     """Cosmos callback after each dbt invocation: let go of the warehouse file."""
-    from edufig.warehouse import _release_duckdb
+    from edufig import warehouse
 
-    _release_duckdb()
+    warehouse.release_duckdb()
 
 
 def record_build_outcome(project_dir: str, **_: Any) -> None:
@@ -85,7 +85,7 @@ def record_build_outcome(project_dir: str, **_: Any) -> None:
     passed: record whether the tests passed too, as `build_marts` would, because `publish`
     reads that record before it replaces the analysts' snapshot."""
     from edufig.config import StageResult
-    from edufig.warehouse import _record_last_build
+    from edufig.warehouse import record_last_build
 
     run_results = Path(project_dir) / "target" / "run_results.json"
     if run_results.is_file():
@@ -93,7 +93,7 @@ def record_build_outcome(project_dir: str, **_: Any) -> None:
         errors = [f"{r['unique_id']}: {r['status']}" for r in results if r["status"] in FAILED]
     else:
         errors = [f"dbt test wrote no {run_results.name}"]
-    _record_last_build(stage_settings(), StageResult("build", errors=errors, failed=bool(errors)))
+    record_last_build(stage_settings(), StageResult("build", errors=errors, failed=bool(errors)))
 
 
 def _dbt_build_task() -> Any:

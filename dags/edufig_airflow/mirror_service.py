@@ -17,7 +17,7 @@ import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from scrapers.mirror import SITES_DIR, _site_dirs
+from scrapers.mirror import SITES_DIR, site_dirs
 from scrapers.mirror.server import Site, SiteHandler, SiteServer
 
 
@@ -41,7 +41,7 @@ def resolved_sources(sites_dir: Path, base_urls: dict[str, str]) -> str:
 
 def serve(public_host: str, bind: str, first_port: int, sources_out: Path) -> None:
     servers, base_urls = [], {}
-    for offset, site_dir in enumerate(_site_dirs(SITES_DIR)):
+    for offset, site_dir in enumerate(site_dirs(SITES_DIR)):
         server = PublicSiteServer(Site(site_dir), bind, first_port + offset)
         server.start()
         servers.append(server)

@@ -36,7 +36,7 @@ class RunningMirror:
         return sources
 
 
-def _site_dirs(sites_dir: Path) -> list[Path]:
+def site_dirs(sites_dir: Path) -> list[Path]:
     return sorted(p for p in sites_dir.iterdir() if (p / "_site.json").is_file())
 
 
@@ -46,7 +46,7 @@ def serve_mirror(sites_dir: Path | None = None) -> Iterator[RunningMirror]:
     sites_dir = Path(sites_dir or SITES_DIR)
     with ExitStack() as stack:
         base_urls: dict[str, str] = {}
-        for site_dir in _site_dirs(sites_dir):
+        for site_dir in site_dirs(sites_dir):
             server = SiteServer(Site(site_dir))
             server.start()
             stack.callback(server.stop)
