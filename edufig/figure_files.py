@@ -20,6 +20,19 @@ def write_figure_file(path: Path, meta: dict, figures: list[Figure]) -> None:
     tmp.replace(path)
 
 
+def read_figure_meta(path: Path) -> dict:
+    """Only the first line: enough to tell whether a file is current without reading it all."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        first = handle.readline()
+    try:
+        record = json.loads(first) if first.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:1: not JSON ({exc.msg})") from exc
+    return record.get("_meta", {})
+
+
 def read_figure_file(path: Path) -> tuple[dict, list[dict]]:
     """(meta, figures); a missing file is a document not extracted yet."""
     if not path.exists():

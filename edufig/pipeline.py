@@ -70,7 +70,7 @@ def ingest_corpus(settings: Settings, corpus_dir: Path, progress: Progress = _qu
 def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
     """Extract figures of every parsed document whose content or extractor changed."""
     from edufig.extract import EXTRACTOR_VERSION, extract_figures
-    from edufig.figure_files import read_figure_file, write_figure_file
+    from edufig.figure_files import read_figure_meta, write_figure_file
     from edufig.records import ParsedDocument
 
     result = StageResult("extract")
@@ -80,10 +80,12 @@ def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
             try:
                 doc = ParsedDocument.load(path)
                 target = settings.figures_dir / f"{doc.doc_id}.jsonl"
-                meta, _ = read_figure_file(target)
-                wanted = {"doc_id": doc.doc_id, "sha256": doc.sha256}
-                wanted["extractor_version"] = EXTRACTOR_VERSION
-                if meta == wanted:
+                wanted = {
+                    "doc_id": doc.doc_id,
+                    "sha256": doc.sha256,
+                    "extractor_version": EXTRACTOR_VERSION,
+                }
+                if read_figure_meta(target) == wanted:
                     result.add("documents_unchanged")
                     continue
                 figures = extract_figures(doc) if doc.parse_status == "ok" else []
