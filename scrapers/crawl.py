@@ -102,8 +102,16 @@ class SourceCrawl:
         return found
 
     def run(self, progress: Progress) -> None:
+        errors_before = len(self.result.errors)
         candidates = self.candidates()
         progress(f"{self.source.name}: {len(candidates)} report link(s) found")
+        listing_failed = len(self.result.errors) > errors_before
+        if not candidates and not self.source.expect_empty and not listing_failed:
+            starts = ", ".join(self.source.start_urls)
+            self.result.errors.append(
+                f"{self.source.name}: no report links found from {starts}"
+                " (set expect_empty: true if this column has none)"
+            )
         before = dict(self.result.counts)
         for url, title in candidates.values():
             self.land(url, title)

@@ -100,6 +100,8 @@ class Source(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     publisher: str
     enabled: bool = True
+    # A column that may legitimately list no report; otherwise zero links is an error.
+    expect_empty: bool = False
     region: Region = Field(default_factory=Region)
     family: Family = "trs"
     start_urls: list[str] = Field(min_length=1)

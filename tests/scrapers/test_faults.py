@@ -215,3 +215,16 @@ def test_a_broken_later_list_page_is_reported_not_taken_for_the_end(
     assert result.errors == [f"{fault.base_url}/trs/index_1.html: HTTP 500 (after 2 attempts)"]
     assert "/trs/index_2.html" not in fault.state.paths()
     assert [d.source for d in landed(settings)] == ["faulty"]
+
+
+def test_a_source_with_no_report_links_is_an_error_unless_it_expects_none(
+    fault: FaultServer, settings: Settings
+) -> None:
+    quiet = fault_source(fault.base_url, "ok").model_copy(update={"include": ["招生简章"]})
+    result = crawl_sources([quiet], settings)
+    assert result.errors == [
+        f"faulty: no report links found from {fault.base_url}/list/ok.html"
+        " (set expect_empty: true if this column has none)"
+    ]
+    empty_ok = quiet.model_copy(update={"expect_empty": True})
+    assert crawl_sources([empty_ok], settings).errors == []
