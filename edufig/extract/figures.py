@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from edufig.catalog import load_metrics
-from edufig.extract.periods import document_year, find_year_marks
+from edufig.extract.context import document_context
+from edufig.extract.periods import find_year_marks
 from edufig.extract.prose import Draft, ProseReader
 from edufig.extract.regions import document_region
 from edufig.extract.sentences import split_sentences
@@ -24,19 +26,32 @@ def _planned(doc: ParsedDocument, text: str) -> bool:
     return bool(PLANNED_DOCUMENT.search(f"{doc.title or ''} {text[:HEADING_CHARS]}"))
 
 
+FLOW_METRICS = ("students_aided", "teachers_recruited", "teachers_rotated", "new_school_places")
+
+
+def counted_when(metric: str, when: When) -> When:
+    """A school year dates a stock (schools, pupils, teachers, rates) by its start, when the
+    autumn statistics are taken; a flow (money, aid, hires) keeps the span it covers."""
+    if not when.school_year or when.period_start is None:
+        return when
+    flow = metric in FLOW_METRICS or load_metrics()[metric].unit in ("yuan", "person_time")
+    return when if flow else When(when.period_start, None, when.target)
+
+
 def _figure(
     doc: ParsedDocument, view: TextView, draft: Draft, region: tuple[str | None, str | None]
 ) -> Figure:
     start = view.source_offset(draft.start)
     end = view.source_offset(draft.end)
     first, last = (view.source_offset(i) for i in (draft.evidence or (draft.start, draft.end)))
+    when = counted_when(draft.metric, draft.when)
     return Figure(
         doc_id=doc.doc_id,
         metric=draft.metric,
         level=draft.level,
-        year=draft.when.year,
-        period_start=draft.when.period_start,
-        kind="target" if draft.when.target else "actual",
+        year=when.year,
+        period_start=when.period_start,
+        kind="target" if when.target else "actual",
         value=round(draft.quantity.value, 6),
         unit=load_metrics()[draft.metric].unit,
         qualifier=draft.quantity.qualifier,
@@ -55,9 +70,12 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     if not doc.text:
         return []
     view = make_view(doc.text)
-    doc_year = document_year(view.text, doc.published_date, doc.title or "")
+    context = document_context(doc, view.text)
+    doc_year = context.now_year
     marks = find_year_marks(view.text, doc_year)
-    timeline = Timeline(view.text, marks, find_sections(view.text, doc_year), doc_year)
+    plan_base = context.reference_year if context.basis == "plan_period" else None
+    sections = find_sections(view.text, doc_year, plan_base)
+    timeline = Timeline(view.text, marks, sections, doc_year, context.reference_year)
     tables, table_spans = read_tables(view.text, timeline)
     covered = Spans(table_spans)
     sentences = [s for s in split_sentences(view.text) if s.start not in covered]
@@ -65,6 +83,6 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     drafts.sort(key=lambda d: (d.start, d.quantity.start))
     if _planned(doc, view.text):
         for draft in drafts:
-            draft.when = When(draft.when.year, draft.when.period_start, True)
+            draft.when = replace(draft.when, target=True)
     region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
     return [_figure(doc, view, draft, region) for draft in drafts]

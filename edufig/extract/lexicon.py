@@ -38,6 +38,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "财政性学前教育经费",
         "财政性教育投入",
         "财政性投入",
+        "财政教育总投入",
     ),
     "edu_general_budget_expenditure": (
         "一般公共预算教育支出",
@@ -97,6 +98,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "基建维修资金",
         "基本建设资金",
         "建设资金",
+        "校舍维修改造资金",
+        "校舍改造资金",
+        "维修改造资金",
         "计划投资",
     ),
     "edu_it_investment": (
@@ -202,6 +206,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 NEW_PLACES = re.compile(r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)")
+AIDED_STUDENTS = re.compile(r"(?:惠及|资助|受助)[^,;。\d]{0,8}?学生")
 SHARED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("资助", AID),
     ("国家助学金", AID),
@@ -253,14 +258,14 @@ IMPLIED_LEVEL = {
     "gaokao_key_univ_admission_rate": "general_senior_secondary",
 }
 ACCEPTS = {
-    "yuan": ("yuan",),
-    "person": ("person", "person_time"),
-    "person_time": ("person_time", "person"),
-    "count": ("count",),
+    "yuan": ("yuan", "scaled"),
+    "person": ("person", "person_time", "scaled"),
+    "person_time": ("person_time", "person", "scaled"),
+    "count": ("count", "scaled"),
     "percent": ("percent",),
     "ratio": ("ratio",),
 }
-NEW_PLACES_UNITS = ("count", "person")
+NEW_PLACES_UNITS = ("count", "person", "scaled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +319,7 @@ def find_keywords(text: str) -> list[KeywordHit]:
     for phrase, code in (
         (SHARE_OF_SPENDING, "edu_share_of_fiscal_expenditure"),
         (NEW_PLACES, "new_school_places"),
+        (AIDED_STUDENTS, "students_aided"),
     ):
         hits += [KeywordHit(m.start(), m.end(), (code,)) for m in phrase.finditer(text)]
     hits.sort(key=lambda h: (h.end, h.start))

@@ -27,6 +27,7 @@ UNIT_OF = {
     ":1": "ratio",
     "个百分点": "points",
     "百分点": "points",
+    "": "scaled",
 }
 SCALE_OF = {"": 1.0, "万": 1e4, "亿": 1e8, "万亿": 1e12}
 ARABIC = (
@@ -40,6 +41,10 @@ CHINESE = (
 )
 RATIO = r"(?<![\d.])(?P<ratio>\d+(?:\.\d+)?) ?: ?1(?![\d.])"
 NUMBER = re.compile(f"{ARABIC}|{CHINESE}|{RATIO}")
+BARE_SCALED = re.compile(
+    r"(?<![\d.])(?<!\d,)(?P<num>\d+(?:\.\d+)?) ?(?P<scale>万|亿)"
+    r"(?=[,;。、)\s]|比|较|增|减|同比|其中|$)"
+)
 CANDIDATES = re.compile(r"\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万亿]{2,}")
 PREFIX_HEDGES = (
     ("不低于", "at_least"),
@@ -95,6 +100,12 @@ def _chinese(match: re.Match[str]) -> tuple[float, str, bool] | None:
     return value, match["cunit"], bool(match["chedge"])
 
 
+def _bare_scaled(match: re.Match[str]) -> tuple[float, str, bool]:
+    """`4453万比去年4432万`: an amount whose unit the writer dropped; the metric named with it
+    decides whether it is money, heads or places."""
+    return float(match["num"]) * SCALE_OF[match["scale"]], "", False
+
+
 def _is_range_end(text: str, start: int) -> bool:
     return bool(RANGE_BEFORE.search(text[max(0, start - 4) : start]))
 
@@ -115,7 +126,7 @@ def find_quantities(text: str) -> list[Quantity]:
         candidate = CANDIDATES.search(text, position)
         if candidate is None:
             break
-        match = NUMBER.match(text, candidate.start())
+        match = NUMBER.match(text, candidate.start()) or BARE_SCALED.match(text, candidate.start())
         if match is None:
             position = candidate.end()
             continue
@@ -123,7 +134,7 @@ def find_quantities(text: str) -> list[Quantity]:
         position = end
         if text[end : end + 1] in NOT_A_QUANTITY_AFTER or _is_range_end(text, start):
             continue
-        parsed = _parsed(match)
+        parsed = _parsed(match) if match.re is NUMBER else _bare_scaled(match)
         if parsed is None:
             continue
         value, word, hedged = parsed

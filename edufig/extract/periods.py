@@ -22,15 +22,16 @@ SINGLE = re.compile(
     rf"(?P<y>{YEAR}) ?年"
     r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<month> ?\d{1,2} ?月)?(?P<since>以来)?"
 )
-LEADS = ("力争到", "预计到", "截止到", "截至", "截止", "到", "至", "相比", "较", "比", "由")
+LEADS = ("力争到", "预计到", "截止到", "截至", "截止", "到", "至", "相比", "较", "比", "由", "从")
 PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
 RELATIVE = re.compile(r"(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>以来|来|间|中)?")
-SPOKEN_YEARS = {"今年": 0, "本年": 0, "去年": 1, "过去一年": 1}
-SPOKEN = re.compile(r"(?<![比较同与])(?:今年|本年|去年|过去一年)(?!度?以来|同期)")
+SPOKEN_YEARS = {"今年": 0, "本年": 0, "去年": 1, "过去一年": 1, "上年": 1, "上一年": 1}
+SPOKEN = re.compile(r"(?<![比较同与])(?:今年|本年|去年|过去一年|上一?年)(?!度?以来|同期)")
+SINCE = re.compile(rf"自 ?(?P<y>{YEAR}) ?年[^,;。!?\n]{{0,30}}?以来")
 ALIAS_YEAR = re.compile(rf"简称(?:为)?(?P<y>{YEAR})年")
 BRACKETS = re.compile(r"《[^》\n]{0,80}》|〔[^〕\n]{0,20}〕|\[[^\]\n]{0,20}\]|\([^()\n]{0,40}\)")
 DOC_DATE = re.compile(rf"(?P<y>{YEAR}) ?(?:年|-) ?\d{{1,2}} ?(?:月|-) ?\d{{1,2}}")
-COMPARISONS = ("较", "比", "相比", "由")
+COMPARISONS = ("较", "比", "相比", "由", "从")
 PLAN_FIRST_YEAR = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
 
 
@@ -52,6 +53,7 @@ class YearMark:
     lasting: int = 0
     carries: bool = True
     compared: bool = False
+    school_year: bool = False
 
 
 def _lead(text: str, start: int) -> str:
@@ -77,7 +79,15 @@ def _range(match: re.Match[str], doc_year: int | None) -> YearMark:
     first, last = int(match["a"]), int(match["b"])
     target = doc_year is not None and last > doc_year and not match["school"]
     school_year = bool(match["school"])
-    return YearMark(match.start(), match.end(), last, first, target=target, carries=school_year)
+    return YearMark(
+        match.start(),
+        match.end(),
+        last,
+        first,
+        target=target,
+        carries=school_year,
+        school_year=school_year,
+    )
 
 
 def plan_mark(match: re.Match[str], doc_year: int | None) -> YearMark:
@@ -115,6 +125,13 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
         if match.start() not in hidden:
             marks.append(_range(match, doc_year))
             ranges.append(match.span())
+    for match in SINCE.finditer(text):
+        if match.start() not in hidden:
+            year = int(match["y"])
+            marks.append(
+                YearMark(match.start(), match.end(), None, year, relative=1, carries=False)
+            )
+            ranges.append(match.span("y"))
     taken = Spans(ranges)
     for match in SINGLE.finditer(text):
         if match.start() in hidden or match.start("y") in taken:
@@ -135,7 +152,12 @@ def _spoken_years(text: str, doc_year: int | None, hidden: Spans) -> list[YearMa
     if doc_year is None:
         return []
     return [
-        YearMark(m.start(), m.end(), doc_year - SPOKEN_YEARS[m.group()])
+        YearMark(
+            m.start(),
+            m.end(),
+            doc_year - SPOKEN_YEARS[m.group()],
+            compared=text[m.start() - 1 : m.start()] == "由",
+        )
         for m in SPOKEN.finditer(text)
         if m.start() not in hidden
     ]

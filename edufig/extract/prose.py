@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from edufig.catalog import load_metrics
 from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
@@ -44,13 +44,22 @@ NAMED_BASE = re.compile(r"^(?:比|较|相比|相较于?)\d{4} ?年")
 PROGRESSION = re.compile(r"^(?:提高|增加|增长|上升|提升|下降|减少|降低)(?:到|至)(?:\d{4} ?年)?的?$")
 RATIO_TAIL = re.compile(r"^的?(?:比例|比重)(?:为|是|达到?)?$")
 FILLER = re.compile(
-    r"其中|包括|分别|全市|全区|全县|全州|全省|全旗|全盟|现有|共有|总计|合计|共计|累计|"
+    r"其中|包括|分别|[全我本该][市区县州省旗盟]|(?:示范|开发|高新|经开|新)区|市本级|县本级|区本级|现有|共有|总计|合计|共计|累计|"
     r"达到|保持|为|是|达|有|共|计|已|均|约|近|逾|的|和|及|学年|年|在校|阶段|\([^()]*\)|[\s\d、:()“”\"'.\-]"
 )
-INVEST_VERB = re.compile(r"(?:投入|投资|筹措|筹资|拨付)(?:资金)?(?:约|近|逾|超过|共计|达)?$")
+INVEST_VERB = re.compile(
+    r"(?:投入|投资|筹措|筹资|拨付|安排)(?:资金|经费)?(?:约|近|逾|超过|共计|达)?$"
+)
 PLANNED = re.compile(
     r"(?:年度|年|再|将)计划|计划(?:投资|新增|再|新建|建设)|规划|目标|力争|争取|预计"
 )
+PLANNED_SENTENCE = re.compile(
+    r"(?<!模)拟(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
+    r"|任务目标|目标是"
+)
+DONE = re.compile(r"已|完成|实际|累计|实现")
+AID_TOPIC = re.compile(r"资助|助学|免除[^,;。]{0,16}费|营养改善|惠及[^,;。]{0,8}学生|三包")
+SAMPLE = re.compile(r"抽查|抽取|抽样|随机")
 SHORT_SENTENCE = 40
 IT_TOPIC = re.compile(r"信息化|班班通|多媒体|三通两平台|智慧校园")
 BUILD_TOPIC = re.compile(
@@ -98,6 +107,8 @@ COUNT_FILLER = re.compile(r"总数|总计|总量|人数|数量|完成|规模")
 SUBSET_GAP = 3
 EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
+LEVEL_AFTER = (*INVESTMENT, "student_aid_funds")
+LABELLED_NUMBER = re.compile(r"(?:为|是|达到?|:)? ?(?=\d)")
 BY_LEVEL_WORDS = {"by_level": "入学率", "by_level_gross": "毛入学率"}
 BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
 
@@ -268,8 +279,8 @@ class ProseReader:
         when = self.timeline.when(
             quantity.start, state.sentence.start, state.sentence.paragraph_start
         )
-        if PLANNED.search(segment):
-            when = When(when.year, when.period_start, True)
+        if self._planned(state.sentence, segment, quantity):
+            when = replace(when, target=True)
         end = self.clause_marks.next(quantity.end, state.sentence.end)
         base = bool(NAMED_BASE.match(stripped))
         evidence = sentence_evidence(state.sentence, seg_start, end)
@@ -287,6 +298,14 @@ class ProseReader:
             for level in levels
             if metric_for_level(metric, level) is not None
         ]
+
+    def _planned(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
+        """A plan stated in the clause (`计划投资`), or earlier in the sentence
+        (`计划新建…,新增学位…`) unless the clause reports what was done."""
+        if PLANNED.search(segment):
+            return True
+        before = self.text[sentence.start : quantity.start]
+        return bool(PLANNED_SENTENCE.search(before)) and not DONE.search(segment)
 
     def _respective(
         self, metric: str | None, levels: list[str], quantity: Quantity
@@ -312,7 +331,7 @@ class ProseReader:
             year = previous.when.year - 1 if previous.when.year else None
             when = When(year, None, False)
         else:
-            when = self.timeline.when(previous.start, sentence.start, sentence.paragraph_start)
+            when = self.timeline.when(quantity.start, sentence.start, sentence.paragraph_start)
         of = previous if base and not explicit else None
         evidence = sentence_evidence(sentence, seg_start, end)
         return Draft(
@@ -392,6 +411,8 @@ class ProseReader:
                 return "edu_it_investment"
             if BUILD_TOPIC.search(rest):
                 return "capital_investment"
+            if AID_TOPIC.search(rest):
+                return "student_aid_funds"
         return None
 
     def _level_list(
@@ -413,6 +434,14 @@ class ProseReader:
             return distinct
         return [self._inherited_level(state, quantity, metric)]
 
+    def _labels_other(self, hit: LevelHit, quantity: Quantity, state: SentenceState) -> bool:
+        """A level written right before a number that is no figure labels that number alone
+        (`从1985年的小学274元…,累计投入资金…` is not about primary school)."""
+        found = LABELLED_NUMBER.match(self.text, hit.end)
+        if found is None or found.end() >= quantity.start:
+            return False
+        return all(draft.quantity.start != found.end() for draft in state.drafts)
+
     def _inherited_level(self, state: SentenceState, quantity: Quantity, metric: str) -> str:
         """Level of an unlabelled figure: the figure before it in the same `;` group, a level
         named earlier in the group, the previous sentence's, or one named right after."""
@@ -433,7 +462,9 @@ class ProseReader:
             return previous.level
         since = max(group, previous.quantity.end) if previous is not None else group
         visible = [
-            h for h in self._levels(since, quantity.start) if self._visible(h.start, quantity.start)
+            h
+            for h in self._levels(since, quantity.start)
+            if self._visible(h.start, quantity.start) and not self._labels_other(h, quantity, state)
         ]
         before = single_level(visible)
         if before is not None:
@@ -444,7 +475,7 @@ class ProseReader:
         if self.sentence_level is not None:
             return self.sentence_level
         following = self.clause_marks.next(quantity.end + 1, sentence.end)
-        if metric not in INVESTMENT and not BENEFICIARIES.match(self.text, quantity.end + 1):
+        if metric not in LEVEL_AFTER and not BENEFICIARIES.match(self.text, quantity.end + 1):
             return "all"
         return single_level(self._levels(quantity.end, following)) or "all"
 

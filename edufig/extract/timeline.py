@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from edufig.extract.periods import PLAN, YearMark, plan_mark
 
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+PLAN_BASE_HEADING = re.compile(r"基础|现状|回顾|成就|成效|基本情况|发展环境|形势")
+PLAN_GOAL_HEADING = re.compile(r"目标|任务|举措|重点|措施")
 PLAN_OPENING = re.compile(r"^[“\"]?十[一二三四五]五[”\"]?(?:期间|时期)")
 SPENT_COMPARISON = re.compile(r"[;;]|增加|增长|减少|下降|提高|提升|降低|高出|低于")
 CUMULATIVE = ("累计", "共计", "持续投入", "先后")
@@ -29,9 +31,13 @@ ANNUAL = "每年"
 
 @dataclass(frozen=True, slots=True)
 class When:
+    """A figure's year, period start and target-ness; `school_year` when a `2021-2022学年`
+    decided it (stocks are counted at its start, flows span it)."""
+
     year: int | None
     period_start: int | None
     target: bool
+    school_year: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,24 +46,45 @@ class Section:
     mark: YearMark | None
 
 
-def find_sections(text: str, doc_year: int | None) -> list[Section]:
-    """Top-level headings; those naming a five-year plan give their section a period."""
+def find_sections(text: str, doc_year: int | None, plan_base: int | None = None) -> list[Section]:
+    """Top-level headings; those naming a five-year plan give their section a period. In a
+    plan (`plan_base` = the year before its period), a heading about the starting position
+    (`发展基础`) describes that year and one about goals (`主要目标`) the period's last."""
     sections: list[Section] = []
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
         if (len(line) <= 60 and HEADING.match(stripped)) or PLAN_OPENING.match(stripped):
-            plan = PLAN.search(line)
-            sections.append(Section(offset, plan_mark(plan, doc_year) if plan else None))
+            sections.append(Section(offset, _section_mark(line, offset, doc_year, plan_base)))
         offset += len(line) + 1
     return sections
+
+
+def _section_mark(
+    line: str, offset: int, doc_year: int | None, plan_base: int | None
+) -> YearMark | None:
+    plan = PLAN.search(line)
+    if plan:
+        return plan_mark(plan, doc_year)
+    if plan_base is None:
+        return None
+    if PLAN_BASE_HEADING.search(line):
+        return YearMark(offset, offset + len(line), plan_base, carries=False)
+    if PLAN_GOAL_HEADING.search(line):
+        return YearMark(offset, offset + len(line), plan_base + 5, target=True, carries=False)
+    return None
 
 
 class Timeline:
     """Year marks of one document, queried by position."""
 
     def __init__(
-        self, text: str, marks: list[YearMark], sections: list[Section], doc_year: int | None
+        self,
+        text: str,
+        marks: list[YearMark],
+        sections: list[Section],
+        doc_year: int | None,
+        reference_year: int | None = None,
     ):
         self.text = text
         self.marks = marks
@@ -65,6 +92,7 @@ class Timeline:
         self.sections = sections
         self.section_starts = [s.start for s in sections]
         self.doc_year = doc_year
+        self.reference_year = reference_year if reference_year is not None else doc_year
 
     def _last(self, lo: int, hi: int, carrying: bool, relative: bool = False) -> YearMark | None:
         index = bisect_left(self.starts, hi) - 1
@@ -85,11 +113,11 @@ class Timeline:
     def context_year(self, position: int, paragraph_start: int) -> int | None:
         mark = self._last(paragraph_start, position, True) or self._section(position)
         mark = mark or self._last(0, position, True)
-        return mark.year if mark and mark.year else self.doc_year
+        return mark.year if mark and mark.year else self.reference_year
 
     def _from_mark(self, mark: YearMark, position: int, paragraph_start: int) -> When:
         if mark.year is not None:
-            return When(mark.year, mark.period_start, mark.target)
+            return When(mark.year, mark.period_start, mark.target, mark.school_year)
         if mark.lasting:
             anchor = self.context_year(mark.start, paragraph_start)
             start = anchor - mark.lasting + 1 if anchor else None
@@ -105,12 +133,12 @@ class Timeline:
         section = self._section(position)
         if section is not None and section.year is not None:
             return When(section.year, None, section.target)
-        if self.doc_year is not None:
-            return When(self.doc_year, None, False)
+        if self.reference_year is not None:
+            return When(self.reference_year, None, False)
         mark = self._last(0, position, True)
         if mark is not None:
             return When(mark.year, None, mark.target)
-        return When(self.doc_year, None, False)
+        return When(None, None, False)
 
     def _chained(self, paragraph_start: int) -> YearMark | None:
         """The last plain year before this paragraph, if only short lines (statistical
@@ -128,7 +156,7 @@ class Timeline:
         if found.period_start is not None or section is None or section.year != found.year:
             return found
         if any(word in sentence for word in CUMULATIVE):
-            return When(found.year, section.period_start, found.target)
+            return replace(found, period_start=section.period_start)
         return found
 
     def _in_sentence(self, sentence_start: int, position: int) -> YearMark | None:
@@ -153,11 +181,12 @@ class Timeline:
         if mark is None:
             found = self._far(position, paragraph_start, sentence)
         elif mark.year is not None and mark.start < sentence_start:
-            found = When(mark.year, None, mark.target)
+            period = mark.period_start if mark.school_year else None
+            found = When(mark.year, period, mark.target, mark.school_year)
         else:
             found = self._from_mark(mark, position, paragraph_start)
         found = self._cumulative(found, position, sentence)
         if ANNUAL in sentence and found.period_start is not None and found.year is not None:
-            found = When(found.year, None, found.target)
+            found = replace(found, period_start=None)
         ahead = bool(self.doc_year and found.year and found.year > self.doc_year)
-        return When(found.year, found.period_start, found.target or ahead)
+        return replace(found, target=found.target or ahead)
