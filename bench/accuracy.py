@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from edufig.figure_files import read_figure_file
-from edufig.records import ParsedDocument
+from edufig.core.figure_files import read_figure_file
+from edufig.core.records import ParsedDocument
 from edufig.scoring import score
 
 YEAR_SLACK = 1

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from edufig.config import Settings, StageResult
+from edufig.core.config import Settings, StageResult
 from scrapers.crawl import crawl_sources
 from scrapers.mirror import serve_mirror
 

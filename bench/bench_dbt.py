@@ -19,11 +19,11 @@ from pathlib import Path
 
 import duckdb
 
-from edufig.catalog import load_metrics
-from edufig.config import REPO_ROOT, Settings
+from edufig.core.catalog import load_metrics
+from edufig.core.config import REPO_ROOT, Settings
+from edufig.core.records import LEVELS
+from edufig.dbt_build import WAREHOUSE_SELECTION, build_marts
 from edufig.load import LANDING_DDL
-from edufig.records import LEVELS
-from edufig.warehouse import WAREHOUSE_SELECTION, build_marts
 
 SEED_REGIONS = REPO_ROOT / "dbt_project" / "seeds" / "gbt2260_divisions.csv"
 BASE_LOAD = datetime(2026, 1, 1)

@@ -20,8 +20,8 @@ import json
 import time
 from pathlib import Path
 
+from edufig.core.records import ParsedDocument
 from edufig.extract import EXTRACTOR_VERSION, extract_figures
-from edufig.records import ParsedDocument
 from scrapers.parse import parse_file
 
 REPO = Path(__file__).resolve().parent.parent

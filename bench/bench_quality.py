@@ -21,10 +21,10 @@ from pathlib import Path
 
 import duckdb
 
-from edufig.config import REPO_ROOT, Settings
+from edufig.core.config import REPO_ROOT, Settings
+from edufig.dbt_build import build_marts
 from edufig.load import LANDING_DDL
 from edufig.quality import run as quality_run
-from edufig.warehouse import build_marts
 
 SEED_REGIONS = REPO_ROOT / "dbt_project" / "seeds" / "gbt2260_divisions.csv"
 COMBINATIONS = """

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edufig.config import REPO_ROOT
+from edufig.core.config import REPO_ROOT
 
 STAGE_TIMEOUT = 3600
 

@@ -25,7 +25,7 @@ from bench.measure import StageRun
 from bench.report import current_commit, write_results
 from bench.serve import serve_sites
 from bench.synth.generate import CorpusInfo, generate
-from edufig.regions import divisions_by_code, load_divisions
+from edufig.core.divisions import divisions_by_code, load_divisions
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 README = Path(__file__).resolve().parent / "README.md"

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from edufig.config import Settings, StageResult
+from edufig.core.config import Settings, StageResult
 
 ERRORS_KEPT = 5
 
@@ -47,8 +47,8 @@ def _parse_pages(settings: Settings, sites_dir: Path) -> StageResult:
 
 def _jionlp_money(settings: Settings) -> StageResult:
     """The peer: JioNLP's `extract_money` over the same parsed texts extraction reads."""
-    from edufig.records import ParsedDocument
-    from edufig.regions import _quiet_jionlp
+    from edufig.core.divisions import _quiet_jionlp
+    from edufig.core.records import ParsedDocument
 
     jionlp = _quiet_jionlp()
     texts = [ParsedDocument.load(p).text for p in sorted(settings.parsed_dir.glob("*.json"))]

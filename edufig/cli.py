@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from edufig.config import Settings, StageResult
+from edufig.core.config import Settings, StageResult
 
 STAGES = ("scrape", "ingest", "extract", "load", "build", "quality", "publish", "alerts")
 
@@ -128,7 +128,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             else:
                 rows.append(figure)
     if args.format == "table":
-        from edufig.publish import format_table
+        from edufig.cli_tables import format_table
 
         columns = ["doc_id", "metric", "level", "year", "kind", "value", "unit", "qualifier"]
         print(format_table(columns, [[getattr(f, c) for c in columns] for f in rows]))
@@ -136,7 +136,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from edufig.publish import format_csv, format_table, query_snapshot
+    from edufig.cli_tables import format_csv, format_table
+    from edufig.publish import query_snapshot
 
     try:
         columns, rows = query_snapshot(_settings(args), args.query)
@@ -148,7 +149,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_flags(args: argparse.Namespace) -> int:
-    from edufig.publish import format_table
+    from edufig.cli_tables import format_table
     from edufig.quality import list_flags
 
     flags = list_flags(_settings(args), province=args.province)
@@ -160,7 +161,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
 
 def cmd_alerts(args: argparse.Namespace) -> int:
     from edufig.alerts import list_alerts
-    from edufig.publish import format_table
+    from edufig.cli_tables import format_table
 
     status = "pending" if args.pending else "sent" if args.sent else None
     messages = list_alerts(_settings(args), status=status)

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from edufig.config import Settings, StageResult, timed
-from edufig.figure_files import read_figure_file
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings, StageResult, timed
+from edufig.core.figure_files import read_figure_file
+from edufig.core.records import ParsedDocument
 
 LANDING_DDL = """
 CREATE SCHEMA IF NOT EXISTS landing;

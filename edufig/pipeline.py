@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from edufig.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult, timed
 
 Progress = Callable[[str], None]
 
@@ -69,9 +69,9 @@ def ingest_corpus(settings: Settings, corpus_dir: Path, progress: Progress = _qu
 
 def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
     """Extract figures of every parsed document whose content or extractor changed."""
+    from edufig.core.figure_files import read_figure_meta, write_figure_file
+    from edufig.core.records import ParsedDocument
     from edufig.extract import EXTRACTOR_VERSION, extract_figures
-    from edufig.figure_files import read_figure_meta, write_figure_file
-    from edufig.records import ParsedDocument
 
     result = StageResult("extract")
     with timed(result):
@@ -114,7 +114,7 @@ def build_marts(
     progress: Progress = _quiet,
 ) -> StageResult:
     """`dbt build` of staging → intermediate → marts (and the dq candidate models)."""
-    from edufig.warehouse import build_marts as dbt_build
+    from edufig.dbt_build import build_marts as dbt_build
 
     return dbt_build(settings, select=select, full_refresh=full_refresh)
 

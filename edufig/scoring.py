@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from edufig.catalog import load_metrics
-from edufig.figure_files import read_figure_file
-from edufig.records import KINDS, LEVELS, QUALIFIERS, UNITS, Figure
+from edufig.core.catalog import load_metrics
+from edufig.core.figure_files import read_figure_file
+from edufig.core.records import KINDS, LEVELS, QUALIFIERS, UNITS, Figure
 
 MATCH_KEYS = ("doc_id", "metric", "level", "year", "kind")
 FIGURE_KEYS = tuple(f.name for f in fields(Figure))

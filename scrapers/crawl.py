@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from edufig.config import Settings, StageResult, timed
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings, StageResult, timed
+from edufig.core.records import ParsedDocument
 from scrapers.archive import Archive
 from scrapers.decode import decode_bytes
 from scrapers.fetch import Fetched, Fetcher, FetchFailed, Skipped, SourceBlocked

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edufig.config import Settings, StageResult, timed
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings, StageResult, timed
+from edufig.core.records import ParsedDocument
 from scrapers.archive import Archive, FetchLog, utc_now
 from scrapers.parse import UnparseableError, document_from, parse_bytes, sha256_hex
 

@@ -13,8 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from edufig.records import ParsedDocument
-from edufig.regions import resolve_region
+from edufig.core.divisions import resolve_region
+from edufig.core.records import ParsedDocument
 from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
 from scrapers.metadata import normalise_date

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from edufig.regions import divisions_by_code
+from edufig.core.divisions import divisions_by_code
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PRODUCTION_SOURCES = PACKAGE_DIR / "sources.yaml"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from edufig.figure_files import read_figure_file, read_figure_meta, write_figure_file
-from edufig.records import Figure
+from edufig.core.figure_files import read_figure_file, read_figure_meta, write_figure_file
+from edufig.core.records import Figure
 
 
 def _figure() -> Figure:

@@ -19,7 +19,7 @@ from bench.synth import funding, plan, selfeval, statistics
 from bench.synth.context import Context, Region
 from bench.synth.prose import TABLE_ROWS, TABLE_SPLIT, DocBuilder
 from bench.synth.series import LAST_YEAR, RegionSeries
-from edufig.regions import DIRECT_GROUPS, Division, load_divisions
+from edufig.core.divisions import DIRECT_GROUPS, Division, load_divisions
 
 FIRST_REPORT_YEAR = LAST_YEAR - 9
 DEFAULT_ERROR_RATE = 0.05

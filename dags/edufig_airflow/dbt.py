@@ -75,17 +75,17 @@ def dbt_tasks() -> Any:
 
 def release_duckdb(project_dir: str, **_: Any) -> None:
     """Cosmos callback after each dbt invocation: let go of the warehouse file."""
-    from edufig import warehouse
+    from edufig.dbt_build import release_duckdb as release
 
-    warehouse.release_duckdb()
+    release()
 
 
 def record_build_outcome(project_dir: str, **_: Any) -> None:
     """Cosmos callback of the final `dbt test`, which runs only once every node's build
     passed: record whether the tests passed too, as `build_marts` would, because `publish`
     reads that record before it replaces the analysts' snapshot."""
-    from edufig.config import StageResult
-    from edufig.warehouse import record_last_build
+    from edufig.core.config import StageResult
+    from edufig.dbt_build import record_last_build
 
     run_results = Path(project_dir) / "target" / "run_results.json"
     if run_results.is_file():

@@ -52,7 +52,7 @@ def warehouse_path() -> Path:
 
 def stage_settings():
     """The `Settings` the CLI would build, resolved inside the task (never at parse time)."""
-    from edufig.config import Settings
+    from edufig.core.config import Settings
 
     kwargs: dict[str, Any] = {"warehouse": warehouse_path()}
     for name in ("sources_file", "subscriptions_file"):
@@ -121,6 +121,6 @@ def chain_date(context: dict[str, Any]) -> str | None:
 
 def stage_outbox_dir() -> Path:
     """Where alert messages go: the same outbox the data-quality alerts use."""
-    from edufig.config import Settings
+    from edufig.core.config import Settings
 
     return Settings(warehouse=warehouse_path()).outbox_dir

@@ -1,4 +1,4 @@
-"""Write seeds/gbt2260_divisions.csv, the dim_region seed, from `edufig.regions`.
+"""Write seeds/gbt2260_divisions.csv, the dim_region seed, from `edufig.core.divisions`.
 
 The seed is committed so dbt builds without JioNLP; rerun this script when JioNLP's
 division tree changes (a test compares the committed file with a fresh export).
@@ -11,7 +11,7 @@ import io
 import sys
 from pathlib import Path
 
-from edufig.regions import Division, load_divisions
+from edufig.core.divisions import Division, load_divisions
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "seeds" / "gbt2260_divisions.csv"
 COLUMNS = (

@@ -14,12 +14,11 @@ from pathlib import Path
 from pydantic import TypeAdapter
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from edufig.alerts.chat_webhooks import dingtalk_signed_url, post_robot
 from edufig.alerts.errors import DeliveryError
 from edufig.alerts.outbox_files import write_outbox_files
-from edufig.alerts.robots import dingtalk_signed_url, post_robot
 from edufig.alerts.secrets import Redactor, resolve
 from edufig.alerts.smtp import email_message, send_email, smtp_config
-from edufig.alerts.state import OutboxMessage
 from edufig.alerts.subscriptions import (
     Channel,
     DingTalkChannel,
@@ -27,6 +26,7 @@ from edufig.alerts.subscriptions import (
     SmtpSettings,
     WeComChannel,
 )
+from edufig.alerts.tables import OutboxMessage
 
 IN_CALL_ATTEMPTS = 3
 RETRY_WAIT_ENV = "EDUFIG_ALERTS_RETRY_WAIT"  # seconds before the first in-call retry

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 
-from edufig.alerts.flags import Flag
+from edufig.alerts.flag_routing import Flag
 from edufig.alerts.render import (
     DINGTALK_MAX_BYTES,
     WECOM_MAX_BYTES,
@@ -19,8 +19,8 @@ from edufig.alerts.render import (
     render_markdown_parts,
     render_text,
 )
-from edufig.alerts.state import OutboxMessage
 from edufig.alerts.subscriptions import Channel, DingTalkChannel, Recipient, WeComChannel
+from edufig.alerts.tables import OutboxMessage
 
 
 def digest_id(recipient: str, channel_key: str, keys: list[tuple[str, int]]) -> str:

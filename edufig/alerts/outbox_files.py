@@ -7,7 +7,7 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from edufig.alerts.smtp import email_message
-from edufig.alerts.state import OutboxMessage
+from edufig.alerts.tables import OutboxMessage
 
 OUTBOX_SENDER = Address("EduFigures", "edufig", "localhost")
 

@@ -11,10 +11,10 @@ import html
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from edufig.alerts.flags import Flag
+from edufig.alerts.flag_routing import Flag
 from edufig.alerts.values import describe_values
-from edufig.catalog import load_metrics
-from edufig.regions import divisions_by_code
+from edufig.core.catalog import load_metrics
+from edufig.core.divisions import divisions_by_code
 
 TEXT_CAP = 300
 TITLE_CAP = 80

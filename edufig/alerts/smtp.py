@@ -17,8 +17,8 @@ from email.utils import format_datetime
 
 from edufig.alerts.errors import DeliveryError
 from edufig.alerts.secrets import SecretError, airflow_connection
-from edufig.alerts.state import OutboxMessage
 from edufig.alerts.subscriptions import SmtpSettings
+from edufig.alerts.tables import OutboxMessage
 
 SMTP_TIMEOUT = 30
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

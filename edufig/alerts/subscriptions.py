@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from edufig.catalog import load_metrics
-from edufig.regions import Division, load_divisions
+from edufig.core.catalog import load_metrics
+from edufig.core.divisions import Division, load_divisions
 
 DEFAULT_SUBSCRIPTIONS = Path(__file__).resolve().parent / "default_subscriptions.yaml"
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

@@ -15,10 +15,10 @@ import re
 from bisect import bisect_left
 from functools import cache
 
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
+from edufig.core.records import Figure, ParsedDocument
 from edufig.extract.levels import find_levels
 from edufig.extract.lexicon import accepts, find_keywords
-from edufig.records import Figure, ParsedDocument
 
 OTHER_NUMBERS = re.compile(r"(\d+(?:\.\d+)?) ?(%|人次|人|名|所|个)")
 UNITS = {

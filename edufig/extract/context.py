@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from edufig.extract.periods import PLAN, PLAN_FIRST_YEAR, YEAR, document_year, subject_year
-from edufig.records import ParsedDocument
+from edufig.core.records import ParsedDocument
 
 HEADING_CHARS = 240
 HEADING_LINES = 3

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
+from edufig.core.records import Figure, ParsedDocument
 from edufig.extract.context import document_context
 from edufig.extract.periods import find_year_marks
 from edufig.extract.prose import Draft, ProseReader
-from edufig.extract.regions import document_region
+from edufig.extract.publisher_region import document_region
 from edufig.extract.sentences import split_sentences
 from edufig.extract.spans import Spans
 from edufig.extract.tables import read_tables
 from edufig.extract.textview import TextView, make_view
 from edufig.extract.timeline import Timeline, When, find_sections
-from edufig.records import Figure, ParsedDocument
 
 PLANNED_DOCUMENT = re.compile(r"民生实事")
 HEADING_CHARS = 200

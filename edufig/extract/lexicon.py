@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
 from edufig.extract.trie import trie_regex
 
 PER_STUDENT = (

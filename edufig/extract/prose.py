@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
 from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
 from edufig.extract.lexicon import (
     AID,

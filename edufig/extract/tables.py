@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
 from edufig.extract.levels import find_levels
 from edufig.extract.lexicon import IMPLIED_LEVEL, accepts, find_keywords, rate_for_level
 from edufig.extract.numbers import Quantity

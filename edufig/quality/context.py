@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import great_expectations as gx
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.quality.suites import sync_suite
 
 DATASOURCE = "edufig_warehouse"

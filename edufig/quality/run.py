@@ -11,7 +11,7 @@ import uuid
 import duckdb
 import pandas as pd
 
-from edufig.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult, timed
 from edufig.quality.context import DOCS_SITE, ensure_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.suites import CHECKS

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.pipeline import scrape
 from scrapers.mirror import SITES_DIR
 from scrapers.registry import load_sources

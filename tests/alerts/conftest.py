@@ -21,7 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from edufig.alerts.channels import RETRY_WAIT_ENV
-from edufig.config import Settings
+from edufig.core.config import Settings
 
 FLAG_DDL = """
 CREATE SCHEMA IF NOT EXISTS dq;

@@ -11,7 +11,7 @@ import pytest
 from edufig.alerts import send_alerts
 from edufig.alerts.smtp import smtp_config
 from edufig.alerts.subscriptions import SmtpSettings
-from edufig.config import Settings
+from edufig.core.config import Settings
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
     DINGTALK_TOKEN,

@@ -14,8 +14,8 @@ import pytest
 
 from edufig.alerts import list_alerts, send_alerts
 from edufig.alerts.render import WECOM_MAX_BYTES
-from edufig.alerts.state import MAX_FAILED_RUNS
-from edufig.config import Settings
+from edufig.alerts.tables import MAX_FAILED_RUNS
+from edufig.core.config import Settings
 from tests.alerts.conftest import (
     DINGTALK_SECRET,
     DINGTALK_TOKEN,

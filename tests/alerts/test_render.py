@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from edufig.alerts.flags import Flag
+from edufig.alerts.flag_routing import Flag
 from edufig.alerts.render import (
     WECOM_MAX_BYTES,
     Digest,

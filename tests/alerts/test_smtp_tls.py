@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from edufig.alerts import send_alerts
-from edufig.config import Settings, StageResult
+from edufig.core.config import Settings, StageResult
 from tests.alerts.conftest import (
     EMAIL_SX,
     SmtpSink,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from edufig.alerts.flags import Flag, in_scope
+from edufig.alerts.flag_routing import Flag, in_scope
 from edufig.alerts.subscriptions import SubscriptionsError, load_subscriptions
 from tests.alerts.conftest import flag, write_subscriptions
 from tests.conftest import REPO_ROOT

@@ -13,8 +13,8 @@ from bench.serve import serve_sites
 from bench.synth.corpus import iter_documents
 from bench.synth.generate import generate
 from bench.synth.prose import growth
-from edufig.config import Settings
-from edufig.regions import divisions_by_code
+from edufig.core.config import Settings
+from edufig.core.divisions import divisions_by_code
 from scrapers.crawl import crawl_sources
 from scrapers.parse import parse_bytes, parse_file
 from scrapers.registry import load_sources

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from edufig.core.records import Figure, ParsedDocument
 from edufig.extract import extract_figures
-from edufig.records import Figure, ParsedDocument
 
 
 def extract(text: str, published: str | None = "2022-06-30", **meta: str) -> list[Figure]:

@@ -1,7 +1,7 @@
 """The JioNLP nearest-keyword peer produces records in the same format."""
 
+from edufig.core.records import ParsedDocument
 from edufig.extract.baseline import baseline_figures
-from edufig.records import ParsedDocument
 
 
 def test_baseline_reads_money_with_jionlp_and_the_nearest_keyword():

@@ -1,8 +1,8 @@
 """The publishing government and its GB/T 2260 code."""
 
+from edufig.core.records import ParsedDocument
 from edufig.extract import extract_figures
-from edufig.extract.regions import document_region
-from edufig.records import ParsedDocument
+from edufig.extract.publisher_region import document_region
 
 BODY = "2021年,全区在校生5406人。"
 

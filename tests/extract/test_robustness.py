@@ -5,8 +5,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edufig.catalog import load_metrics
-from edufig.records import KINDS, LEVELS, QUALIFIERS
+from edufig.core.catalog import load_metrics
+from edufig.core.records import KINDS, LEVELS, QUALIFIERS
 from tests.conftest import SEEDS_DIR
 from tests.extract.support import extract
 

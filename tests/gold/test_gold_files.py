@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from edufig.regions import divisions_by_code, resolve_region
+from edufig.core.divisions import divisions_by_code, resolve_region
 from edufig.scoring import load_gold, load_jsonl, score, validate_figure
 from scrapers.parse import split_txt_header
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.quality import check_quality, list_flags
 from edufig.quality.suites import ALL_BOUNDS, CHECKS_BY_NAME
 from tests.quality.conftest import evidence_texts, flags_for

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.quality import check_quality, list_flags
 from tests.conftest import GOLD_DIR
 from tests.quality.conftest import flags_for

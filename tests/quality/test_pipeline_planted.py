@@ -12,7 +12,7 @@ import json
 import pytest
 
 from edufig import pipeline
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.quality import list_flags
 from tests.conftest import GOLD_DIR
 

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.load import connect_writer
 from edufig.quality import check_quality, list_flags
 from edufig.quality.run import validate

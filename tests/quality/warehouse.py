@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from edufig.config import REPO_ROOT, Settings
+from edufig.core.config import REPO_ROOT, Settings
 from edufig.load import DOCUMENT_COLUMNS, FIGURE_COLUMNS, connect_writer
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from scrapers.mirror import RunningMirror, serve_mirror
 from scrapers.registry import Source
 from tests.scrapers.fault_server import FaultServer

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from edufig.config import Settings
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings
+from edufig.core.records import ParsedDocument
 from scrapers.crawl import crawl_sources
 from tests.scrapers.conftest import fault_source, fetch_log
 from tests.scrapers.fault_server import (

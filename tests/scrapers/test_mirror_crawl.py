@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from edufig.config import Settings
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings
+from edufig.core.records import ParsedDocument
 from scrapers.crawl import crawl_sources
 from scrapers.mirror import SITES_DIR, serve_mirror
 from tests.conftest import SEEDS_DIR

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from edufig.config import Settings
-from edufig.records import ParsedDocument
+from edufig.core.config import Settings
+from edufig.core.records import ParsedDocument
 from scrapers.local import ingest_corpus
 from scrapers.mirror import SITES_DIR
 from scrapers.registry import PRODUCTION_SOURCES, RegistryError, load_sources

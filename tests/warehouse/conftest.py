@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from edufig.config import Settings, StageResult
-from edufig.warehouse import WAREHOUSE_SELECTION, build_marts
+from edufig.core.config import Settings, StageResult
+from edufig.dbt_build import WAREHOUSE_SELECTION, build_marts
 from tests.warehouse.landing_fixture import Doc, document_statements, load_base_landing
 
 

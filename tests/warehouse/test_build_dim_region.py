@@ -1,4 +1,4 @@
-"""The committed dim_region seed is what the generator script writes from edufig.regions."""
+"""The committed dim_region seed is what the generator script writes from edufig.core.divisions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import csv
 import importlib.util
 import io
 
-from edufig.config import REPO_ROOT
-from edufig.regions import load_divisions
+from edufig.core.config import REPO_ROOT
+from edufig.core.divisions import load_divisions
 
 SCRIPT = REPO_ROOT / "dbt_project" / "scripts" / "build_dim_region.py"
 

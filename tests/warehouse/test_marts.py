@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from edufig.catalog import load_metrics
-from edufig.warehouse import WAREHOUSE_SELECTION, run_dbt
+from edufig.core.catalog import load_metrics
+from edufig.dbt_build import WAREHOUSE_SELECTION, run_dbt
 from tests.warehouse.conftest import query
 from tests.warehouse.landing_fixture import (
     CHUXIONG_BULLETIN,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from edufig.warehouse import WAREHOUSE_SELECTION, run_dbt
+from edufig.dbt_build import WAREHOUSE_SELECTION, run_dbt
 from tests.warehouse.conftest import new_settings
 from tests.warehouse.landing_fixture import (
     FIRST_LOAD,

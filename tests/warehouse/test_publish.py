@@ -11,14 +11,9 @@ import stat
 import duckdb
 import pytest
 
-from edufig.publish import (
-    format_csv,
-    format_table,
-    publish,
-    query_snapshot,
-    snapshot_path,
-)
-from edufig.warehouse import WAREHOUSE_SELECTION, build_marts
+from edufig.cli_tables import format_csv, format_table
+from edufig.dbt_build import WAREHOUSE_SELECTION, build_marts
+from edufig.publish import publish, query_snapshot, snapshot_path
 from tests.warehouse.conftest import new_settings
 from tests.warehouse.landing_fixture import sql_literal
 

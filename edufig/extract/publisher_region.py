@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from edufig.core.records import ParsedDocument
 from edufig.extract.trie import trie_regex
-from edufig.records import ParsedDocument
 
 MASK = r"(?:\*{2,}|X{2,}|×{2,})"
 ANONYMISED = re.compile(r"(?:\*{2,}|X{2,}|×{2,})(?P<kind>区|县|市|旗)(?:人民政府|政府|教育局|管理)")
@@ -23,7 +23,7 @@ HEAD_LINES = 6
 @lru_cache(maxsize=4096)
 def _resolve(text: str) -> tuple[str, str] | None:
     """`resolve_region` on a title or publisher line, remembered: sites repeat them."""
-    from edufig.regions import resolve_region
+    from edufig.core.divisions import resolve_region
 
     if not _division_names().search(text):
         return None
@@ -33,7 +33,7 @@ def _resolve(text: str) -> tuple[str, str] | None:
 
 @cache
 def _division_names() -> re.Pattern[str]:
-    from edufig.regions import load_divisions
+    from edufig.core.divisions import load_divisions
 
     names = {d.name for d in load_divisions()} | {a for d in load_divisions() for a in d.aliases}
     return trie_regex(name for name in names if len(name) >= 2)
@@ -42,7 +42,7 @@ def _division_names() -> re.Pattern[str]:
 @cache
 def _prefectures() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
     """Prefecture name → (code, its county-level (name, code) pairs)."""
-    from edufig.regions import load_divisions
+    from edufig.core.divisions import load_divisions
 
     counties: dict[str, list[tuple[str, str]]] = {}
     names: dict[str, str] = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from edufig.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult, timed
 
 MART_SCHEMA = "marts"
 # The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without

@@ -13,9 +13,10 @@ import duckdb
 
 from edufig.alerts.channels import Deliverer
 from edufig.alerts.digests import digest_messages
-from edufig.alerts.flags import Flag, flags_table_exists, in_scope, read_flags
+from edufig.alerts.flag_routing import Flag, flags_table_exists, in_scope, read_flags
 from edufig.alerts.secrets import Redactor, redacted_logs
-from edufig.alerts.state import (
+from edufig.alerts.subscriptions import Recipient, Subscriptions, load_subscriptions
+from edufig.alerts.tables import (
     FlagChanges,
     delivered_flags,
     due_messages,
@@ -26,8 +27,7 @@ from edufig.alerts.state import (
     queue,
     sync_flag_state,
 )
-from edufig.alerts.subscriptions import Recipient, Subscriptions, load_subscriptions
-from edufig.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult, timed
 
 log = logging.getLogger("edufig.alerts")
 COUNT_KEYS = (

@@ -13,8 +13,8 @@ from functools import cached_property
 import duckdb
 
 from edufig.alerts.subscriptions import SEVERITY_RANK, Recipient, find_province
-from edufig.catalog import load_metrics
-from edufig.regions import divisions_by_code
+from edufig.core.catalog import load_metrics
+from edufig.core.divisions import divisions_by_code
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from edufig.records import Figure
+from edufig.core.records import Figure
 
 
 def write_figure_file(path: Path, meta: dict, figures: list[Figure]) -> None:
