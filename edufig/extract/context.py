@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edufig.extract.periods import PLAN, PLAN_FIRST_YEAR, YEAR, document_year, subject_year
 from edufig.core.records import ParsedDocument
+from edufig.extract.periods import PLAN, PLAN_FIRST_YEAR, YEAR, document_year, subject_year
 
 HEADING_CHARS = 240
 HEADING_LINES = 3
@@ -39,11 +39,20 @@ class DocumentContext:
     basis: str
 
 
-def document_heading(doc: ParsedDocument, text: str) -> str:
-    """Title, the collector's document type and the first lines: where a document says what
-    it is (`2021年教育经费执行情况统计公告`, `…“十四五”教育事业发展规划`)."""
-    lines = [line for line in text.strip().split("\n")[:HEADING_LINES] if "|" not in line]
-    return " ".join([doc.title or "", doc.doc_type or "", *lines])[:HEADING_CHARS]
+TITLE_LINE = re.compile(
+    r"报告|公告|公报|总结|汇报|规划|纲要|计划|方案|答复|复函|提案|说明|情况|打算|通知|意见"
+)
+TITLE_SEARCH_LINES = 15
+TITLE_LINE_CHARS = 60
+
+
+def heading_lines(doc: ParsedDocument, text: str) -> list[str]:
+    """Title, the first line that reads like one and the first lines: where a document says
+    what it is (`2021年教育经费执行情况统计公告`), even below a download site's header."""
+    lines = [line.strip() for line in text.strip().split("\n")[:TITLE_SEARCH_LINES]]
+    titled = next((ln for ln in lines if len(ln) <= TITLE_LINE_CHARS and TITLE_LINE.search(ln)), "")
+    first = [line for line in lines[:HEADING_LINES] if "|" not in line]
+    return [line[:HEADING_CHARS] for line in (doc.title or "", titled, *first) if line]
 
 
 def document_type(heading: str) -> str:
@@ -69,9 +78,12 @@ def _school_year_context(heading: str, doc_type: str) -> DocumentContext | None:
 def document_context(doc: ParsedDocument, text: str) -> DocumentContext:
     """The reference year by the spec's rules, in order: a plan's period, a school year in
     the heading, a report's title year, else the year the document was written."""
-    heading = document_heading(doc, text)
+    lines = heading_lines(doc, text)
+    heading = " ".join([*lines, doc.doc_type or ""])
     doc_type = document_type(heading)
-    now = document_year(text, doc.published_date, doc.title or "")
+    published = _year_of(doc.published_date)
+    titled = next((y for y in (subject_year(ln, published) for ln in lines) if y), None)
+    now = titled or document_year(text, doc.published_date, doc.title or "")
     if doc_type == "plan":
         planned = _plan_context(heading, now)
         if planned is not None:
@@ -79,8 +91,6 @@ def document_context(doc: ParsedDocument, text: str) -> DocumentContext:
     school = _school_year_context(heading, doc_type)
     if school is not None:
         return school
-    published = _year_of(doc.published_date)
-    titled = subject_year(heading, published)
     if titled is not None:
         return DocumentContext(doc_type, titled, titled, "title")
     basis = "published" if published is not None else ("text" if now is not None else "none")

@@ -60,6 +60,7 @@ PLANNED_SENTENCE = re.compile(
 DONE = re.compile(r"已|完成|实际|累计|实现")
 AID_TOPIC = re.compile(r"资助|助学|免除[^,;。]{0,16}费|营养改善|惠及[^,;。]{0,8}学生|三包")
 SAMPLE = re.compile(r"抽查|抽取|抽样|随机")
+SAMPLED_COUNTS = ("schools", "students_enrolled", "full_time_teachers", "staff_total")
 SHORT_SENTENCE = 40
 IT_TOPIC = re.compile(r"信息化|班班通|多媒体|三通两平台|智慧校园")
 BUILD_TOPIC = re.compile(
@@ -108,7 +109,7 @@ SUBSET_GAP = 3
 EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
 LEVEL_AFTER = (*INVESTMENT, "student_aid_funds")
-LABELLED_NUMBER = re.compile(r"(?:为|是|达到?|:)? ?(?=\d)")
+LABELLED_NUMBER = re.compile(r"(?:为|是|达到?|:|每生|生均|每人)? ?(?=\d)")
 BY_LEVEL_WORDS = {"by_level": "入学率", "by_level_gross": "毛入学率"}
 BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
 
@@ -369,13 +370,20 @@ class ProseReader:
             metric = choose_metric(hits, quantity, levels, previous, self.text)
         else:
             metric = self._unnamed_metric(state, segment, quantity)
-        if metric is None:
+        if metric is None or self._sampled(state.sentence, metric, quantity):
             return None, []
         if metric == "schools" or is_school_count(segment, quantity.word):
             if not is_school_count(segment, quantity.word):
                 return None, []
             metric = "schools"
         return metric, self._level_list(state, metric, quantity, levels, hits)
+
+    def _sampled(self, sentence: Sentence, metric: str, quantity: Quantity) -> bool:
+        """Schools or people counted in an inspection's sample (`随机抽查学校260所,其中小学
+        171所`) are not the area's stock."""
+        return metric in SAMPLED_COUNTS and bool(
+            SAMPLE.search(self.text, sentence.start, quantity.start)
+        )
 
     def _unnamed_metric(self, state: SentenceState, segment: str, quantity: Quantity) -> str | None:
         after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
@@ -404,7 +412,7 @@ class ProseReader:
 
     def _investment_topic(self, sentence: Sentence, quantity: Quantity) -> str | None:
         """What money put in (`投入资金5.8亿元`) was for, from the clause after it, else the
-        rest of the sentence."""
+        rest of the sentence; aid may be named before (`实施营养改善计划以来,共投入资金…`)."""
         following = self.clause_marks.next(quantity.end + 1, sentence.end)
         for rest in (self.text[quantity.end : following], self.text[quantity.end : sentence.end]):
             if IT_TOPIC.search(rest):
@@ -413,6 +421,8 @@ class ProseReader:
                 return "capital_investment"
             if AID_TOPIC.search(rest):
                 return "student_aid_funds"
+        if AID_TOPIC.search(self.text, sentence.start, quantity.start):
+            return "student_aid_funds"
         return None
 
     def _level_list(

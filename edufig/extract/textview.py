@@ -31,6 +31,7 @@ FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
     "〇": "零",
 }
 PINYIN_GARBLE = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
+UNIT_BREAK = re.compile(r"(?<=\d)[ \t]*\n[ \t]*(?=万元|亿元|元|万人|人次|人|%|所|个|名)")
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
 
@@ -68,18 +69,29 @@ class TextView:
         return position + (self.cut_shifts[index - 1] if index else 0)
 
 
-def _remove_garble(text: str) -> TextView:
+def _deletions(text: str) -> list[tuple[int, int]]:
+    """Spans that are damage, not content: pinyin glosses and a line break (with the
+    PDF-to-text spaces around it) between a number and its unit (`8316\n万元`)."""
+    spans = [m.span() for m in UNIT_BREAK.finditer(text)]
+    if "(" in text:
+        spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
+    return sorted(spans)
+
+
+def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:
     pieces: list[str] = []
     points: list[int] = []
     shifts: list[int] = []
     removed = 0
     last = 0
-    for match in PINYIN_GARBLE.finditer(text):
-        pieces.append(text[last : match.start()])
-        points.append(match.start() - removed)
-        removed += match.end() - match.start()
+    for start, end in spans:
+        if start < last:
+            continue
+        pieces.append(text[last:start])
+        points.append(start - removed)
+        removed += end - start
         shifts.append(removed)
-        last = match.end()
+        last = end
     if not points:
         return TextView(text)
     pieces.append(text[last:])
@@ -87,13 +99,12 @@ def _remove_garble(text: str) -> TextView:
 
 
 def make_view(text: str) -> TextView:
-    """Full-width → ASCII, traditional → simplified (1:1), pinyin garble removed."""
+    """Full-width → ASCII, traditional → simplified (1:1), pinyin garble and line breaks
+    inside a number's unit removed."""
     normalised = text
     for wide, narrow in FULL_WIDTH.items():
         if wide in normalised:
             normalised = normalised.replace(wide, narrow)
     if _looks_traditional(normalised):
         normalised = normalised.translate(_traditional_table())
-    if "(" in normalised:
-        return _remove_garble(normalised)
-    return TextView(normalised)
+    return _delete_spans(normalised, _deletions(normalised))

@@ -129,7 +129,8 @@ class Timeline:
     def _far(self, position: int, paragraph_start: int, sentence: str) -> When:
         chained = self._chained(paragraph_start)
         if chained is not None:
-            return When(chained.year, None, chained.target)
+            period = chained.period_start if chained.school_year else None
+            return When(chained.year, period, chained.target, chained.school_year)
         section = self._section(position)
         if section is not None and section.year is not None:
             return When(section.year, None, section.target)

@@ -1,0 +1,75 @@
+"""Recurring national phrasings, each a general mechanism (issue: "Extraction that generalises").
+
+Every sentence is written for the test, not copied from the document that revealed the gap.
+"""
+
+from tests.extract.support import extract, keys
+
+
+def test_previous_year_stated_before_this_year():
+    text = "2020年教育经费统计公告\n全市高中生均一般公共预算公用经费上年2140元,本年2306元。"
+    assert keys(extract(text, "2021-11-30")) == [
+        ("per_student_public_funds", "general_senior_secondary", 2019, "actual", 2140.0),
+        ("per_student_public_funds", "general_senior_secondary", 2020, "actual", 2306.0),
+    ]
+
+
+def test_from_last_years_value_to_this_years():
+    text = "2022年,全县小学生均一般公共预算教育事业费由上年的8120.3元提高到8544.9元。"
+    assert keys(extract(text)) == [
+        ("per_student_operating_expenditure", "primary", 2021, "actual", 8120.3),
+        ("per_student_operating_expenditure", "primary", 2022, "actual", 8544.9),
+    ]
+
+
+def test_since_a_year_makes_a_cumulative_figure_up_to_the_documents_year():
+    (figure,) = extract("自2016年春季实施营养改善计划以来,全县共投入资金1.9亿元。", "2020-05-01")
+    assert (figure.metric, figure.year, figure.period_start) == ("student_aid_funds", 2020, 2016)
+
+
+def test_a_plan_earlier_in_the_sentence_makes_later_clauses_targets():
+    figures = extract("今年拟新建幼儿园6所,新增学前学位2160个,其中公办园学位1800个。", "2024-03-01")
+    assert keys(figures)[0] == ("new_school_places", "preschool", 2024, "target", 2160.0)
+
+
+def test_what_was_done_stays_actual_next_to_a_plan():
+    figures = extract("今年计划新增学位2400个,目前已新增学位1650个。", "2023-12-20")
+    assert [(f.kind, f.value) for f in figures] == [("target", 2400.0), ("actual", 1650.0)]
+
+
+def test_amount_whose_unit_the_writer_dropped():
+    figures = extract("2019年全县国家财政性教育经费为2.61亿,比去年2.43亿增长7.4%。")
+    assert keys(figures) == [
+        ("edu_fiscal_investment", "all", 2019, "actual", 261000000.0),
+        ("edu_fiscal_investment", "all", 2018, "actual", 243000000.0),
+    ]
+
+
+def test_money_put_in_for_aid_takes_the_level_named_after_it():
+    (figure,) = extract("安排资金128万元,免除普通高中建档立卡学生学杂费。", "2021-06-01")
+    assert (figure.metric, figure.level, figure.value) == (
+        "student_aid_funds",
+        "general_senior_secondary",
+        1280000.0,
+    )
+
+
+def test_schools_in_an_inspection_sample_are_no_stock():
+    text = "评估组随机抽取学校45所,其中小学28所、初中12所。全县共有小学63所。"
+    assert keys(extract(text)) == [("schools", "primary", 2022, "actual", 63.0)]
+
+
+def test_a_level_written_before_another_number_does_not_carry():
+    text = (
+        "补助标准从2010年的初中每生500元提高到目前的1250元,累计投入资金3.6亿元,惠及学生41万人次。"
+    )
+    assert [(f.metric, f.level) for f in extract(text)] == [
+        ("student_aid_funds", "all"),
+        ("students_aided", "all"),
+    ]
+
+
+def test_number_and_unit_split_by_a_line_break():
+    figures = extract("全年教育经费总投入 12680\n万元,比上年增长6.1%。")
+    assert keys(figures) == [("edu_total_investment", "all", 2022, "actual", 126800000.0)]
+    assert figures[0].yoy_growth_pct == 6.1
