@@ -27,10 +27,11 @@ from typing import Any
 
 from edufig.core.catalog import load_metrics
 from edufig.core.figure_files import read_figure_file
-from edufig.core.records import KINDS, LEVELS, QUALIFIERS, UNITS, Figure
+from edufig.core.records import KINDS, LEVELS, QUALIFIERS, SCOPES, UNITS, Figure
 
 MATCH_KEYS = ("doc_id", "metric", "level", "year", "kind")
-FIGURE_KEYS = tuple(f.name for f in fields(Figure))
+OPTIONAL_KEYS = ("scope", "confidence")
+FIGURE_KEYS = tuple(f.name for f in fields(Figure) if f.name not in OPTIONAL_KEYS)
 RELATIVE_TOLERANCE = 0.001
 PERCENT_ABSOLUTE_TOLERANCE = 0.01
 FLOAT_SLACK = 1e-9
@@ -213,10 +214,16 @@ def score(
 
     `documents`, when given, is the corpus: predictions for other doc_ids are ignored (an
     extractor run over a larger folder is still scored on the annotated documents only).
+    Figures that carry a `scope`, predicted or referenced, are ignored too, as the spec
+    says: a figure about part of a population is neither a match nor a miss of the whole.
     """
-    refs = list(reference)
+    refs = [r for r in reference if not r.get("scope")]
     corpus = set(documents) if documents is not None else None
-    preds = [p for p in predictions if corpus is None or _key(p, ("doc_id",))[0] in corpus]
+    preds = [
+        p
+        for p in predictions
+        if (corpus is None or _key(p, ("doc_id",))[0] in corpus) and not p.get("scope")
+    ]
     aside: dict[tuple, list[FigureDict]] = defaultdict(list)
     for figure in undecidable:
         aside[_key(figure, ("doc_id", "metric"))].append(figure)
@@ -353,6 +360,16 @@ def _check_choices(obj: FigureDict) -> list[str]:
     ]
 
 
+def _check_optional(obj: FigureDict) -> list[str]:
+    errors = []
+    scope, confidence = obj.get("scope"), obj.get("confidence")
+    if scope is not None and scope not in SCOPES:
+        errors.append(f"scope {scope!r} not one of {', '.join(SCOPES)}")
+    if confidence is not None and not (_is_number(confidence) and 0 <= confidence <= 1):
+        errors.append(f"confidence must be a number in [0, 1], got {confidence!r}")
+    return errors
+
+
 def _check_metric(obj: FigureDict) -> list[str]:
     metric = load_metrics().get(_hashable(obj.get("metric")))
     if metric is None:
@@ -401,7 +418,7 @@ def validate_figure(obj: Any) -> list[str]:
         return [f"expected a JSON object, got {type(obj).__name__}"]
     errors = [f"missing key {k}" for k in FIGURE_KEYS if k not in obj]
     errors += _check_types(obj) + _check_choices(obj) + _check_metric(obj) + _check_years(obj)
-    return errors + _check_offsets(obj) + _check_region_code(obj)
+    return errors + _check_offsets(obj) + _check_region_code(obj) + _check_optional(obj)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -28,11 +28,28 @@ LEVELS = (
     "higher",
 )
 UNITS = ("yuan", "person", "person_time", "count", "percent", "ratio")
+SCOPES = (
+    "private",
+    "public",
+    "rural",
+    "urban",
+    "boarding",
+    "fresh_graduates",
+    "minority",
+    "migrant",
+    "left_behind",
+)
 
 
 @dataclass
 class Figure:
-    """One extracted figure, exactly the spec's JSON object (shared/spec/README.md)."""
+    """One extracted figure: the spec's JSON object (shared/spec/README.md).
+
+    `scope` names the part of the population a figure covers (null: all of it); scoped
+    figures are kept apart from whole-population facts. `confidence` (0-1) is how sure
+    the extractor is of metric, level and year together; both may be absent in
+    hand-written references.
+    """
 
     doc_id: str
     metric: str
@@ -50,6 +67,8 @@ class Figure:
     text: str
     start: int
     end: int
+    scope: str | None = None
+    confidence: float | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -62,6 +62,7 @@ def _figure(
         text=doc.text[first:last].strip(),
         start=start,
         end=end,
+        scope=draft.scope,
     )
 
 

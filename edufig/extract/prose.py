@@ -27,6 +27,7 @@ from edufig.extract.lexicon import (
 )
 from edufig.extract.numbers import Quantity, find_quantities
 from edufig.extract.respective import respective_assignments
+from edufig.extract.scope import blank_scope, scope_of
 from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sentence
 from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
@@ -67,7 +68,7 @@ BUILD_TOPIC = re.compile(
     r"(?:新建|改扩建|扩建|改建|建设)[^,;。]{0,12}?(?:学校|幼儿园|小学|中学|校舍)"
     r"|(?:学校|幼儿园|小学|中学|校舍)[^,;。]{0,3}建设|基本建设|基建|改薄|固定资产"
 )
-SKIP_WORDS = ("少数民族", "随迁子女", "进城务工", "留守", "代课", "1类", "2类", "一类", "二类")
+SKIP_WORDS = ("代课", "1类", "2类", "一类", "二类")
 PART_YEAR = re.compile(r"[春秋]季?学期|上半年|下半年|\d{1,2} ?[-—~至] ?\d{1,2} ?月")
 AFTER_NUMBER_OK = (
     "以上",
@@ -129,6 +130,7 @@ class Draft:
     base: bool = False
     of: Draft | None = None
     evidence: tuple[int, int] | None = None
+    scope: str | None = None
 
 
 @dataclass
@@ -231,7 +233,8 @@ class ProseReader:
             self.clause_marks.last(sentence.start, quantity.start),
             state.previous_end,
         )
-        segment = self.text[seg_start : quantity.start]
+        written = self.text[seg_start : quantity.start]
+        segment = blank_scope(written)
         was_change = state.previous_was_change
         state.previous_end = quantity.end
         state.previous_was_change = False
@@ -246,6 +249,9 @@ class ProseReader:
                 attach_change(changed, segment, quantity)
             return
         drafts = self._drafts(state, seg_start, segment, quantity)
+        scope = scope_of(written)
+        for draft in drafts:
+            draft.scope = scope or (draft.of.scope if draft.of else None)
         state.drafts.extend(drafts)
         # A number of no catalog metric (地方经常性财政收入…) owns the change that follows it.
         state.previous = drafts[-1] if drafts else None
@@ -559,7 +565,7 @@ def choose_metric(
         found = _hit_metric(hit, quantity, levels, previous, text)
         if found is None:
             continue
-        if found in STOCK_COUNTS and is_subset(text[hit.end : quantity.start]):
+        if found in STOCK_COUNTS and is_subset(blank_scope(text[hit.end : quantity.start])):
             return None
         return found
     return None

@@ -73,3 +73,24 @@ def test_number_and_unit_split_by_a_line_break():
     figures = extract("全年教育经费总投入 12680\n万元,比上年增长6.1%。")
     assert keys(figures) == [("edu_total_investment", "all", 2022, "actual", 126800000.0)]
     assert figures[0].yoy_growth_pct == 6.1
+
+
+def test_part_of_a_population_carries_its_scope_and_never_replaces_the_whole():
+    text = "全区共有初中12所,其中民办初中2所;专任教师1460人(农村学校780人)。"
+    figures = extract(text)
+    assert [(f.metric, f.value, f.scope) for f in figures] == [
+        ("schools", 12.0, None),
+        ("schools", 2.0, "private"),
+        ("full_time_teachers", 1460.0, None),
+        ("full_time_teachers", 780.0, "rural"),
+    ]
+
+
+def test_fresh_graduates_rate_is_scoped():
+    figures = extract("高考本科上线率81.3%,其中应届毕业生本科上线率84.0%。")
+    assert [(f.value, f.scope) for f in figures] == [(81.3, None), (84.0, "fresh_graduates")]
+
+
+def test_programme_names_with_a_scope_word_cover_everyone_they_name():
+    (figure,) = extract("农村义务教育学生营养改善计划全年投入资金1860万元。")
+    assert (figure.metric, figure.level, figure.scope) == ("student_aid_funds", "compulsory", None)

@@ -142,10 +142,12 @@ def test_school_counts_and_sub_types():
         "包括49所公办小学和2所民办小学。公办小学包括城区小学38所"
         "。"
     )
-    assert keys(extract(text)) == [
+    figures = extract(text)
+    assert keys([f for f in figures if f.scope is None]) == [
         ("schools", "compulsory", 2020, "actual", 64.0),
         ("schools", "primary", 2020, "actual", 51.0),
     ]
+    assert [(f.value, f.scope) for f in figures if f.scope] == [(38.0, "public")]
 
 
 def test_statistical_bulletin_lines_inherit_level_and_year():
@@ -234,7 +236,6 @@ def test_aid_by_level_skips_semester_splits():
         "组织30名责任督学开展专项督导,涉及56所学校87个具体问题事项。",
         "全区有国家级“语言文字示范校”1所、“校园足球特色学校”10所。",
         "为2997名乡村教师发放生活补助1060.875万元。",
-        "有少数民族专任教师19.15万人,占56.61%。",
         "舞教〔2022106 签发人 联系电话:3303606,2022726。",
         "超额110.9%完成任务,新建5所公办幼儿园,智慧黑板普及率100%。",
     ],
@@ -254,13 +255,21 @@ def test_evidence_points_into_the_document():
         assert str(int(figure.value)) in clause.replace(" ", "") and clause in figure.text
 
 
+def test_minority_teachers_are_a_scoped_part_not_the_whole():
+    (figure,) = extract("有少数民族专任教师19.15万人,占56.61%。")
+    assert (figure.metric, figure.scope) == ("full_time_teachers", "minority")
+    assert figure.value == 191500.0
+
+
 def test_statistics_wording_from_other_reports():
     text = (
         "2022年,全县共有各级各类学校215所,其中幼儿园96所(公办幼儿园58所),小学78所,初中24所。"
         "全县在校学生总数为8.6万人,小学生师比为17.5:1,初中生师比为12.8:1。"
         "高中阶段教育毛入学率达到92%,全市共有教职工1.2万人,其中专任教师1.05万人。"
     )
-    assert keys(extract(text, published="2023-03-01")) == [
+    figures = extract(text, published="2023-03-01")
+    assert [(f.value, f.scope) for f in figures if f.scope] == [(58.0, "public")]
+    assert keys([f for f in figures if f.scope is None]) == [
         ("schools", "all", 2022, "actual", 215.0),
         ("schools", "preschool", 2022, "actual", 96.0),
         ("schools", "primary", 2022, "actual", 78.0),
