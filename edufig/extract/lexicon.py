@@ -206,6 +206,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 NEW_PLACES = re.compile(r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)")
+FEE_WAIVER = re.compile(
+    r"(?:减|免)除?[^,;。\d]{0,8}?(?:学杂费|学费|保教费|住宿费|作业本费|教科书费)"
+)
 AIDED_STUDENTS = re.compile(r"(?:惠及|资助|受助)[^,;。\d]{0,8}?学生")
 SHARED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("资助", AID),
@@ -322,6 +325,7 @@ def find_keywords(text: str) -> list[KeywordHit]:
         (AIDED_STUDENTS, "students_aided"),
     ):
         hits += [KeywordHit(m.start(), m.end(), (code,)) for m in phrase.finditer(text)]
+    hits += [KeywordHit(m.start(), m.end(), AID) for m in FEE_WAIVER.finditer(text)]
     hits.sort(key=lambda h: (h.end, h.start))
     return hits
 

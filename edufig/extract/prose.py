@@ -18,6 +18,7 @@ from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
 from edufig.extract.lexicon import (
     AID,
     IMPLIED_LEVEL,
+    LEVEL_RATE,
     KeywordHit,
     accepts,
     find_keywords,
@@ -110,6 +111,18 @@ SUBSET_GAP = 3
 EVIDENCE_CONTEXT = 120
 INVESTMENT = ("capital_investment", "edu_it_investment")
 LEVEL_AFTER = (*INVESTMENT, "student_aid_funds")
+LEVEL_RATES = frozenset(LEVEL_RATE.values())
+# Measured over an age group, not a school level: a section heading does not narrow them.
+WHOLE_AGE_GROUP = (
+    "myopia_rate",
+    "physical_fitness_pass_rate",
+    "physical_fitness_excellent_rate",
+    "disabled_children_enrollment_rate",
+)
+NUMBERED_HEADING = re.compile(
+    r"\s*(?:[(]?[一二三四五六七八九十]{1,3}[)、]|[(]\d{1,2}[)]|\d{1,2}[.、](?!\d))"
+    r"\s*(?P<title>[^。:;,\n\d]{1,14})(?:[。:\n]|$)"
+)
 LABELLED_NUMBER = re.compile(r"(?:为|是|达到?|:|每生|生均|每人)? ?(?=\d)")
 BY_LEVEL_WORDS = {"by_level": "入学率", "by_level_gross": "毛入学率"}
 BENEFICIARIES = re.compile(r"惠及|受益|覆盖")
@@ -164,6 +177,7 @@ class ProseReader:
             text, self.quantities, self._keywords, self._levels, self.clause_marks
         )
         self.sentence_level: str | None = None
+        self.heading_level: str | None = None
         self.paragraph = -1
 
     def read(self, sentences: list[Sentence]) -> list[Draft]:
@@ -195,6 +209,13 @@ class ProseReader:
         span = self.parentheses.around(position, strict=True)
         return span is None or span[1] > quantity_start
 
+    def _update_heading(self, sentence: Sentence) -> None:
+        """A numbered heading (`(二)小学。`, `三、学前教育`) gives its level to the figures
+        under it until the next heading."""
+        found = NUMBERED_HEADING.match(self.text, sentence.start, sentence.end)
+        if found is not None:
+            self.heading_level = single_level(find_levels(found["title"]))
+
     def _update_topic(self, sentence: Sentence) -> None:
         last = sentence.end - 1
         while last > sentence.start and self.text[last] in " \t\r":
@@ -209,6 +230,7 @@ class ProseReader:
 
     def _sentence(self, sentence: Sentence) -> list[Draft]:
         self._update_topic(sentence)
+        self._update_heading(sentence)
         if sentence.paragraph_start != self.paragraph:
             self.paragraph = sentence.paragraph_start
             self.sentence_level = None
@@ -321,7 +343,7 @@ class ProseReader:
         if listed_metric is not None and accepts(listed_metric, quantity.unit):
             return listed_metric, [IMPLIED_LEVEL.get(listed_metric, "all")]
         if listed_level is not None and metric is not None:
-            return metric, [listed_level]
+            return level_rate(metric, listed_level), [listed_level]
         return metric, levels
 
     def _continuation(
@@ -404,7 +426,9 @@ class ProseReader:
             return None
         group = self.group_marks.last(state.sentence.start, quantity.start)
         earlier = [
-            h.metrics[0] for h in self._keywords(group, quantity.start) if len(h.metrics) == 1
+            fitting[0]
+            for h in self._keywords(group, quantity.start)
+            if len(fitting := [m for m in h.metrics if accepts(m, quantity.unit)]) == 1
         ]
         candidates = [
             state.previous.metric if state.previous else None,
@@ -490,6 +514,8 @@ class ProseReader:
             return same[-1].level
         if self.sentence_level is not None:
             return self.sentence_level
+        if self.heading_level is not None and metric not in (*LEVEL_AFTER, *WHOLE_AGE_GROUP):
+            return self.heading_level
         following = self.clause_marks.next(quantity.end + 1, sentence.end)
         if metric not in LEVEL_AFTER and not BENEFICIARIES.match(self.text, quantity.end + 1):
             return "all"
@@ -545,6 +571,15 @@ def is_school_count(segment: str, word: str) -> bool:
 def residual(segment: str) -> int:
     """Characters left once level words and filler are removed."""
     return len(FILLER.sub("", LEVEL_PATTERN.sub("", segment)))
+
+
+def level_rate(metric: str, level: str) -> str | None:
+    """An enrollment rate listed for several levels (`小学、初中、高中阶段毛入学率分别为…`)
+    is each level's own rate, whichever level's name the keyword carries."""
+    if metric not in LEVEL_RATES:
+        return metric
+    word = "入学率" if metric == "primary_net_enrollment_rate" else "毛入学率"
+    return rate_for_level(word, level)
 
 
 def metric_for_level(metric: str, level: str) -> str | None:

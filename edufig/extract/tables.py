@@ -20,7 +20,8 @@ from edufig.extract.timeline import Timeline, When
 
 PIPE_LINE = re.compile(r"^[ \t]*\|+[ \t]*$")
 YEAR_CELL = re.compile(
-    r"^(?:(?P<to>到|至)?(?P<y>(?:19|20)\d{2}) ?年?(?:底|末|度)?(?P<goal>目标|目标值|规划)?)$"
+    r"^(?:(?P<to>到|至)?(?P<y>(?:19|20)\d{2}) ?年?(?:底|末|度)?(?:基数|现状|实际)?"
+    r"(?P<goal>目标|目标值|规划)?)$"
 )
 NUMBER_CELL = re.compile(
     r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?"
@@ -85,6 +86,47 @@ def _split_cell_runs(text: str) -> list[tuple[list[Cell], int, int]]:
                 run_start = offset
         offset = line_end + 1
     return runs
+
+
+FLAT_HEADER = re.compile(r"^(?:主要)?(?:指标|项目)(?:名称)?$")
+FLAT_CELL_CHARS = 30
+MIN_FLAT_CELLS = 6
+
+
+def _flat_runs(text: str) -> list[tuple[list[Cell], int, int]]:
+    """Indicator tables whose cells were flattened into one per line, pipes lost
+    (`指标\n2020年\n2025年\n属性\n学前教育毛入园率(%)\n88.5\n92\n预期性`): a header cell
+    followed by year cells starts a run that lasts while lines stay cell-sized."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    runs: list[tuple[list[Cell], int, int]] = []
+    index = 0
+    while index < len(lines) - 1:
+        if not (FLAT_HEADER.match(lines[index].strip()) and _flat_years_follow(lines, index)):
+            index += 1
+            continue
+        cells: list[Cell] = []
+        first = index
+        while index < len(lines) and _is_flat_cell(lines[index]):
+            stripped = lines[index].strip()
+            begin = starts[index] + lines[index].find(stripped)
+            cells.append(Cell(stripped, begin, begin + len(stripped)))
+            index += 1
+        if len(cells) >= MIN_FLAT_CELLS:
+            runs.append((cells, starts[first], starts[index - 1] + len(lines[index - 1])))
+    return runs
+
+
+def _flat_years_follow(lines: list[str], index: int) -> bool:
+    following = [line.strip() for line in lines[index + 1 : index + 3]]
+    return any(YEAR_CELL.match(line) for line in following)
+
+
+def _is_flat_cell(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= FLAT_CELL_CHARS and not re.search(r"[。;,]", stripped)
 
 
 def _is_number(text: str) -> bool:
@@ -359,12 +401,15 @@ def _table_unit(text: str, start: int) -> str | None:
 
 def read_tables(text: str, timeline: Timeline) -> tuple[list[Draft], list[tuple[int, int]]]:
     """Figures from every table in `text`, and the spans the tables cover."""
-    if "|" not in text:
+    runs = _flat_runs(text)
+    if "|" in text:
+        runs += _split_cell_runs(text)
+    elif not runs:
         return [], []
     drafts: list[Draft] = []
     spans: list[tuple[int, int]] = []
-    found = [(_rows_from_run(cells), a, b) for cells, a, b in _split_cell_runs(text)]
-    found += _joined_rows(text)
+    found = [(_rows_from_run(cells), a, b) for cells, a, b in runs]
+    found += _joined_rows(text) if "|" in text else []
     for rows, start, end in found:
         context = TableContext(timeline, start, _table_unit(text, start))
         table = _table_drafts(rows, context)

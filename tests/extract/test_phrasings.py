@@ -94,3 +94,50 @@ def test_fresh_graduates_rate_is_scoped():
 def test_programme_names_with_a_scope_word_cover_everyone_they_name():
     (figure,) = extract("农村义务教育学生营养改善计划全年投入资金1860万元。")
     assert (figure.metric, figure.level, figure.scope) == ("student_aid_funds", "compulsory", None)
+
+
+def test_numbered_items_give_their_level_to_the_sentences_under_them():
+    text = (
+        "(一)普通高中。全市招生6120人,在校生18344人,专任教师1502人。\n"
+        "(二)中等职业教育。在校生7730人,专任教师588人。"
+    )
+    assert [(f.metric, f.level, f.value) for f in extract(text)] == [
+        ("students_enrolled", "general_senior_secondary", 18344.0),
+        ("full_time_teachers", "general_senior_secondary", 1502.0),
+        ("students_enrolled", "secondary_vocational", 7730.0),
+        ("full_time_teachers", "secondary_vocational", 588.0),
+    ]
+
+
+def test_respective_rates_after_a_list_of_levels_are_each_levels_own_rate():
+    text = "学前三年、初中、高中阶段毛入学率分别为91.2%、103.5%、93.8%。"
+    assert [(f.metric, f.level, f.value) for f in extract(text)] == [
+        ("preschool_gross_enrollment_rate", "preschool", 91.2),
+        ("junior_gross_enrollment_rate", "junior_secondary", 103.5),
+        ("senior_gross_enrollment_rate", "senior_secondary", 93.8),
+    ]
+
+
+def test_programme_lists_pair_heads_with_money():
+    text = "落实营养改善计划惠及学生3.1万人次、资金2480万元,减免保教费612人次、43.7万元。"
+    assert [(f.metric, f.value) for f in extract(text)] == [
+        ("students_aided", 31000.0),
+        ("student_aid_funds", 24800000.0),
+        ("students_aided", 612.0),
+        ("student_aid_funds", 437000.0),
+    ]
+
+
+def test_indicator_table_flattened_one_cell_per_line():
+    text = (
+        "表1 主要发展指标\n主要指标\n2020年\n2025年\n属性\n"
+        "高中阶段毛入学率(%)\n90.4\n95\n预期性\n"
+        "义务教育巩固率(%)\n97.1\n98\n约束性\n"
+    )
+    figures = extract(text, "2021-10-20")
+    assert keys(figures) == [
+        ("senior_gross_enrollment_rate", "senior_secondary", 2020, "actual", 90.4),
+        ("senior_gross_enrollment_rate", "senior_secondary", 2025, "target", 95.0),
+        ("compulsory_retention_rate", "compulsory", 2020, "actual", 97.1),
+        ("compulsory_retention_rate", "compulsory", 2025, "target", 98.0),
+    ]
