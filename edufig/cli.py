@@ -105,8 +105,28 @@ def cmd_stage(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def explanation(explained, path: str) -> str:
+    """Per figure, which cues decided metric, level, year and kind; the document's context
+    first, since a wrong reference year turns every figure without a stated year wrong."""
+    context = explained.context
+    lines = [f"== {path}"]
+    if context is not None:
+        lines.append(
+            f"   document: {context.doc_type}, reference year {context.reference_year} "
+            f"({context.basis}), speaks from {context.now_year}"
+        )
+    for figure, cues in explained.figures:
+        scope = f" [{figure.scope}]" if figure.scope else ""
+        lines.append(
+            f"-- {figure.metric} {figure.level} {figure.year} {figure.kind} {figure.value:g}"
+            f" {figure.unit}{scope} confidence {figure.confidence}  «{figure.text[:60]}»"
+        )
+        lines += [f"     {name}: {cue}" for name, cue in cues.items()]
+    return "\n".join(lines)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    from edufig.extract import extract_figures
+    from edufig.extract import explain_figures, extract_figures
     from scrapers.parse import parse_file
 
     status = 0
@@ -122,6 +142,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"edufig extract: {raw}: {doc.parse_error}", file=sys.stderr)
             status = 1
             continue
+        if args.explain:
+            print(explanation(explain_figures(doc), raw))
+            continue
         for figure in extract_figures(doc):
             if args.format == "jsonl":
                 print(figure.to_json())
@@ -130,7 +153,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "table":
         from edufig.cli_tables import format_table
 
-        columns = ["doc_id", "metric", "level", "year", "kind", "value", "unit", "qualifier"]
+        columns = ["doc_id", "metric", "level", "year", "kind", "value", "unit", "scope"]
+        columns += ["confidence"]
         print(format_table(columns, [[getattr(f, c) for c in columns] for f in rows]))
     return status
 
@@ -221,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="figures of documents, one JSON object per line")
     p.add_argument("paths", nargs="+", help=".txt/.html/.pdf/.docx files")
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    p.add_argument(
+        "--explain", action="store_true", help="per figure, the cues that decided each field"
+    )
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("sql", help="SQL on the published read-only snapshot")

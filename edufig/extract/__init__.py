@@ -7,8 +7,8 @@ whose recorded version differs.
 
 from __future__ import annotations
 
-from edufig.extract.figures import extract_figures
+from edufig.extract.figures import explain_figures, extract_figures
 
-EXTRACTOR_VERSION = "1.7.1"
+EXTRACTOR_VERSION = "2.0.0"
 
-__all__ = ["EXTRACTOR_VERSION", "extract_figures"]
+__all__ = ["EXTRACTOR_VERSION", "explain_figures", "extract_figures"]

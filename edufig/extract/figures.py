@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from edufig.core.catalog import load_metrics
 from edufig.core.records import Figure, ParsedDocument
-from edufig.extract.context import document_context
+from edufig.extract.confidence import confidence
+from edufig.extract.context import DocumentContext, document_context
 from edufig.extract.periods import find_year_marks
 from edufig.extract.prose import Draft, ProseReader
 from edufig.extract.publisher_region import document_region
@@ -63,13 +64,23 @@ def _figure(
         start=start,
         end=end,
         scope=draft.scope,
+        confidence=confidence(draft.cues),
     )
 
 
-def extract_figures(doc: ParsedDocument) -> list[Figure]:
-    """Every catalog figure in `doc.text`, in text order, with evidence offsets into it."""
+@dataclass(frozen=True)
+class Explained:
+    """A document's context and each figure with the cues that decided its fields."""
+
+    context: DocumentContext | None
+    figures: list[tuple[Figure, dict[str, str]]]
+
+
+def explain_figures(doc: ParsedDocument) -> Explained:
+    """Figures with their cues (`edufig extract --explain`): what an analyst needs to see
+    why a field came out as it did."""
     if not doc.text:
-        return []
+        return Explained(None, [])
     view = make_view(doc.text)
     context = document_context(doc, view.text)
     doc_year = context.now_year
@@ -85,5 +96,12 @@ def extract_figures(doc: ParsedDocument) -> list[Figure]:
     if _planned(doc, view.text):
         for draft in drafts:
             draft.when = replace(draft.when, target=True)
+            draft.cues["kind"] = "a list of planned projects (民生实事)"
     region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
-    return [_figure(doc, view, draft, region) for draft in drafts]
+    figures = [(_figure(doc, view, draft, region), draft.cues) for draft in drafts]
+    return Explained(context, figures)
+
+
+def extract_figures(doc: ParsedDocument) -> list[Figure]:
+    """Every catalog figure in `doc.text`, in text order, with evidence offsets into it."""
+    return [figure for figure, _ in explain_figures(doc).figures]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from edufig.core.catalog import load_metrics
 from edufig.extract.levels import LEVEL_PATTERN, LevelHit, find_levels
@@ -33,6 +34,7 @@ from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sente
 from edufig.extract.spans import Spans
 from edufig.extract.timeline import Timeline, When
 
+T = TypeVar("T")
 CHANGE = re.compile(
     r"(?:(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
     r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|净增|净减|增幅为?|降幅为?|增速为?)"
@@ -144,6 +146,7 @@ class Draft:
     of: Draft | None = None
     evidence: tuple[int, int] | None = None
     scope: str | None = None
+    cues: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -178,6 +181,7 @@ class ProseReader:
         )
         self.sentence_level: str | None = None
         self.heading_level: str | None = None
+        self.cues: dict[str, str] = {}
         self.paragraph = -1
 
     def read(self, sentences: list[Sentence]) -> list[Draft]:
@@ -208,6 +212,11 @@ class ProseReader:
         """False for words inside a parenthetical that does not hold the quantity itself."""
         span = self.parentheses.around(position, strict=True)
         return span is None or span[1] > quantity_start
+
+    def _noted(self, name: str, how: str, value: T) -> T:
+        """Record which cue decided `name` (for `edufig extract --explain` and confidence)."""
+        self.cues[name] = how
+        return value
 
     def _update_heading(self, sentence: Sentence) -> None:
         """A numbered heading (`(二)小学。`, `三、学前教育`) gives its level to the figures
@@ -251,6 +260,7 @@ class ProseReader:
 
     def _quantity(self, state: SentenceState, quantity: Quantity) -> None:
         sentence = state.sentence
+        self.cues = {}
         seg_start = max(
             self.clause_marks.last(sentence.start, quantity.start),
             state.previous_end,
@@ -274,6 +284,7 @@ class ProseReader:
         scope = scope_of(written)
         for draft in drafts:
             draft.scope = scope or (draft.of.scope if draft.of else None)
+            draft.cues = dict(self.cues)
         state.drafts.extend(drafts)
         # A number of no catalog metric (地方经常性财政收入…) owns the change that follows it.
         state.previous = drafts[-1] if drafts else None
@@ -308,8 +319,10 @@ class ProseReader:
         when = self.timeline.when(
             quantity.start, state.sentence.start, state.sentence.paragraph_start
         )
+        self.cues["year"] = self.timeline.last_cue
         if self._planned(state.sentence, segment, quantity):
             when = replace(when, target=True)
+            self.cues["kind"] = "planning words in the sentence"
         end = self.clause_marks.next(quantity.end, state.sentence.end)
         base = bool(NAMED_BASE.match(stripped))
         evidence = sentence_evidence(state.sentence, seg_start, end)
@@ -341,8 +354,10 @@ class ProseReader:
     ) -> tuple[str | None, list[str]]:
         listed_metric, listed_level = self.respective.get(quantity.start, (None, None))
         if listed_metric is not None and accepts(listed_metric, quantity.unit):
+            self._noted("metric", "listed before 分别", listed_metric)
             return listed_metric, [IMPLIED_LEVEL.get(listed_metric, "all")]
         if listed_level is not None and metric is not None:
+            self._noted("level", "listed before 分别", listed_level)
             return level_rate(metric, listed_level), [listed_level]
         return metric, levels
 
@@ -363,6 +378,12 @@ class ProseReader:
             when = self.timeline.when(quantity.start, sentence.start, sentence.paragraph_start)
         of = previous if base and not explicit else None
         evidence = sentence_evidence(sentence, seg_start, end)
+        link = "comparison base of" if base else "value changed to from"
+        self.cues.update(
+            metric=f"{link} the figure before",
+            level=f"{link} the figure before",
+            year="stated in the clause" if explicit else f"{link} the figure before",
+        )
         return Draft(
             previous.metric,
             previous.level,
@@ -386,6 +407,7 @@ class ProseReader:
             postfix = postfix_metric(after)
             if postfix is None or not accepts(postfix, quantity.unit):
                 return None, []
+            self._noted("metric", "noun after the number", postfix)
             return postfix, [self._inherited_level(state, quantity, postfix)]
         hits = [
             h for h in self._keywords(lo, quantity.start) if self._visible(h.start, quantity.start)
@@ -396,6 +418,8 @@ class ProseReader:
         previous = state.previous
         if hits:
             metric = choose_metric(hits, quantity, levels, previous, self.text)
+            words = self.text[hits[-1].start : hits[-1].end]
+            self._noted("metric", f"keyword «{words}»", metric)
         else:
             metric = self._unnamed_metric(state, segment, quantity)
         if metric is None or self._sampled(state.sentence, metric, quantity):
@@ -417,11 +441,12 @@ class ProseReader:
         after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
         postfix = postfix_metric(after)
         if postfix is not None and accepts(postfix, quantity.unit):
-            return postfix
+            return self._noted("metric", "noun after the number", postfix)
         if is_school_count(segment, quantity.word):
-            return "schools"
+            return self._noted("metric", "school noun before the number", "schools")
         if quantity.unit == "yuan" and INVEST_VERB.search(segment.strip()):
-            return self._investment_topic(state.sentence, quantity)
+            topic = self._investment_topic(state.sentence, quantity)
+            return self._noted("metric", "what money put in was for", topic)
         if residual(segment) > RESIDUAL_LIMIT or is_unnamed_subset(segment):
             return None
         group = self.group_marks.last(state.sentence.start, quantity.start)
@@ -431,13 +456,13 @@ class ProseReader:
             if len(fitting := [m for m in h.metrics if accepts(m, quantity.unit)]) == 1
         ]
         candidates = [
-            state.previous.metric if state.previous else None,
-            *reversed(earlier),
-            self.topic,
+            ("continues the figure before", state.previous.metric if state.previous else None),
+            *(("keyword earlier in the clause group", m) for m in reversed(earlier)),
+            ("topic of the lead-in sentence", self.topic),
         ]
-        for candidate in candidates:
+        for how, candidate in candidates:
             if candidate is not None and accepts(candidate, quantity.unit):
-                return candidate
+                return self._noted("metric", how, candidate)
         return None
 
     def _investment_topic(self, sentence: Sentence, quantity: Quantity) -> str | None:
@@ -464,14 +489,16 @@ class ProseReader:
         hits: list[KeywordHit],
     ) -> list[str]:
         if metric in IMPLIED_LEVEL:
-            return [IMPLIED_LEVEL[metric]]
+            return self._noted("level", "implied by the metric", [IMPLIED_LEVEL[metric]])
         distinct = list(dict.fromkeys(hit.level for hit in levels))
         if len(distinct) > 1 and quantity.unit == "percent":
-            return distinct
+            return self._noted("level", "each level named with one rate", distinct)
         if len(distinct) > 1:
-            return [level_after_keyword(levels, hits) or "all"]
+            chosen = level_after_keyword(levels, hits)
+            how = "named after the keyword" if chosen else "several named, none chosen"
+            return self._noted("level", how, [chosen or "all"])
         if distinct:
-            return distinct
+            return self._noted("level", "named in the clause", distinct)
         return [self._inherited_level(state, quantity, metric)]
 
     def _labels_other(self, hit: LevelHit, quantity: Quantity, state: SentenceState) -> bool:
@@ -490,7 +517,7 @@ class ProseReader:
             self._levels(quantity.end, self.clause_marks.next(quantity.end, sentence.end))
         )
         if own is not None:
-            return own
+            return self._noted("level", "named after the number", own)
         group = self.group_marks.last(sentence.start, quantity.start)
         previous = state.previous
         if (
@@ -499,7 +526,7 @@ class ProseReader:
             and previous.metric not in IMPLIED_LEVEL
             and not (quantity.unit == "percent" and other_domain(previous.metric, metric))
         ):
-            return previous.level
+            return self._noted("level", "the figure before in the clause group", previous.level)
         since = max(group, previous.quantity.end) if previous is not None else group
         visible = [
             h
@@ -508,18 +535,21 @@ class ProseReader:
         ]
         before = single_level(visible)
         if before is not None:
-            return before
+            return self._noted("level", "named earlier in the clause group", before)
         same = [d for d in state.drafts if d.metric == metric and d.metric not in IMPLIED_LEVEL]
         if same:
-            return same[-1].level
+            return self._noted("level", "same metric earlier in the sentence", same[-1].level)
         if self.sentence_level is not None:
-            return self.sentence_level
+            return self._noted("level", "the sentence before", self.sentence_level)
         if self.heading_level is not None and metric not in (*LEVEL_AFTER, *WHOLE_AGE_GROUP):
-            return self.heading_level
+            return self._noted("level", "numbered heading", self.heading_level)
         following = self.clause_marks.next(quantity.end + 1, sentence.end)
-        if metric not in LEVEL_AFTER and not BENEFICIARIES.match(self.text, quantity.end + 1):
-            return "all"
-        return single_level(self._levels(quantity.end, following)) or "all"
+        after = None
+        if metric in LEVEL_AFTER or BENEFICIARIES.match(self.text, quantity.end + 1):
+            after = single_level(self._levels(quantity.end, following))
+        if after is not None:
+            return self._noted("level", "named in the clause after", after)
+        return self._noted("level", "no level named", "all")
 
 
 PARENTHESES = re.compile(r"\([^()\n]{0,160}\)")

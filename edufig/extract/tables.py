@@ -290,7 +290,8 @@ def _row_drafts(
         if parsed is None:
             continue
         quantity = Quantity(row[index].start, row[index].end, parsed[0], unit, parsed[1])
-        drafts.append(Draft(metric, level, when, quantity, row[0].start, row[-1].end))
+        cues = {"metric": "table row label", "level": "table row label", "year": "year column"}
+        drafts.append(Draft(metric, level, when, quantity, row[0].start, row[-1].end, cues=cues))
     return drafts
 
 
@@ -326,7 +327,13 @@ def _labelled_cell(
     metric = _row_metric(row_label, unit) or named
     unit = unit or load_metrics()[metric].unit
     quantity = Quantity(cell.start, cell.end, parsed[0], unit, parsed[1])
-    return Draft(metric, IMPLIED_LEVEL.get(metric, level), when, quantity, cell.start, cell.end)
+    cues = {
+        "metric": "table column header",
+        "level": "table row label",
+        "year": "table row or caption",
+    }
+    level = IMPLIED_LEVEL.get(metric, level)
+    return Draft(metric, level, when, quantity, cell.start, cell.end, cues=cues)
 
 
 def _row_when(labels: list[Cell], context: TableContext) -> When:

@@ -93,6 +93,7 @@ class Timeline:
         self.section_starts = [s.start for s in sections]
         self.doc_year = doc_year
         self.reference_year = reference_year if reference_year is not None else doc_year
+        self.last_cue = ""
 
     def _last(self, lo: int, hi: int, carrying: bool, relative: bool = False) -> YearMark | None:
         index = bisect_left(self.starts, hi) - 1
@@ -128,14 +129,18 @@ class Timeline:
 
     def _far(self, position: int, paragraph_start: int, sentence: str) -> When:
         chained = self._chained(paragraph_start)
+        self.last_cue = "year of the statistical lines before"
         if chained is not None:
             period = chained.period_start if chained.school_year else None
             return When(chained.year, period, chained.target, chained.school_year)
         section = self._section(position)
+        self.last_cue = "section heading"
         if section is not None and section.year is not None:
             return When(section.year, None, section.target)
+        self.last_cue = "the document's reference year"
         if self.reference_year is not None:
             return When(self.reference_year, None, False)
+        self.last_cue = "last year named before"
         mark = self._last(0, position, True)
         if mark is not None:
             return When(mark.year, None, mark.target)
@@ -177,8 +182,10 @@ class Timeline:
         paragraph_start = min(max(paragraph_start, position - PARAGRAPH_CHARS), sentence_start)
         sentence = self.text[sentence_start:position]
         mark = self._in_sentence(sentence_start, position)
+        self.last_cue = "stated in the sentence"
         if mark is None:
             mark = self._last(paragraph_start, sentence_start, True, relative=True)
+            self.last_cue = "stated earlier in the paragraph"
         if mark is None:
             found = self._far(position, paragraph_start, sentence)
         elif mark.year is not None and mark.start < sentence_start:
