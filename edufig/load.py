@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS landing.documents (
     title VARCHAR, publisher VARCHAR, published_date DATE, doc_number VARCHAR,
     index_number VARCHAR, doc_type VARCHAR, region_name VARCHAR, region_code VARCHAR,
     province VARCHAR, parse_status VARCHAR, parse_error VARCHAR, text_chars INTEGER,
-    figure_count INTEGER, extractor_version VARCHAR, loaded_at TIMESTAMP NOT NULL
+    figure_count INTEGER, extractor_version VARCHAR, loaded_at TIMESTAMP NOT NULL,
+    reference_year INTEGER, reference_year_basis VARCHAR
 );
 CREATE TABLE IF NOT EXISTS landing.figures (
     figure_id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, doc_sha256 VARCHAR NOT NULL,
@@ -37,8 +38,12 @@ CREATE TABLE IF NOT EXISTS landing.figures (
     year INTEGER, period_start INTEGER, kind VARCHAR NOT NULL, value DOUBLE NOT NULL,
     unit VARCHAR NOT NULL, qualifier VARCHAR, yoy_change DOUBLE, yoy_growth_pct DOUBLE,
     region VARCHAR, region_code VARCHAR, text VARCHAR, start_offset INTEGER,
-    end_offset INTEGER, loaded_at TIMESTAMP NOT NULL
+    end_offset INTEGER, loaded_at TIMESTAMP NOT NULL, scope VARCHAR, confidence DOUBLE
 );
+ALTER TABLE landing.documents ADD COLUMN IF NOT EXISTS reference_year INTEGER;
+ALTER TABLE landing.documents ADD COLUMN IF NOT EXISTS reference_year_basis VARCHAR;
+ALTER TABLE landing.figures ADD COLUMN IF NOT EXISTS scope VARCHAR;
+ALTER TABLE landing.figures ADD COLUMN IF NOT EXISTS confidence DOUBLE;
 CREATE TABLE IF NOT EXISTS landing.fetches (
     url VARCHAR NOT NULL, source VARCHAR, fetched_at TIMESTAMP NOT NULL, status INTEGER,
     outcome VARCHAR, sha256 VARCHAR, bytes BIGINT, error VARCHAR,
@@ -50,12 +55,14 @@ DOCUMENT_COLUMNS = [
     "doc_id", "sha256", "source", "url", "fetched_at", "http_status", "content_type",
     "encoding", "title", "publisher", "published_date", "doc_number", "index_number",
     "doc_type", "region_name", "region_code", "province", "parse_status", "parse_error",
-    "text_chars", "figure_count", "extractor_version", "loaded_at",
+    "text_chars", "figure_count", "extractor_version", "loaded_at", "reference_year",
+    "reference_year_basis",
 ]  # fmt: skip
 FIGURE_COLUMNS = [
     "figure_id", "doc_id", "doc_sha256", "ordinal", "metric", "level", "year",
     "period_start", "kind", "value", "unit", "qualifier", "yoy_change", "yoy_growth_pct",
-    "region", "region_code", "text", "start_offset", "end_offset", "loaded_at",
+    "region", "region_code", "text", "start_offset", "end_offset", "loaded_at", "scope",
+    "confidence",
 ]  # fmt: skip
 FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "bytes", "error"]
 
@@ -77,9 +84,12 @@ def _loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str
     return {doc_id: (sha, version) for doc_id, sha, version in rows.fetchall()}
 
 
-def _document_row(doc: ParsedDocument, n_figures: int, version: str, now: datetime) -> dict:
+def _document_row(doc: ParsedDocument, figures: list[dict], meta: dict, now: datetime) -> dict:
     row = {k: v for k, v in asdict(doc).items() if k in DOCUMENT_COLUMNS}
+    n_figures, version = len(figures), meta.get("extractor_version", "")
     row.update(
+        reference_year=meta.get("reference_year"),
+        reference_year_basis=meta.get("reference_year_basis"),
         fetched_at=doc.fetched_at or None,
         published_date=doc.published_date or None,
         text_chars=len(doc.text),
@@ -118,7 +128,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 
 def _changed_documents(
     settings: Settings, loaded: dict[str, tuple[str, str]], result: StageResult
-) -> Iterator[tuple[ParsedDocument, list[dict], str]]:
+) -> Iterator[tuple[ParsedDocument, list[dict], dict]]:
     for path in sorted(settings.parsed_dir.glob("*.json")):
         try:
             doc = ParsedDocument.load(path)
@@ -130,15 +140,15 @@ def _changed_documents(
         if loaded.get(doc.doc_id) == (doc.sha256, version):
             result.add("documents_unchanged")
             continue
-        yield doc, figures if version else [], version
+        yield doc, figures if version else [], meta if version else {}
 
 
 def _load_documents(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):
     now = datetime.now(UTC).replace(tzinfo=None)
     doc_rows, figure_rows, doc_ids = [], [], []
-    for doc, figures, version in _changed_documents(settings, _loaded_versions(con), result):
+    for doc, figures, meta in _changed_documents(settings, _loaded_versions(con), result):
         doc_ids.append(doc.doc_id)
-        doc_rows.append(_document_row(doc, len(figures), version, now))
+        doc_rows.append(_document_row(doc, figures, meta, now))
         figure_rows.extend(_figure_rows(doc, figures, now))
     if not doc_ids:
         return

@@ -71,7 +71,7 @@ def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
     """Extract figures of every parsed document whose content or extractor changed."""
     from edufig.core.figure_files import read_figure_meta, write_figure_file
     from edufig.core.records import ParsedDocument
-    from edufig.extract import EXTRACTOR_VERSION, extract_figures
+    from edufig.extract import EXTRACTOR_VERSION, explain_figures
 
     result = StageResult("extract")
     with timed(result):
@@ -85,10 +85,16 @@ def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
                     "sha256": doc.sha256,
                     "extractor_version": EXTRACTOR_VERSION,
                 }
-                if read_figure_meta(target) == wanted:
+                written = read_figure_meta(target)
+                if {key: written.get(key) for key in wanted} == wanted:
                     result.add("documents_unchanged")
                     continue
-                figures = extract_figures(doc) if doc.parse_status == "ok" else []
+                explained = explain_figures(doc) if doc.parse_status == "ok" else None
+                figures = [figure for figure, _ in explained.figures] if explained else []
+                context = explained.context if explained else None
+                if context is not None:
+                    wanted["reference_year"] = context.reference_year
+                    wanted["reference_year_basis"] = context.basis
                 write_figure_file(target, wanted, figures)
             except Exception as exc:  # one bad document never stops the run
                 result.errors.append(f"{path.name}: extraction failed: {exc}")

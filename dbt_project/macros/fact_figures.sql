@@ -23,6 +23,8 @@ select
     value,
     unit,
     qualifier,
+    scope,
+    confidence,
     yoy_change,
     yoy_growth_pct,
     evidence_text,

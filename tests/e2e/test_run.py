@@ -164,3 +164,16 @@ def test_quality_flags_the_seed_conflicts_and_not_the_sound_arithmetic(mirror_ru
     assert chuxiong_budget == []
     xinghualing_students = [r for r in flags if r[1] == "140107" and r[0] == "parts_totals"]
     assert xinghualing_students == []
+
+
+def test_each_document_records_the_year_it_describes_and_how_that_was_decided(mirror_run):
+    warehouse, _ = mirror_run
+    rows = query(
+        warehouse,
+        "SELECT title, reference_year, reference_year_basis FROM marts.dim_document",
+    )
+    plans = [(year, basis) for title, year, basis in rows if "十四五" in (title or "")]
+    assert plans == [(2020, "plan_period")]  # 杏花岭's 十四五 plan describes its base year
+    assert all(year is not None and basis for _, year, basis in rows), rows
+    confidences = query(warehouse, "SELECT min(confidence), max(confidence) FROM landing.figures")
+    assert 0 < confidences[0][0] <= confidences[0][1] <= 1

@@ -19,7 +19,8 @@ LANDING_TABLES = {
         "title varchar, publisher varchar, published_date date, doc_number varchar, "
         "index_number varchar, doc_type varchar, region_name varchar, region_code varchar, "
         "province varchar, parse_status varchar, parse_error varchar, text_chars integer, "
-        "figure_count integer, extractor_version varchar, loaded_at timestamp not null"
+        "figure_count integer, extractor_version varchar, loaded_at timestamp not null, "
+        "reference_year integer, reference_year_basis varchar"
     ),
     "figures": (
         "figure_id varchar primary key, doc_id varchar not null, doc_sha256 varchar not null, "
@@ -28,7 +29,7 @@ LANDING_TABLES = {
         "value double precision not null, unit varchar not null, qualifier varchar, "
         "yoy_change double precision, yoy_growth_pct double precision, region varchar, "
         "region_code varchar, text varchar, start_offset integer, end_offset integer, "
-        "loaded_at timestamp not null"
+        "loaded_at timestamp not null, scope varchar, confidence double precision"
     ),
     "fetches": (
         "url varchar not null, source varchar, fetched_at timestamp not null, status integer, "
@@ -55,6 +56,8 @@ class Fig:
     yoy_growth_pct: float | None = None
     region: str | None = None
     region_code: str | None = None
+    scope: str | None = None
+    confidence: float | None = 0.9
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Doc:
     url: str
     figures: list[Fig] = field(default_factory=list)
     version: str = "v1"
+    reference_year: int | None = None
 
     @property
     def sha256(self) -> str:
@@ -143,6 +147,8 @@ def _document_row(doc: Doc, loaded_at: datetime) -> dict[str, object]:
         "figure_count": len(doc.figures),
         "extractor_version": "fixture-1",
         "loaded_at": loaded_at,
+        "reference_year": doc.reference_year,
+        "reference_year_basis": "title" if doc.reference_year else None,
     }
 
 
@@ -168,6 +174,8 @@ def _figure_row(doc: Doc, ordinal: int, fig: Fig, loaded_at: datetime) -> dict[s
         "start_offset": fig.start,
         "end_offset": fig.start + len(fig.text),
         "loaded_at": loaded_at,
+        "scope": fig.scope,
+        "confidence": fig.confidence,
     }
 
 
@@ -229,6 +237,10 @@ CHUXIONG_REPORT = Doc(
         Fig(
             "full_time_teachers", "all", 2021, "actual", 28000.0, "person",
             "全州共有专任教师2.8万人", 1500, qualifier="approx",
+        ),
+        Fig(
+            "full_time_teachers", "all", 2021, "actual", 3100.0, "person",
+            "其中民办学校专任教师3100人", 1512, scope="private",
         ),
         Fig(
             "edu_general_budget_expenditure", "all", 2021, "actual", 4738139700.0, "yuan",

@@ -199,3 +199,18 @@ def test_docs_generate_describes_marts_in_both_languages(settings):
         for column in node["columns"].values():
             assert column["data_type"] and is_bilingual(column["description"]), column
     assert {e["name"] for e in manifest["exposures"].values()} == {"dq_alerts", "analyst_snapshot"}
+
+
+def test_scoped_figures_are_their_own_rows_and_never_the_best_value_of_the_whole(settings):
+    staffing = query(
+        settings,
+        "select value, scope, confidence from marts.fct_staffing "
+        "where doc_id = '000_8ec6747b4fd94863' and metric = 'full_time_teachers' order by value",
+    )
+    assert staffing == [(3100.0, "private", 0.9), (28000.0, None, 0.9)]
+    best = query(
+        settings,
+        "select value, cast(distinct_values as varchar) from marts.fct_best_value "
+        "where region_code = '532300' and metric = 'full_time_teachers' and year = 2021",
+    )
+    assert len(best) == 1 and best[0][0] != 3100.0 and "3100" not in best[0][1]

@@ -113,4 +113,4 @@ def test_postgres_incremental_build_adds_the_new_report(pg_build, pg_database):
         ("429005|2025|senior_gross_enrollment_rate|senior_secondary|target|", 1),
     ]
     staffing = pg_query(pg_database, f"select count(*) from {PREFIX}_marts.fct_staffing")
-    assert staffing == [(3,)]
+    assert staffing == [(4,)]  # three whole-population head counts and one private subset

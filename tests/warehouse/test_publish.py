@@ -84,8 +84,8 @@ def test_failed_build_is_not_published(built_warehouse, tmp_path):
         conn.execute(
             "insert into landing.figures select 'orphan-figure', 'no-such-doc', doc_sha256, "
             "99, metric, level, year, period_start, kind, value, unit, qualifier, yoy_change, "
-            "yoy_growth_pct, region, region_code, text, start_offset, end_offset, loaded_at "
-            "from landing.figures limit 1"
+            "yoy_growth_pct, region, region_code, text, start_offset, end_offset, loaded_at, "
+            "scope, confidence from landing.figures limit 1"
         )
     build = build_marts(settings, select=WAREHOUSE_SELECTION)
     assert build.failed

@@ -51,11 +51,11 @@ select
     located.kind in ('actual', 'target') as is_kind_known,
     cast(count(*) over (
         partition by located.doc_id, located.metric, located.level, located.year,
-            located.kind, located.period_start, located.value
+            located.kind, located.period_start, located.scope, located.value
     ) as integer) as n_mentions,
     row_number() over (
         partition by located.doc_id, located.metric, located.level, located.year,
-            located.kind, located.period_start, located.value
+            located.kind, located.period_start, located.scope, located.value
         order by located.start_offset nulls last, located.ordinal, located.figure_id
     ) = 1 as is_first_mention
 from located

@@ -21,5 +21,7 @@ select
     text_chars,
     figure_count,
     extractor_version,
-    loaded_at
+    loaded_at,
+    reference_year,
+    reference_year_basis
 from {{ ref('int_documents_classified') }}

@@ -39,6 +39,7 @@ keyed as (
     from facts
     where facts.region_code is not null
         and facts.year is not null
+        and facts.scope is null
 ),
 
 {%- if is_incremental() %}

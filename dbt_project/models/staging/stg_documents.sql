@@ -25,5 +25,7 @@ select
     cast(text_chars as integer) as text_chars,
     cast(figure_count as integer) as figure_count,
     cast(extractor_version as {{ dbt.type_string() }}) as extractor_version,
-    cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at
+    cast(loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+    cast(reference_year as integer) as reference_year,
+    cast(reference_year_basis as {{ dbt.type_string() }}) as reference_year_basis
 from source

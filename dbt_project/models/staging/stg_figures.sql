@@ -22,5 +22,7 @@ select
     cast(text as {{ dbt.type_string() }}) as evidence_text,
     cast(start_offset as integer) as start_offset,
     cast(end_offset as integer) as end_offset,
-    cast(loaded_at as {{ dbt.type_timestamp() }}) as figure_loaded_at
+    cast(loaded_at as {{ dbt.type_timestamp() }}) as figure_loaded_at,
+    cast(scope as {{ dbt.type_string() }}) as scope,
+    cast(confidence as double precision) as confidence
 from source
