@@ -32,6 +32,13 @@ FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
 }
 PINYIN_GARBLE = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
 UNIT_BREAK = re.compile(r"(?<=\d)[ \t]*\n[ \t]*(?=万元|亿元|元|万人|人次|人|%|所|个|名)")
+PAGE_DEBRIS = re.compile(
+    r"(?<=[^\n。!?:;])\n[ \t]*(?:[-—–]+ ?\d{1,3} ?[-—–]+|第 ?\d{1,3} ?页(?: ?共 ?\d{1,3} ?页)?"
+    r"|\d{1,3} ?/ ?\d{1,3})[ \t]*\n(?=[^\n])"
+)
+SPLIT_NUMBER = re.compile(
+    r"(?<=[\u4e00-\u9fff]\d)[ \t]*\n[ \t]*(?=\d+(?:\.\d+)?(?:万|亿)?(?:元|人|所|个|名|%))"
+)
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
 
@@ -70,9 +77,14 @@ class TextView:
 
 
 def _deletions(text: str) -> list[tuple[int, int]]:
-    """Spans that are damage, not content: pinyin glosses and a line break (with the
-    PDF-to-text spaces around it) between a number and its unit (`8316\n万元`)."""
+    """Spans that are damage, not content: pinyin glosses, a line break (with the
+    PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
+    number written in prose (`在校生12\n345人`), and page numbers left between the two halves
+    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`)."""
     spans = [m.span() for m in UNIT_BREAK.finditer(text)]
+    if "\n" in text:
+        spans += [m.span() for m in PAGE_DEBRIS.finditer(text)]
+        spans += [m.span() for m in SPLIT_NUMBER.finditer(text)]
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
     return sorted(spans)

@@ -141,3 +141,24 @@ def test_indicator_table_flattened_one_cell_per_line():
         ("compulsory_retention_rate", "compulsory", 2020, "actual", 97.1),
         ("compulsory_retention_rate", "compulsory", 2025, "target", 98.0),
     ]
+
+
+def test_a_number_broken_across_lines_in_prose_is_rejoined():
+    figures = extract("截至年底,全区共有专任教师2\n648人,在校学生3\n9061人。")
+    assert [(f.metric, f.value) for f in figures] == [
+        ("full_time_teachers", 2648.0),
+        ("students_enrolled", 39061.0),
+    ]
+    text = "截至年底,全区共有专任教师2\n648人,在校学生3\n9061人。"
+    assert text[figures[0].start : figures[0].end].endswith("专任教师2\n648人")
+
+
+def test_page_numbers_between_the_halves_of_a_sentence_are_debris():
+    figures = extract("全市一般公共预算教育支出\n— 7 —\n21.3亿元,同比增长5.2%。")
+    assert keys(figures) == [("edu_general_budget_expenditure", "all", 2022, "actual", 2.13e9)]
+    assert figures[0].yoy_growth_pct == 5.2
+
+
+def test_table_columns_on_their_own_lines_are_not_joined():
+    text = "指标\n2020年\n2025年\n在校生(人)\n12400\n13100\n"
+    assert [f.value for f in extract(text)] == [12400.0, 13100.0]
