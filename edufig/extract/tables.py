@@ -194,8 +194,33 @@ def _is_group_line(line: str, lines: list[str], index: int, next_offset: int) ->
     return index + 1 < len(lines) and _is_row(_line_cells(lines[index + 1], next_offset))
 
 
+SPACED_CELL = re.compile(r"(?:(?! {2,}|\t).)+")
+MIN_SPACED_CELLS = 3
+SPACED_CELL_CHARS = 24
+
+
+def _spaced_cells(line: str, offset: int) -> list[Cell]:
+    """Cells of a row whose columns were kept apart by tabs or runs of spaces (yearbook
+    tables pasted as text): at least three short cells, or it is prose."""
+    cells = []
+    for match in SPACED_CELL.finditer(line):
+        stripped = match.group().strip()
+        if stripped:
+            begin = offset + match.start() + match.group().find(stripped)
+            cells.append(Cell(stripped, begin, begin + len(stripped)))
+    if len(cells) < MIN_SPACED_CELLS or any(_is_prose(c.text) for c in cells):
+        return []
+    return cells
+
+
+def _is_prose(cell: str) -> bool:
+    return len(cell) > SPACED_CELL_CHARS or bool(re.search(r"[,。;]", cell))
+
+
 def _line_cells(line: str, offset: int) -> list[Cell]:
-    if "|" not in line or PIPE_LINE.match(line):
+    if "|" not in line:
+        return _spaced_cells(line, offset) if ("\t" in line or "  " in line) else []
+    if PIPE_LINE.match(line):
         return []
     cells = []
     position = 0
@@ -411,12 +436,10 @@ def read_tables(text: str, timeline: Timeline) -> tuple[list[Draft], list[tuple[
     runs = _flat_runs(text)
     if "|" in text:
         runs += _split_cell_runs(text)
-    elif not runs:
-        return [], []
     drafts: list[Draft] = []
     spans: list[tuple[int, int]] = []
     found = [(_rows_from_run(cells), a, b) for cells, a, b in runs]
-    found += _joined_rows(text) if "|" in text else []
+    found += _joined_rows(text)
     for rows, start, end in found:
         context = TableContext(timeline, start, _table_unit(text, start))
         table = _table_drafts(rows, context)

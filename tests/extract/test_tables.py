@@ -149,3 +149,27 @@ def test_unit_columns_and_units_written_in_cells():
         ("edu_general_budget_expenditure", "all", 2021, "actual", 2822550000.0),
         ("edu_general_budget_expenditure", "all", 2022, "actual", 2846000000.0),
     ]
+
+
+def test_yearbook_table_with_tab_separated_columns():
+    text = (
+        "表3 各级学校情况\n类别\t学校数(所)\t在校生(人)\t专任教师(人)\n"
+        "普通高中\t7\t15230\t1208\n中等职业学校\t3\t6610\t455\n"
+    )
+    figures = extract(text, "2021-03-01")
+    assert [(f.metric, f.level, f.value) for f in figures] == [
+        ("schools", "general_senior_secondary", 7.0),
+        ("students_enrolled", "general_senior_secondary", 15230.0),
+        ("full_time_teachers", "general_senior_secondary", 1208.0),
+        ("schools", "secondary_vocational", 3.0),
+        ("students_enrolled", "secondary_vocational", 6610.0),
+        ("full_time_teachers", "secondary_vocational", 455.0),
+    ]
+
+
+def test_prose_with_double_spaces_is_not_a_table():
+    figures = extract("全县教育投入  8316万元,比上年增长5%,专任教师  3210人。", "2021-03-01")
+    assert [(f.metric, f.value) for f in figures] == [
+        ("edu_total_investment", 83160000.0),
+        ("full_time_teachers", 3210.0),
+    ]
