@@ -11,7 +11,7 @@ from edufig.extract.confidence import confidence
 from edufig.extract.context import DocumentContext, document_context
 from edufig.extract.periods import find_year_marks
 from edufig.extract.prose import Draft, ProseReader
-from edufig.extract.publisher_region import document_region
+from edufig.extract.publisher_region import document_region, sub_region
 from edufig.extract.sentences import split_sentences
 from edufig.extract.spans import Spans
 from edufig.extract.tables import read_tables
@@ -46,6 +46,7 @@ def _figure(
     end = view.source_offset(draft.end)
     first, last = (view.source_offset(i) for i in (draft.evidence or (draft.start, draft.end)))
     when = counted_when(draft.metric, draft.when)
+    region = sub_region(region[1], view.text[draft.start : draft.quantity.start]) or region
     return Figure(
         doc_id=doc.doc_id,
         metric=draft.metric,

@@ -28,6 +28,7 @@ from edufig.extract.lexicon import (
     rate_for_level,
 )
 from edufig.extract.numbers import Quantity, find_quantities
+from edufig.extract.publisher_region import blank_place_names
 from edufig.extract.respective import respective_assignments
 from edufig.extract.scope import blank_scope, scope_of
 from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sentence
@@ -266,7 +267,7 @@ class ProseReader:
             state.previous_end,
         )
         written = self.text[seg_start : quantity.start]
-        segment = blank_scope(written)
+        segment = blank_place_names(blank_scope(written))
         was_change = state.previous_was_change
         state.previous_end = quantity.end
         state.previous_was_change = False
@@ -425,10 +426,18 @@ class ProseReader:
         if metric is None or self._sampled(state.sentence, metric, quantity):
             return None, []
         if metric == "schools" or is_school_count(segment, quantity.word):
-            if not is_school_count(segment, quantity.word):
+            counted = is_school_count(segment, quantity.word)
+            if not (counted or self._next_school_count(state, segment, quantity)):
                 return None, []
             metric = "schools"
         return metric, self._level_list(state, metric, quantity, levels, hits)
+
+    @staticmethod
+    def _next_school_count(state: SentenceState, segment: str, quantity: Quantity) -> bool:
+        """`大姚县普通高中2所,武定县3所`: the next place's count of the same schools."""
+        previous = state.previous
+        same = previous is not None and previous.metric == "schools"
+        return same and quantity.word == "所" and not residual(segment)
 
     def _sampled(self, sentence: Sentence, metric: str, quantity: Quantity) -> bool:
         """Schools or people counted in an inspection's sample (`随机抽查学校260所,其中小学

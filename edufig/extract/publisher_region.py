@@ -95,3 +95,37 @@ def document_region(doc: ParsedDocument) -> tuple[str | None, str | None]:
         if found is not None:
             return found
     return doc.region_name, None
+
+
+@cache
+def _children() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Division code → the (name, code) pairs of the divisions directly under it."""
+    from edufig.core.divisions import load_divisions
+
+    children: dict[str, list[tuple[str, str]]] = {}
+    for division in load_divisions():
+        parent = division.prefecture_code if division.level == "county" else None
+        if division.level == "prefecture":
+            parent = division.province_code
+        if parent and parent != division.code:
+            children.setdefault(parent, []).append((division.name, division.code))
+    return {code: tuple(pairs) for code, pairs in children.items()}
+
+
+def sub_region(parent_code: str | None, clause: str) -> tuple[str, str] | None:
+    """The division under the publisher that a figure's own clause names (`白云区的中小学
+    251所` in a city's report): exactly one, else the figure is the publisher's."""
+    if not parent_code:
+        return None
+    named = {pair for pair in _children().get(parent_code, ()) if pair[0] in clause}
+    return named.pop() if len(named) == 1 else None
+
+
+def blank_place_names(text: str) -> str:
+    """`text` with division names (`白云区`, `楚雄州`) blanked to spaces of the same length:
+    a place named before a number says whose figure it is, not what it counts."""
+    if not any(ch in text for ch in "省市区县州旗盟"):
+        return text
+    return _division_names().sub(
+        lambda m: " " * len(m.group()) if len(m.group()) > 2 else m.group(), text
+    )

@@ -42,3 +42,13 @@ def test_the_prefecture_written_before_the_mask_is_the_clue():
         "制定了《定西市***教师培养培训发展规划》。\n" + BODY
     )
     assert document_region(doc(text)) == ("安定区", "621102")
+
+
+def test_a_figure_whose_clause_names_a_division_under_the_publisher_is_that_divisions():
+    text = "全州共有普通高中24所。其中大姚县普通高中2所,武定县3所。"
+    figures = extract_figures(doc(text, region_name="楚雄彝族自治州", region_code="532300"))
+    assert [(f.value, f.region, f.region_code) for f in figures] == [
+        (24.0, "楚雄彝族自治州", "532300"),
+        (2.0, "大姚县", "532326"),
+        (3.0, "武定县", "532329"),
+    ]
