@@ -16,23 +16,24 @@ import duckdb
 import pandas as pd
 
 from edufig.quality.messages import messages
+from edufig.quality.registry import SEVERITY_RANK
 
-SEVERITY_RANK = {"warning": 1, "error": 2}
-FLAG_COLUMNS = (
-    "flag_id", "check_name", "severity", "region_code", "region_name", "province", "metric",
-    "metric_name_zh", "level", "year", "kind", "doc_ids", "values_json", "message_zh",
-    "message_en", "evidence_json", "data_docs_url", "raised_at", "run_id",
+# The dq_flags contract (docs/contracts.md): column, DuckDB type, in table order.
+FLAG_SCHEMA = (
+    ("flag_id", "VARCHAR PRIMARY KEY"), ("check_name", "VARCHAR NOT NULL"),
+    ("severity", "VARCHAR NOT NULL"), ("region_code", "VARCHAR"), ("region_name", "VARCHAR"),
+    ("province", "VARCHAR"), ("metric", "VARCHAR"), ("metric_name_zh", "VARCHAR"),
+    ("level", "VARCHAR"), ("year", "INTEGER"), ("kind", "VARCHAR"), ("doc_ids", "VARCHAR"),
+    ("values_json", "VARCHAR"), ("message_zh", "VARCHAR"), ("message_en", "VARCHAR"),
+    ("evidence_json", "VARCHAR"), ("data_docs_url", "VARCHAR"), ("raised_at", "TIMESTAMP"),
+    ("run_id", "VARCHAR"),
 )  # fmt: skip
-FLAGS_DDL = """
-CREATE SCHEMA IF NOT EXISTS dq;
-CREATE TABLE IF NOT EXISTS dq.dq_flags (
-    flag_id VARCHAR PRIMARY KEY, check_name VARCHAR NOT NULL, severity VARCHAR NOT NULL,
-    region_code VARCHAR, region_name VARCHAR, province VARCHAR, metric VARCHAR,
-    metric_name_zh VARCHAR, level VARCHAR, year INTEGER, kind VARCHAR, doc_ids VARCHAR,
-    values_json VARCHAR, message_zh VARCHAR, message_en VARCHAR, evidence_json VARCHAR,
-    data_docs_url VARCHAR, raised_at TIMESTAMP, run_id VARCHAR
-);
-"""
+FLAG_COLUMNS = tuple(name for name, _ in FLAG_SCHEMA)
+FLAGS_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS dq; CREATE TABLE IF NOT EXISTS dq.dq_flags ("
+    + ", ".join(f"{name} {kind}" for name, kind in FLAG_SCHEMA)
+    + ");"
+)
 
 
 def _raise_if_errored(outcome) -> None:

@@ -1,7 +1,9 @@
-"""The quality stage: validate the check rows with the GX checkpoint, write dq.dq_flags.
+"""The quality stage: GX validates the failing check rows, then dq.dq_flags is replaced.
 
-Reads the warehouse read-only (the dbt models did the joins), validates with GX on a
-DataFrame, then opens the warehouse for writing only to replace the flags table.
+dq_check_rows decides in SQL which rows fail and at which severity (from the bounds the
+registry declares); the checkpoint validates those rows only, renders Data Docs, and must
+reach the same verdict, so the SQL rule and the expectation suite check each other. The
+warehouse is read read-only and opened for writing only to replace the flags table.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pandas as pd
 from edufig.core.config import Settings, StageResult, timed
 from edufig.quality.context import DOCS_SITE, ensure_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
-from edufig.quality.suites import CHECKS
+from edufig.quality.registry import CHECKS
 
 DISPLAY_CAP = 200
 # Text GX may write into Data Docs (which it does not escape), escaped in SQL like html.escape.
@@ -34,11 +36,14 @@ def _escaped(column: str) -> str:
 
 VALIDATED_SQL = f"""
 SELECT
-    row_number() OVER () - 1 AS row_key, check_row_id, check_name, year,
-    measure, hard_min, hard_max, soft_min, soft_max,
+    row_number() OVER (ORDER BY check_row_id) - 1 AS row_key, check_row_id, check_name, year,
+    measure, hard_min, hard_max, soft_min, soft_max, severity,
     {", ".join(_escaped(c) for c in DISPLAYED_TEXT)}
 FROM dq.dq_check_rows
+WHERE severity IS NOT NULL
+ORDER BY check_row_id
 """
+CANDIDATES_SQL = "SELECT count(*) FROM dq.dq_check_rows"
 FLAGGED_ROWS_SQL = """
 WITH flagged AS (
     SELECT r.* FROM dq.dq_check_rows AS r JOIN failed_ids USING (check_row_id)
@@ -70,7 +75,8 @@ def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def read_check_rows(settings: Settings) -> pd.DataFrame:
-    """What the checkpoint validates: measures and bounds, and escaped text for Data Docs.
+    """The failing rows the checkpoint validates: measures, bounds, the SQL severity, and
+    escaped text for Data Docs.
 
     GX reports unexpected rows by `row_key`, so no document-derived text is needed to map
     them back; flags are built from the warehouse rows, never from this frame.
@@ -82,6 +88,11 @@ def read_check_rows(settings: Settings) -> pd.DataFrame:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
             ) from exc
+
+
+def count_candidates(settings: Settings) -> int:
+    with _read_only(settings) as con:
+        return con.execute(CANDIDATES_SQL).fetchone()[0]
 
 
 def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
@@ -108,16 +119,28 @@ def _count(result: StageResult, flags: list[dict]) -> None:
         result.counts[f"check_{check.name}"] = sum(f["check_name"] == check.name for f in flags)
 
 
+def _agreed(frame: pd.DataFrame, gx_failed: dict[int, str]) -> dict[str, str]:
+    """Failed row id → severity, once GX and the SQL rule give every row the same verdict."""
+    decided = dict(zip(frame["row_key"], frame["severity"], strict=True))
+    ids = dict(zip(frame["row_key"], frame["check_row_id"], strict=True))
+    keys = decided.keys() | gx_failed.keys()
+    differ = sorted(ids[key] for key in keys if decided.get(key) != gx_failed.get(key))
+    if differ:
+        raise RuntimeError(
+            f"GX and dq_check_rows disagree on {len(differ)} rows, e.g. {differ[:3]}: "
+            "the bounds rule in SQL and the expectation suite have drifted apart"
+        )
+    return {ids[key]: severity for key, severity in decided.items()}
+
+
 def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], str]:
-    """Run the checkpoint on the check rows: (failed row id → severity, Data Docs url)."""
+    """Run the checkpoint on the failing rows: (failed row id → severity, Data Docs url)."""
     settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
     with quality_context(settings) as context:
         checkpoint = ensure_checkpoint(context)
         outcome = checkpoint.run(batch_parameters={"dataframe": frame})
         docs_url = _docs_url(context, outcome)
-    row_ids = frame["check_row_id"].to_numpy()
-    failed = {row_ids[key]: severity for key, severity in failed_rows(outcome).items()}
-    return failed, docs_url
+    return _agreed(frame, failed_rows(outcome)), docs_url
 
 
 def check_quality(settings: Settings) -> StageResult:
@@ -141,7 +164,7 @@ def check_quality(settings: Settings) -> StageResult:
         flags = build_flags(flagged, failed, docs_url, run_id)
         with duckdb.connect(str(settings.warehouse)) as con:
             write_flags(con, flags)
-        result.counts["candidate_rows"] = len(frame)
+        result.counts["candidate_rows"] = count_candidates(settings)
         _count(result, flags)
     return result
 

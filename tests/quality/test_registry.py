@@ -1,0 +1,89 @@
+"""The check registry is the one declaration: the derived dbt files match it, the suite and
+messages come from it, and the SQL verdict must agree with GX's on every failing row."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from edufig.core.config import Settings
+from edufig.quality import dbt_files
+from edufig.quality.registry import BOUND_SEVERITY, CHECKS, CHECKS_BY_NAME
+from edufig.quality.run import validate
+from edufig.quality.suites import expectations
+
+
+def test_derived_files_are_current():
+    assert dbt_files.stale_files() == [], "run: uv run python -m edufig.quality.dbt_files"
+
+
+def test_union_and_docs_list_every_registered_check():
+    macro = dbt_files.render_macro()
+    properties = yaml.safe_load(dbt_files.render_properties())
+    models = {m["name"]: m for m in properties["models"]}
+    names = [c.name for c in CHECKS]
+    for check in CHECKS:
+        assert f"'model': '{check.model}'" in macro
+        assert models[check.model]["description"].startswith(check.description_zh)
+        assert models[check.model]["config"]["meta"]["check_name"] == check.name
+    union = {c["name"]: c for c in models["dq_check_rows"]["columns"]}
+    accepted = union["check_name"]["data_tests"][1]["accepted_values"]["arguments"]["values"]
+    assert accepted == names
+
+
+def test_suite_has_one_expectation_per_declared_bound():
+    found = sorted(
+        (e.meta["check_name"], e.meta["bound"], e.meta["severity"]) for e in expectations()
+    )
+    declared = sorted((c.name, b, BOUND_SEVERITY[b]) for c in CHECKS for b in c.bounds)
+    assert found == declared
+
+
+def test_every_message_has_both_languages_and_an_unknown_variant_is_named():
+    for check in CHECKS:
+        assert check.messages and all(zh and en for zh, en in check.messages.values())
+    with pytest.raises(KeyError, match="conflicts"):
+        CHECKS_BY_NAME["conflicts"].templates({"scope": "elsewhere"}, "warning")
+
+
+def _failing_rows(severities: list[str], measures: list[float]) -> pd.DataFrame:
+    n = len(severities)
+    return pd.DataFrame(
+        {
+            "row_key": range(n),
+            "check_row_id": [f"pp_amounts:row{i}" for i in range(n)],
+            "check_name": ["pp_amounts"] * n,
+            "year": [2022] * n,
+            "measure": measures,
+            "hard_min": [None] * n,
+            "hard_max": [None] * n,
+            "soft_min": [None] * n,
+            "soft_max": [0.0] * n,
+            "severity": severities,
+            "region_name": ["黄浦区"] * n,
+            "metric": ["edu_total_investment"] * n,
+            "level": ["all"] * n,
+            "evidence_text": ["增长3.2个百分点"] * n,
+        }
+    )
+
+
+def test_gx_confirms_the_rows_sql_failed(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    failed, docs_url = validate(settings, _failing_rows(["warning", "warning"], [1.0, 1.0]))
+    assert failed == {"pp_amounts:row0": "warning", "pp_amounts:row1": "warning"}
+    assert docs_url.startswith("file://")
+
+
+def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    frame = _failing_rows(["warning", "warning"], [1.0, 0.0])
+    with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row1"):
+        validate(settings, frame)
+
+
+def test_a_row_failed_at_another_severity_stops_the_stage(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row0"):
+        validate(settings, _failing_rows(["error"], [1.0]))
