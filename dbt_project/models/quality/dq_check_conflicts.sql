@@ -1,7 +1,7 @@
 {{ config(materialized='view', enabled=(target.type == 'duckdb')) }}
 {#- Conflicting values for one quantity: same region, metric, level, year, kind and period.
-    Each figure stands for an interval (the rounding of its last digit; ±10 % for 约; open
-    above for 以上, below for 以下); figures conflict when their intervals share no point.
+    Each figure stands for an interval (dq_figure_facts: value_lo, value_hi); figures
+    conflict when their intervals share no point.
     A document's table row against its own text is an error; two prose statements of one
     document (which may describe a sub-population, 其中应届生…) and different documents are a
     warning, the latter judged on each document's overall interval so a self-contradicting
@@ -14,16 +14,8 @@ with facts as (
         *,
         coalesce(period_start, -1) as period_key,
         coalesce(evidence_text like '%|%', false) as from_table,
-        case
-            when qualifier = 'at_most' then -1e300
-            when qualifier = 'approx' then value - greatest(value_half_unit, 0.1 * abs(value))
-            else value - value_half_unit
-        end as lo,
-        case
-            when qualifier = 'at_least' then 1e300
-            when qualifier = 'approx' then value + greatest(value_half_unit, 0.1 * abs(value))
-            else value + value_half_unit
-        end as hi
+        value_lo as lo,
+        value_hi as hi
     from {{ ref('dq_figure_facts') }}
     where year is not null
         and (

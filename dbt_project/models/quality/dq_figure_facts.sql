@@ -5,7 +5,10 @@
     the rounding slack two honest statements of one quantity may differ by. A whole-number
     rate counts as stated to one decimal (a table's "100" next to a text's 99.7% disagree);
     whole money amounts and counts from 10,000 up count their trailing zeros (10.29亿元 is
-    1029000000 ± 5e5, 5.2万人 is 52000 ± 500); smaller whole counts are exact. -#}
+    1029000000 ± 5e5, 5.2万人 is 52000 ± 500); smaller whole counts are exact. The interval
+    [value_lo, value_hi] is what the figure claims: its rounding; ±10 % for 约; open above
+    for 以上 and below for 以下. Two statements of one quantity conflict when their
+    intervals share no point. -#}
 
 with resolved as (
     select * from {{ ref('int_figures_resolved') }}
@@ -92,6 +95,16 @@ select
     h.value_half_unit,
     h.change_half_unit,
     h.growth_half_unit,
+    case
+        when coalesce(r.qualifier, 'exact') = 'at_most' then -1e300
+        when r.qualifier = 'approx' then r.value - greatest(h.value_half_unit, 0.1 * abs(r.value))
+        else r.value - h.value_half_unit
+    end as value_lo,
+    case
+        when coalesce(r.qualifier, 'exact') = 'at_least' then 1e300
+        when r.qualifier = 'approx' then r.value + greatest(h.value_half_unit, 0.1 * abs(r.value))
+        else r.value + h.value_half_unit
+    end as value_hi,
     left(r.evidence_text, 400) as evidence_text,
     r.doc_url as url,
     r.doc_title as title
