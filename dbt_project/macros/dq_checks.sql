@@ -12,6 +12,9 @@
     {'name': 'yoy_jumps', 'model': 'dq_check_yoy_jumps', 'bounds': {'hard_min': None, 'hard_max': None, 'soft_min': None, 'soft_max': None}},
     {'name': 'derived_ratios', 'model': 'dq_check_derived_ratios', 'bounds': {'hard_min': None, 'hard_max': None, 'soft_min': None, 'soft_max': None}},
     {'name': 'targets_baseline', 'model': 'dq_check_targets_baseline', 'bounds': {'soft_min': None}},
-    {'name': 'pp_amounts', 'model': 'dq_check_pp_amounts', 'bounds': {'soft_max': None}}
+    {'name': 'pp_amounts', 'model': 'dq_check_pp_amounts', 'bounds': {'soft_max': None}},
+    {'name': 'annual_totals', 'model': 'dq_check_annual_totals', 'bounds': {'soft_max': 0.0}},
+    {'name': 'all_levels_ratio', 'model': 'dq_check_all_levels_ratio', 'bounds': {'hard_min': None, 'hard_max': None, 'soft_min': None, 'soft_max': None}},
+    {'name': 'breakdowns', 'model': 'dq_check_breakdowns', 'bounds': {'soft_min': 0.75}}
 ]) }}
 {% endmacro %}

@@ -254,5 +254,54 @@ CHECKS: tuple[Check, ...] = (
         },
         _bounds("soft_max"),
     ),
+    Check(
+        "annual_totals",
+        "年度合计不一致",
+        "annual totals disagree",
+        "不同文档给出的同一年度合计(学生资助、各类经费)不一致",
+        "Annual totals at level all of flows (student aid paid and students aided, loans, "
+        "capital, IT and teacher-training funds) that two documents state differently for "
+        "one region and year; each document's largest all-level amount is its total; "
+        "budgets (预算) are left out.",
+        {
+            "": (
+                "{documents}份文档给出的全年合计不一致:{values}",
+                "{documents} documents give different annual totals: {values}",
+            )
+        },
+        _bounds(soft_max=0.0),
+    ),
+    Check(
+        "all_levels_ratio",
+        "全学段生师比异常",
+        "all-level student–teacher ratio out of range",
+        "全学段在校生与专任教师推算的生师比越界",
+        "Students per full-time teacher at level all (both counts from one document) "
+        "against the envelope of the level ranges (preschool to secondary vocational).",
+        {
+            "": (
+                "在校生{numerator}人/专任教师{denominator}人推算全学段生师比为{derived},"
+                "超出各学段区间的范围[{low}, {high}]{source}",
+                "{numerator} students / {denominator} teachers give an all-level ratio of "
+                "{derived}, outside the span of the level ranges [{low}, {high}]{source}",
+            )
+        },
+    ),
+    Check(
+        "breakdowns",
+        "“其中”分项远小于合计",
+        "a 其中 breakdown explains well under its total",
+        "“其中”所列分学段数值之和远小于合计",
+        "One sentence with 其中 gives a total and two or more of its sub-levels that explain "
+        "under three quarters of it (measure: parts ÷ total).",
+        {
+            "": (
+                "“其中”所列{part_names_zh}合计{parts_sum},仅为总数{total}的{share_pct}%",
+                "the 其中 breakdown ({part_levels}) adds up to {parts_sum}, only {share_pct}% "
+                "of the total {total}",
+            )
+        },
+        _bounds(soft_min=0.75),
+    ),
 )
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}

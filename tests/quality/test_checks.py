@@ -23,7 +23,11 @@ XINGHUALING, CHUXIONG = "140107", "532300"
 HARD, PLAUS, SCALE, GROWTH = "130500", "230281", "320981", "510722"
 PARTS, CONFLICT, JUMPS, RATIOS = "520328", "610323", "410100", "440300"
 TARGETS, PP = "110101", "310101"
+ANNUAL, RATIO_ALL, BREAKDOWN = "320102", "330106", "420106"
 SCRIPT = "<script>alert('x')</script>"
+AIDED = "全年共资助学生62972人次,其中义务教育阶段20000人次、普通高中10118人次"
+ENROLLED = "现有在校学生67786人,其中:幼儿16532人、小学生28266人、初中12705人、高中8416人"
+SCHOOLS = "全区有学校200所,其中义务教育学校70所(小学50所、初中20所)、普通高中20所"
 
 
 def rate(metric, year, value, level="all", **extra):
@@ -395,6 +399,96 @@ PLANTED = [
             ),
         ],
     ),
+    Doc(
+        "annual_a",
+        ANNUAL,
+        figures=[
+            money("student_aid_funds", 2022, 6.6935e7, text="全年共发放学生资助资金6693.5万元"),
+            money("student_aid_funds", 2022, 2.0e7, text="其中营养改善计划资金2000万元"),
+            count("students_aided", 2022, 31265, "all", "person_time", text="资助学生31265人次"),
+            money("capital_investment", 2022, 1.3e8, text="教育基本建设投资1.3亿元"),
+            money("edu_it_investment", 2022, 50520100.0, text="教育信息化投入5052.01万元"),
+        ],
+    ),
+    Doc(
+        "annual_b",
+        ANNUAL,
+        figures=[
+            money("student_aid_funds", 2022, 7.2e7, text="2022年全区发放资助资金7200万元"),
+            count("students_aided", 2022, 31265, "all", "person_time", text="惠及学生31265人次"),
+            money("edu_it_investment", 2022, 5.052e7, text="信息化投入5052万元"),
+        ],
+    ),
+    Doc(
+        "annual_c",
+        ANNUAL,
+        figures=[
+            money("student_aid_funds", 2022, 9.0e7, text="2022年预算安排学生资助资金9000万元"),
+            money(
+                "capital_investment",
+                2022,
+                1.36e8,
+                qualifier="approx",
+                text="基建投资约1.36亿元",
+            ),
+        ],
+    ),
+    Doc(
+        "ratio_all",
+        RATIO_ALL,
+        figures=[
+            count("students_enrolled", 2022, 78600, "all", "person", text="在校学生7.86万人"),
+            count("full_time_teachers", 2022, 1200, "all", "person", text="专任教师1200人"),
+            count("students_enrolled", 2021, 78600, "all", "person"),
+            count("full_time_teachers", 2021, 5530, "all", "person"),
+            count("students_enrolled", 2020, 60000, "all", "person"),
+            count("full_time_teachers", 2020, 1800, "all", "person"),
+            count("students_enrolled", 2023, 30000, "all", "person"),
+            count("full_time_teachers", 2023, 800, "primary", "person"),
+            count("students_enrolled", 2019, 60000, "all", "person"),
+            count("students_enrolled", 2019, 16000, "all", "person"),
+            count("full_time_teachers", 2019, 1000, "all", "person"),
+        ],
+    ),
+    Doc(
+        "breakdown",
+        BREAKDOWN,
+        figures=[
+            *(
+                count("students_aided", 2022, n, level, "person_time", text=AIDED)
+                for level, n in (
+                    ("all", 62972),
+                    ("compulsory", 20000),
+                    ("general_senior_secondary", 10118),
+                )
+            ),
+            *(
+                count("students_enrolled", 2022, n, level, "person", text=ENROLLED)
+                for level, n in (
+                    ("all", 67786),
+                    ("preschool", 16532),
+                    ("primary", 28266),
+                    ("junior_secondary", 12705),
+                    ("general_senior_secondary", 8416),
+                )
+            ),
+            *(
+                count("schools", 2021, n, level, text=SCHOOLS)
+                for level, n in (
+                    ("all", 200),
+                    ("compulsory", 70),
+                    ("primary", 50),
+                    ("junior_secondary", 20),
+                    ("general_senior_secondary", 20),
+                )
+            ),
+            count("schools", 2022, 64, "all", text="全区学校64所,其中小学51所"),
+            count("schools", 2022, 51, "primary", text="全区学校64所,其中小学51所"),
+            money("student_aid_funds", 2022, 8.0e7, text="资助资金8000万元"),
+            money("student_aid_funds", 2022, 1.0e7, "compulsory", text="其中义务教育1000万元"),
+            money("student_aid_funds", 2022, 5.0e6, "general_senior_secondary", text="高中500万元"),
+        ],
+    ),
 ]
 
 
@@ -622,3 +716,51 @@ def test_every_bound_a_check_model_sets_is_declared(run):
             ).fetchone()
             used = {b for b, n in zip(present, counts, strict=False) if n}
             assert used <= set(check.bounds), check.name
+
+
+def test_annual_totals_across_documents(run):
+    flags = flags_for(run[2], "annual_totals", ANNUAL)
+    assert [(f["metric"], f["level"], f["year"], f["severity"]) for f in flags] == [
+        ("student_aid_funds", "all", 2022, "warning")
+    ]
+    values = json.loads(flags[0]["values_json"])
+    assert values["values"] == [6.6935e7, 7.2e7] and values["documents"] == 2
+    assert flags[0]["doc_ids"] == "annual_a,annual_b"
+    assert "2份文档给出的全年合计不一致:6,693.5万元、7,200万元" in flags[0]["message_zh"]
+    assert "66.94 million yuan, 72.00 million yuan" in flags[0]["message_en"]
+    assert flags_for(run[2], "conflicts", ANNUAL) == []
+
+
+def test_student_teacher_ratio_at_level_all(run):
+    flags = flags_for(run[2], "all_levels_ratio", RATIO_ALL)
+    found = {(f["metric"], f["level"], f["year"], f["severity"]) for f in flags}
+    assert found == {
+        ("student_teacher_ratio", "all", 2022, "error"),
+        ("student_teacher_ratio", "all", 2020, "warning"),
+    }
+    error = flags_for(flags, "all_levels_ratio", year=2022)[0]
+    values = json.loads(error["values_json"])
+    assert (values["soft_min"], values["soft_max"], values["hard_min"], values["hard_max"]) == (
+        8,
+        30,
+        3,
+        60,
+    )
+    assert "在校生78,600人/专任教师1,200人推算全学段生师比为65.50" in error["message_zh"]
+    assert "[3.0, 60.0]" in error["message_zh"] and "生师比" in error["message_zh"]
+    assert flags_for(run[2], "derived_ratios", RATIO_ALL) == []
+
+
+def test_breakdown_explaining_well_under_its_total(run):
+    flags = flags_for(run[2], "breakdowns", BREAKDOWN)
+    found = {(f["metric"], f["level"], f["year"]): json.loads(f["values_json"]) for f in flags}
+    assert set(found) == {("students_aided", "all", 2022), ("schools", "all", 2021)}
+    assert found[("students_aided", "all", 2022)]["share_pct"] == 47.8
+    assert found[("schools", "all", 2021)]["parts_sum"] == 90
+    assert all(f["severity"] == "warning" for f in flags)
+    aided = flags_for(flags, "breakdowns", metric="students_aided")[0]
+    assert (
+        "“其中”所列义务教育、普通高中合计30,118人次,仅为总数62,972人次的47.8%"
+        in (aided["message_zh"])
+    )
+    assert AIDED in evidence_texts(aided)
