@@ -12,9 +12,10 @@ from functools import cached_property
 
 import duckdb
 
-from edufig.alerts.subscriptions import SEVERITY_RANK, Recipient, find_province
+from edufig.alerts.subscriptions import Recipient, find_province
 from edufig.core.catalog import load_metrics
 from edufig.core.divisions import divisions_by_code
+from edufig.core.dq_flags import SEVERITY_RANK
 
 
 @dataclass(frozen=True)

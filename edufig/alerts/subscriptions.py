@@ -29,7 +29,6 @@ from edufig.core.catalog import load_metrics
 from edufig.core.divisions import Division, load_divisions
 
 DEFAULT_SUBSCRIPTIONS = Path(__file__).resolve().parent / "default_subscriptions.yaml"
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
 
 

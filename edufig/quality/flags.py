@@ -1,8 +1,9 @@
 """Unexpected rows of the checkpoint turned into dq_flags rows, and the flags table itself.
 
-GX decides which check rows fail (and at which severity, from the expectation's meta); the
-flag takes everything else from the row as the warehouse computed it, not from what GX
-displayed, so escaping for Data Docs never leaks into messages or evidence.
+SQL decides which check rows fail and at which severity, and GX confirms it (the severity
+of each expectation is in its meta); the flag takes everything else from the row as the
+warehouse computed it, not from what GX displayed, so escaping for Data Docs never leaks
+into messages or evidence.
 """
 
 from __future__ import annotations
@@ -15,20 +16,9 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from edufig.core.dq_flags import FLAG_COLUMNS, FLAG_SCHEMA, SEVERITY_RANK
 from edufig.quality.messages import messages
-from edufig.quality.registry import SEVERITY_RANK
 
-# The dq_flags contract (docs/contracts.md): column, DuckDB type, in table order.
-FLAG_SCHEMA = (
-    ("flag_id", "VARCHAR PRIMARY KEY"), ("check_name", "VARCHAR NOT NULL"),
-    ("severity", "VARCHAR NOT NULL"), ("region_code", "VARCHAR"), ("region_name", "VARCHAR"),
-    ("province", "VARCHAR"), ("metric", "VARCHAR"), ("metric_name_zh", "VARCHAR"),
-    ("level", "VARCHAR"), ("year", "INTEGER"), ("kind", "VARCHAR"), ("doc_ids", "VARCHAR"),
-    ("values_json", "VARCHAR"), ("message_zh", "VARCHAR"), ("message_en", "VARCHAR"),
-    ("evidence_json", "VARCHAR"), ("data_docs_url", "VARCHAR"), ("raised_at", "TIMESTAMP"),
-    ("run_id", "VARCHAR"),
-)  # fmt: skip
-FLAG_COLUMNS = tuple(name for name, _ in FLAG_SCHEMA)
 FLAGS_DDL = (
     "CREATE SCHEMA IF NOT EXISTS dq; CREATE TABLE IF NOT EXISTS dq.dq_flags ("
     + ", ".join(f"{name} {kind}" for name, kind in FLAG_SCHEMA)

@@ -16,14 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from edufig.core.dq_flags import SEVERITY_RANK
+
 # A measure below a *_min or above a *_max bound fails; hard bounds mark the impossible
 # (error), soft bounds the implausible (warning). A null bound is not checked.
 BOUND_SEVERITY = MappingProxyType(
     {"hard_min": "error", "hard_max": "error", "soft_min": "warning", "soft_max": "warning"}
 )
 ALL_BOUNDS = tuple(BOUND_SEVERITY)
-# Ranks of dq_flags.severity; "info" is a subscriber's lowest threshold, never raised here.
-SEVERITY_RANK = MappingProxyType({"info": 0, "warning": 1, "error": 2})
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@ messages come from it, and the SQL verdict must agree with GX's on every failing
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pandas as pd
 import pytest
 import yaml
 
+from edufig.alerts.flag_routing import Flag
 from edufig.core.config import Settings
+from edufig.core.dq_flags import FLAG_COLUMNS
 from edufig.quality import dbt_files
 from edufig.quality.registry import BOUND_SEVERITY, CHECKS, CHECKS_BY_NAME
 from edufig.quality.run import validate
@@ -87,3 +91,7 @@ def test_a_row_failed_at_another_severity_stops_the_stage(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row0"):
         validate(settings, _failing_rows(["error"], [1.0]))
+
+
+def test_alerts_read_the_columns_quality_writes():
+    assert tuple(f.name for f in fields(Flag)) == FLAG_COLUMNS
