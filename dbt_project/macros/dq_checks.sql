@@ -1,4 +1,4 @@
-{#- Generated from edufig/quality/registry.py by `python -m edufig.quality.dbt_files`;
+{#- Generated from edufig/quality/registry.py by `python -m edufig.quality.generated_files`;
     do not edit. The checks dq_check_rows unions, with the bound columns each sets
     (None: per row, from its model; a number: fixed). -#}
 {% macro dq_checks() %}

@@ -1,22 +1,25 @@
-"""The GX file context in expectations/ and the objects the quality run needs in it.
+"""The GX context a quality run validates in, built in memory from the check registry.
 
-The suite comes from suites.py; the pandas datasource, the dataframe asset, the validation
-definition and the checkpoint are created the first time and then read from disk, so the
-JSON under version control is what runs. Paths that depend on Settings (Data Docs, raw
-validation results) are substituted from the environment for the length of a run.
+Nothing the run needs is read from or written to the repository: the suite comes from the
+registry (suites.py), and the datasource, validation definition and checkpoint are created
+for the run. Two runs at once therefore cannot corrupt each other's suite or checkpoint,
+which a file context shared by every process could. What a run leaves behind goes under
+its data directory: validation results (gx_results/) and Data Docs (docs/).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import great_expectations as gx
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 
 from edufig.core.config import Settings
-from edufig.quality.suites import sync_suite
+from edufig.quality.suites import build_suite
 
 DATASOURCE = "edufig_warehouse"
 ASSET = "dq_check_rows"
@@ -29,52 +32,50 @@ INDEX_COLUMNS = ["row_key", "region_name", "metric", "level", "year", "evidence_
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
 
 
-def _path_variables(settings: Settings) -> dict[str, str]:
-    return {
-        "EDUFIG_DATA_DOCS_DIR": str(settings.data_docs_dir),
-        "EDUFIG_GX_RESULTS_DIR": str(settings.data_dir / "gx_results"),
+def _filesystem(directory) -> dict:
+    return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(directory)}
+
+
+def _project_config(settings: Settings) -> DataContextConfig:
+    defaults = InMemoryStoreBackendDefaults()
+    stores = dict(defaults.stores)
+    stores[defaults.validation_results_store_name] = {
+        "class_name": "ValidationResultsStore",
+        "store_backend": _filesystem(settings.data_dir / "gx_results"),
     }
+    site = {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": _filesystem(settings.data_docs_dir),
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    return DataContextConfig(
+        store_backend_defaults=defaults,
+        stores=stores,
+        data_docs_sites={DOCS_SITE: site},
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
 
 
-@contextmanager
-def quality_context(settings: Settings) -> Iterator:
-    """The file context with this run's paths; the environment is restored afterwards."""
-    values = _path_variables(settings)
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+def quality_context(settings: Settings):
+    """An in-memory context whose results and Data Docs go under the run's data directory."""
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    try:
-        yield gx.get_context(mode="file", context_root_dir=str(settings.expectations_dir))
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+    return gx.get_context(mode="ephemeral", project_config=_project_config(settings))
 
 
-def _batch_definition(context):
-    try:
-        source = context.data_sources.get(DATASOURCE)
-    except (KeyError, ValueError):
-        source = context.data_sources.add_pandas(DATASOURCE)
-    try:
-        asset = source.get_asset(ASSET)
-    except LookupError:
-        asset = source.add_dataframe_asset(ASSET)
-    try:
-        return asset.get_batch_definition(BATCH_DEFINITION)
-    except KeyError:
-        return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
-
-
-def _new_checkpoint(context, suite) -> gx.Checkpoint:
-    try:
-        validation = context.validation_definitions.get(VALIDATION)
-    except Exception:  # first run in a fresh project
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=VALIDATION, data=_batch_definition(context), suite=suite)
-        )
+def add_checkpoint(context) -> gx.Checkpoint:
+    """The checkpoint: validate the failing check rows with the registry's suite, then
+    update Data Docs."""
+    suite = context.suites.add(build_suite())
+    batch = (
+        context.data_sources.add_pandas(DATASOURCE)
+        .add_dataframe_asset(ASSET)
+        .add_batch_definition_whole_dataframe(BATCH_DEFINITION)
+    )
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=VALIDATION, data=batch, suite=suite)
+    )
     return context.checkpoints.add(
         gx.Checkpoint(
             name=CHECKPOINT,
@@ -83,16 +84,3 @@ def _new_checkpoint(context, suite) -> gx.Checkpoint:
             result_format=RESULT_FORMAT,
         )
     )
-
-
-def ensure_checkpoint(context) -> gx.Checkpoint:
-    """The checkpoint (validate dq_check_rows, then Data Docs), created or brought in line."""
-    suite = sync_suite(context)
-    try:
-        checkpoint = context.checkpoints.get(CHECKPOINT)
-    except Exception:  # first run in a fresh project
-        return _new_checkpoint(context, suite)
-    if checkpoint.result_format != RESULT_FORMAT:
-        checkpoint.result_format = RESULT_FORMAT
-        checkpoint.save()
-    return checkpoint

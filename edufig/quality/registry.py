@@ -3,11 +3,12 @@
 A declaration names the check and says which bound columns its dbt model
 (`dbt_project/models/quality/dq_check_<name>.sql`) sets, how to describe it and how to word
 its flags. Everything else is derived from this list: the GX expectations (suites.py), the
-union model and its accepted values, the dbt YAML docs and the README table (dbt_files.py,
-checked by a test), the severity decided in SQL and the message of each flag (messages.py).
+union model and its accepted values, the dbt YAML docs, the suite JSON and the README table
+(generated_files.py, checked by a test), the severity decided in SQL and the message of
+each flag (messages.py).
 
 Adding a check is one `Check(...)` here plus its SQL model, then
-`uv run python -m edufig.quality.dbt_files` to regenerate the derived dbt files.
+`uv run python -m edufig.quality.generated_files` to regenerate the derived files.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.quality.context import DOCS_SITE, ensure_checkpoint, quality_context
+from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.registry import CHECKS
 
@@ -136,10 +136,9 @@ def _agreed(frame: pd.DataFrame, gx_failed: dict[int, str]) -> dict[str, str]:
 def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], str]:
     """Run the checkpoint on the failing rows: (failed row id → severity, Data Docs url)."""
     settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
-    with quality_context(settings) as context:
-        checkpoint = ensure_checkpoint(context)
-        outcome = checkpoint.run(batch_parameters={"dataframe": frame})
-        docs_url = _docs_url(context, outcome)
+    context = quality_context(settings)
+    outcome = add_checkpoint(context).run(batch_parameters={"dataframe": frame})
+    docs_url = _docs_url(context, outcome)
     return _agreed(frame, failed_rows(outcome)), docs_url
 
 
@@ -156,7 +155,7 @@ def check_quality(settings: Settings) -> StageResult:
         try:
             failed, docs_url = validate(settings, frame)
         except Exception as exc:  # a broken checkpoint leaves the previous flags in place
-            result.errors.append(f"{settings.expectations_dir}: checkpoint failed: {exc}")
+            result.errors.append(f"{settings.warehouse}: checkpoint failed: {exc}")
             result.failed = True
             return result
         run_id = uuid.uuid4().hex

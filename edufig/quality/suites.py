@@ -1,4 +1,5 @@
-"""The expectation suite, derived from the check registry and synced to expectations/.
+"""The expectation suite, derived from the check registry (a copy for reviewers is in
+expectations/expectations/edufig_quality.json).
 
 Every check is a dbt model whose rows carry a `measure` and the bounds it must respect
 (models/quality/dq_check_*.sql, unioned in dq_check_rows). Each check gets one built-in
@@ -8,6 +9,8 @@ A null bound is not checked, so each check decides per row which bounds apply.
 """
 
 from __future__ import annotations
+
+import json
 
 import great_expectations as gx
 from great_expectations.expectations.row_conditions import Column
@@ -42,22 +45,7 @@ def build_suite() -> gx.ExpectationSuite:
     return gx.ExpectationSuite(name=SUITE_NAME, expectations=expectations(), meta={"notes": NOTES})
 
 
-def _signature(items: list) -> list[dict]:
-    return [{k: v for k, v in e.configuration.to_json_dict().items() if k != "id"} for e in items]
-
-
-def sync_suite(context) -> gx.ExpectationSuite:
-    """The suite as the code defines it, saved only when it changed so ids stay stable."""
-    try:
-        stored = context.suites.get(SUITE_NAME)
-    except Exception:  # not saved yet
-        return context.suites.add(build_suite())
-    wanted = expectations()
-    if _signature(stored.expectations) == _signature(wanted):
-        return stored
-    stored.expectations = []
-    for expectation in wanted:
-        stored.add_expectation(expectation)
-    stored.meta["notes"] = NOTES
-    stored.save()
-    return stored
+def suite_json() -> str:
+    """The suite as reviewers read it in expectations/expectations/ (written by
+    generated_files.py; the run builds the suite from the registry, not from this file)."""
+    return json.dumps(build_suite().to_json_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -4,27 +4,30 @@ messages come from it, and the SQL verdict must agree with GX's on every failing
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
 from edufig.alerts.flag_routing import Flag
-from edufig.core.config import Settings
+from edufig.core.config import REPO_ROOT, Settings
 from edufig.core.dq_flags import FLAG_COLUMNS
-from edufig.quality import dbt_files
+from edufig.quality import generated_files
 from edufig.quality.registry import BOUND_SEVERITY, CHECKS, CHECKS_BY_NAME
 from edufig.quality.run import validate
 from edufig.quality.suites import expectations
 
 
 def test_derived_files_are_current():
-    assert dbt_files.stale_files() == [], "run: uv run python -m edufig.quality.dbt_files"
+    assert generated_files.stale_files() == [], (
+        "run: uv run python -m edufig.quality.generated_files"
+    )
 
 
 def test_union_and_docs_list_every_registered_check():
-    macro = dbt_files.render_macro()
-    properties = yaml.safe_load(dbt_files.render_properties())
+    macro = generated_files.render_macro()
+    properties = yaml.safe_load(generated_files.render_properties())
     models = {m["name"]: m for m in properties["models"]}
     names = [c.name for c in CHECKS]
     for check in CHECKS:
@@ -73,11 +76,18 @@ def _failing_rows(severities: list[str], measures: list[float]) -> pd.DataFrame:
     )
 
 
-def test_gx_confirms_the_rows_sql_failed(tmp_path):
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_gx_confirms_the_rows_sql_failed_writing_only_under_the_data_dir(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    repo_gx_files = _files(REPO_ROOT / "expectations")
     failed, docs_url = validate(settings, _failing_rows(["warning", "warning"], [1.0, 1.0]))
     assert failed == {"pp_amounts:row0": "warning", "pp_amounts:row1": "warning"}
-    assert docs_url.startswith("file://")
+    assert Path(docs_url.removeprefix("file://")).is_relative_to(settings.data_docs_dir)
+    assert list((tmp_path / "gx_results").rglob("*.json"))
+    assert _files(REPO_ROOT / "expectations") == repo_gx_files
 
 
 def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):

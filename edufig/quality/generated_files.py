@@ -1,10 +1,11 @@
-"""The dbt and documentation files derived from the check registry.
+"""The files derived from the check registry, for dbt and for reviewers.
 
 dbt cannot read Python, so the registry is written out where dbt looks: a macro listing the
 check models and their bounds (dq_check_rows unions them; a macro is available while dbt
-parses, so the union's refs are known), the YAML docs of every check model and of the union,
-and the check table of expectations/README.md. `python -m edufig.quality.dbt_files` rewrites
-them; `--check` exits 1 naming the stale files, and a test does the same.
+parses, so the union's refs are known) and the YAML docs of every check model and of the
+union. Reviewers get the expectation suite as JSON and the check table of
+expectations/README.md. `python -m edufig.quality.generated_files` rewrites them; `--check`
+exits 1 naming the stale files, and a test does the same.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import yaml
 
 from edufig.core.config import REPO_ROOT
 from edufig.quality.registry import BOUND_SEVERITY, CHECKS, Check
+from edufig.quality.suites import suite_json
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 MACRO = DBT_PROJECT / "macros" / "dq_checks.sql"
 PROPERTIES = DBT_PROJECT / "models" / "quality" / "_dq_checks.yml"
 README = REPO_ROOT / "expectations" / "README.md"
+SUITE = REPO_ROOT / "expectations" / "expectations" / "edufig_quality.json"
 TABLE_START, TABLE_END = "<!-- checks:start -->", "<!-- checks:end -->"
-GENERATED = "Generated from edufig/quality/registry.py by `python -m edufig.quality.dbt_files`"
+COMMAND = "python -m edufig.quality.generated_files"
+GENERATED = f"Generated from edufig/quality/registry.py by `{COMMAND}`"
 
 
 def render_macro() -> str:
@@ -135,6 +139,7 @@ def rendered() -> dict[Path, str]:
         MACRO: render_macro(),
         PROPERTIES: render_properties(),
         README: render_readme(README.read_text(encoding="utf-8")),
+        SUITE: suite_json(),
     }
 
 
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         stale = stale_files()
         for path in stale:
-            print(f"{path}: stale; run python -m edufig.quality.dbt_files", file=sys.stderr)
+            print(f"{path}: stale; run {COMMAND}", file=sys.stderr)
         return 1 if stale else 0
     for path, text in rendered().items():
         path.write_text(text, encoding="utf-8")
