@@ -121,7 +121,8 @@ def _count(result: StageResult, flags: list[dict]) -> None:
 
 def _agreed(frame: pd.DataFrame, gx_failed: dict[int, str]) -> dict[str, str]:
     """Failed row id → severity, once GX and the SQL rule give every row the same verdict."""
-    decided = dict(zip(frame["row_key"], frame["severity"], strict=True))
+    pairs = zip(frame["row_key"], frame["severity"], strict=True)
+    decided = {key: severity for key, severity in pairs if isinstance(severity, str)}
     ids = dict(zip(frame["row_key"], frame["check_row_id"], strict=True))
     keys = decided.keys() | gx_failed.keys()
     differ = sorted(ids[key] for key in keys if decided.get(key) != gx_failed.get(key))

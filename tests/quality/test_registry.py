@@ -54,7 +54,7 @@ def test_every_message_has_both_languages_and_an_unknown_variant_is_named():
         CHECKS_BY_NAME["conflicts"].templates({"scope": "elsewhere"}, "warning")
 
 
-def _failing_rows(severities: list[str], measures: list[float]) -> pd.DataFrame:
+def _check_rows(severities: list[str], measures: list[float]) -> pd.DataFrame:
     n = len(severities)
     return pd.DataFrame(
         {
@@ -83,16 +83,23 @@ def _files(folder: Path) -> dict[Path, bytes]:
 def test_gx_confirms_the_rows_sql_failed_writing_only_under_the_data_dir(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     repo_gx_files = _files(REPO_ROOT / "expectations")
-    failed, docs_url = validate(settings, _failing_rows(["warning", "warning"], [1.0, 1.0]))
+    failed, docs_url = validate(settings, _check_rows(["warning", "warning"], [1.0, 1.0]))
     assert failed == {"pp_amounts:row0": "warning", "pp_amounts:row1": "warning"}
     assert Path(docs_url.removeprefix("file://")).is_relative_to(settings.data_docs_dir)
     assert list((tmp_path / "gx_results").rglob("*.json"))
     assert _files(REPO_ROOT / "expectations") == repo_gx_files
 
 
+def test_rows_both_pass_are_no_flags(tmp_path):
+    """As the bench validates every candidate row: a null severity read as None or NaN."""
+    settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
+    frame = _check_rows(["warning", None, float("nan")], [1.0, 0.0, 0.0])
+    assert validate(settings, frame)[0] == {"pp_amounts:row0": "warning"}
+
+
 def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
-    frame = _failing_rows(["warning", "warning"], [1.0, 0.0])
+    frame = _check_rows(["warning", "warning"], [1.0, 0.0])
     with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row1"):
         validate(settings, frame)
 
@@ -100,7 +107,7 @@ def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):
 def test_a_row_failed_at_another_severity_stops_the_stage(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row0"):
-        validate(settings, _failing_rows(["error"], [1.0]))
+        validate(settings, _check_rows(["error"], [1.0]))
 
 
 def test_alerts_read_the_columns_quality_writes():
