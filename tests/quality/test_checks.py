@@ -23,10 +23,11 @@ XINGHUALING, CHUXIONG = "140107", "532300"
 HARD, PLAUS, SCALE, GROWTH = "130500", "230281", "320981", "510722"
 PARTS, CONFLICT, JUMPS, RATIOS = "520328", "610323", "410100", "440300"
 TARGETS, PP = "110101", "310101"
-ANNUAL, RATIO_ALL, BREAKDOWN = "320102", "330106", "420106"
+ANNUAL, RATIO_ALL, BREAKDOWN, SCOPED = "320102", "330106", "420106", "430102"
 SCRIPT = "<script>alert('x')</script>"
 AIDED = "全年共资助学生62972人次,其中义务教育阶段20000人次、普通高中10118人次"
 ENROLLED = "现有在校学生67786人,其中:幼儿16532人、小学生28266人、初中12705人、高中8416人"
+RURAL = "全区在校学生60000人,其中农村小学生9000人、农村初中生4000人"
 SCHOOLS = "全区有学校200所,其中义务教育学校70所(小学50所、初中20所)、普通高中20所"
 
 
@@ -489,6 +490,35 @@ PLANTED = [
             money("student_aid_funds", 2022, 5.0e6, "general_senior_secondary", text="高中500万元"),
         ],
     ),
+    Doc(
+        "scoped_a",
+        SCOPED,
+        figures=[
+            rate("compulsory_retention_rate", 2023, 100.3, "compulsory"),
+            rate("senior_gross_enrollment_rate", 2021, 91.0, "senior_secondary"),
+            rate("senior_gross_enrollment_rate", 2021, 80.0, "senior_secondary", scope="rural"),
+            rate("compulsory_retention_rate", 2022, 100.5, "compulsory", scope="rural"),
+            money("student_aid_funds", 2022, 6.0e7, text="全年发放资助资金6000万元"),
+            *(
+                count("students_enrolled", 2022, n, level, "person", scope=scope, text=RURAL)
+                for level, n, scope in (
+                    ("all", 60000, None),
+                    ("primary", 9000, "rural"),
+                    ("junior_secondary", 4000, "rural"),
+                )
+            ),
+        ],
+    ),
+    Doc(
+        "scoped_b",
+        SCOPED,
+        figures=[
+            money(
+                "student_aid_funds", 2022, 1.0e7, scope="private", text="民办学校资助资金1000万元"
+            ),
+            rate("senior_gross_enrollment_rate", 2021, 91.0, "senior_secondary"),
+        ],
+    ),
 ]
 
 
@@ -764,3 +794,11 @@ def test_breakdown_explaining_well_under_its_total(run):
         in (aided["message_zh"])
     )
     assert AIDED in evidence_texts(aided)
+
+
+def test_only_whole_population_figures_are_compared(run):
+    """Figures about part of a population (scope 农村, 民办…) are compared with nothing."""
+    flags = [f for f in run[2] if f["region_code"] == SCOPED]
+    assert [(f["check_name"], f["metric"], f["doc_ids"]) for f in flags] == [
+        ("hard_bounds", "compulsory_retention_rate", "scoped_a")
+    ]

@@ -8,10 +8,12 @@
     1029000000 ± 5e5, 5.2万人 is 52000 ± 500); smaller whole counts are exact. The interval
     [value_lo, value_hi] is what the figure claims: its rounding; ±10 % for 约; open above
     for 以上 and below for 以下. Two statements of one quantity conflict when their
-    intervals share no point. -#}
+    intervals share no point. Only figures about the whole population (scope null) are
+    here, so every check compares like with like: a 农村 or 民办 figure is never read as the
+    region's total, its range or its breakdown. -#}
 
 with resolved as (
-    select * from {{ ref('int_figures_resolved') }}
+    select * from {{ ref('int_figures_resolved') }} where scope is null
 ),
 
 metrics as (
