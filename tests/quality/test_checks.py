@@ -27,6 +27,7 @@ ANNUAL, RATIO_ALL, BREAKDOWN, SCOPED = "320102", "330106", "420106", "430102"
 SCRIPT = "<script>alert('x')</script>"
 AIDED = "全年共资助学生62972人次,其中义务教育阶段20000人次、普通高中10118人次"
 ENROLLED = "现有在校学生67786人,其中:幼儿16532人、小学生28266人、初中12705人、高中8416人"
+COMPULSORY = "义务教育学校200所,其中小学50所、初中20所"
 RURAL = "全区在校学生60000人,其中农村小学生9000人、农村初中生4000人"
 SCHOOLS = "全区有学校200所,其中义务教育学校70所(小学50所、初中20所)、普通高中20所"
 
@@ -483,6 +484,10 @@ PLANTED = [
                     ("general_senior_secondary", 20),
                 )
             ),
+            *(
+                count("schools", 2020, n, level, text=COMPULSORY)
+                for level, n in (("compulsory", 200), ("primary", 50), ("junior_secondary", 20))
+            ),
             count("schools", 2022, 64, "all", text="全区学校64所,其中小学51所"),
             count("schools", 2022, 51, "primary", text="全区学校64所,其中小学51所"),
             money("student_aid_funds", 2022, 8.0e7, text="资助资金8000万元"),
@@ -785,6 +790,10 @@ def test_breakdown_explaining_well_under_its_total(run):
     flags = flags_for(run[2], "breakdowns", BREAKDOWN)
     found = {(f["metric"], f["level"], f["year"]): json.loads(f["values_json"]) for f in flags}
     assert set(found) == {("students_aided", "all", 2022), ("schools", "all", 2021)}
+    equal = flags_for(run[2], "parts_totals", BREAKDOWN)
+    assert [(f["metric"], f["level"], f["year"]) for f in equal] == [
+        ("schools", "compulsory", 2020)
+    ]
     assert found[("students_aided", "all", 2022)]["share_pct"] == 47.8
     assert found[("schools", "all", 2021)]["parts_sum"] == 90
     assert all(f["severity"] == "warning" for f in flags)

@@ -4,8 +4,9 @@
     its sub-levels (其中:幼儿…、小学生…). The share of the total the parts explain is the
     measure; the registry sets how low it may go. A level listed with its own sub-levels
     counts once (义务教育 or 小学 + 初中, not both). Parts that exceed the total are
-    parts_totals' business; a single 其中 part (其中专任教师…, 其中公办园…) is a subset, not a
-    breakdown, and is not compared. -#}
+    parts_totals' business, and so is a total it holds to equality (义务教育 = 小学 + 初中),
+    so one wrong number raises one flag. A single 其中 part (其中专任教师…, 其中公办园…) is
+    a subset, not a breakdown, and is not compared. -#}
 
 with facts as (
     select * from {{ ref('dq_figure_facts') }}
@@ -65,3 +66,7 @@ select
 from facts as t
 inner join breakdowns as b on b.total_id = t.figure_id
 where t.value > 0
+    and not exists (
+        select 1 from {{ ref('dq_check_parts_totals') }} as equal
+        where equal.figure_ids[1] = t.figure_id and equal.values_json ->> 'relation' = 'equal'
+    )
