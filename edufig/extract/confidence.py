@@ -10,6 +10,8 @@ are ordinal judgments, not calibrated probabilities.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 STRONG = 0.97
 GOOD = 0.9
 FAIR = 0.8
@@ -64,6 +66,7 @@ CUE_SCORES: dict[str, tuple[tuple[str, float], ...]] = {
 UNKNOWN_CUE = WEAK
 
 
+@lru_cache(maxsize=4096)
 def cue_score(name: str, cue: str | None) -> float:
     if not cue:
         return UNKNOWN_CUE
@@ -72,7 +75,5 @@ def cue_score(name: str, cue: str | None) -> float:
 
 def confidence(cues: dict[str, str]) -> float:
     """The product of the metric, level and year cue scores, rounded to two places."""
-    product = 1.0
-    for name in CUE_SCORES:
-        product *= cue_score(name, cues.get(name))
-    return round(product, 2)
+    metric, level, year = (cue_score(name, cues.get(name)) for name in CUE_SCORES)
+    return round(metric * level * year, 2)

@@ -30,6 +30,7 @@ UNIT_OF = {
     "": "scaled",
 }
 SCALE_OF = {"": 1.0, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+SCALES = ("万", "亿")
 ARABIC = (
     r"(?<![\d.])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<hedge> ?[余多])? ?(?P<scale>万亿|万|亿)?(?P<hedge2>[余多])? ?"
@@ -126,7 +127,9 @@ def find_quantities(text: str) -> list[Quantity]:
         candidate = CANDIDATES.search(text, position)
         if candidate is None:
             break
-        match = NUMBER.match(text, candidate.start()) or BARE_SCALED.match(text, candidate.start())
+        match = NUMBER.match(text, candidate.start())
+        if match is None and text[candidate.end() : candidate.end() + 2].strip(" ")[:1] in SCALES:
+            match = BARE_SCALED.match(text, candidate.start())
         if match is None:
             position = candidate.end()
             continue

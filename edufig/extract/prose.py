@@ -165,6 +165,7 @@ class ProseReader:
     def __init__(self, text: str, timeline: Timeline):
         self.text = text
         self.clauses = mask_parentheses(text)
+        self.unscoped = blank_place_names(blank_scope(text))
         self.clause_marks = MarkIndex(self.clauses, CLAUSE_MARKS)
         self.group_marks = MarkIndex(text, GROUP_MARKS)
         asides = [m.span() for m in PARENTHESES.finditer(text)]
@@ -267,7 +268,7 @@ class ProseReader:
             state.previous_end,
         )
         written = self.text[seg_start : quantity.start]
-        segment = blank_place_names(blank_scope(written))
+        segment = self.unscoped[seg_start : quantity.start]
         was_change = state.previous_was_change
         state.previous_end = quantity.end
         state.previous_was_change = False
@@ -282,7 +283,7 @@ class ProseReader:
                 attach_change(changed, segment, quantity)
             return
         drafts = self._drafts(state, seg_start, segment, quantity)
-        scope = scope_of(written)
+        scope = scope_of(written) if drafts else None
         for draft in drafts:
             draft.scope = scope or (draft.of.scope if draft.of else None)
             draft.cues = dict(self.cues)
@@ -347,8 +348,8 @@ class ProseReader:
         (`计划新建…,新增学位…`) unless the clause reports what was done."""
         if PLANNED.search(segment):
             return True
-        before = self.text[sentence.start : quantity.start]
-        return bool(PLANNED_SENTENCE.search(before)) and not DONE.search(segment)
+        planned = PLANNED_SENTENCE.search(self.text, sentence.start, quantity.start)
+        return planned is not None and not DONE.search(segment)
 
     def _respective(
         self, metric: str | None, levels: list[str], quantity: Quantity

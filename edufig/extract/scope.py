@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 
-SCOPE_WORDS: tuple[tuple[str, str], ...] = (
-    ("private", r"民办"),
-    ("public", r"公办"),
-    ("rural", r"农村|乡村|乡镇"),
-    ("urban", r"城区|城镇"),
-    ("boarding", r"寄宿"),
-    ("fresh_graduates", r"应届"),
-    ("minority", r"少数民族"),
-    ("migrant", r"随迁子女|进城务工"),
-    ("left_behind", r"留守"),
-)
-SCOPE = re.compile("|".join(f"(?P<{code}>{words})" for code, words in SCOPE_WORDS))
+SCOPE_WORDS: dict[str, str] = {
+    "民办": "private",
+    "公办": "public",
+    "农村": "rural",
+    "乡村": "rural",
+    "乡镇": "rural",
+    "城区": "urban",
+    "城镇": "urban",
+    "寄宿": "boarding",
+    "应届": "fresh_graduates",
+    "少数民族": "minority",
+    "随迁子女": "migrant",
+    "进城务工": "migrant",
+    "留守": "left_behind",
+}
+SCOPE = re.compile("|".join(SCOPE_WORDS))
 # Names of programmes and school types that contain a scope word but cover everyone they
 # name (the rural nutrition programme pays for every pupil of its area).
 PROGRAMMES = re.compile(
@@ -29,23 +33,35 @@ PROGRAMMES = re.compile(
 )
 
 
-def _programme_free(text: str) -> str:
-    return PROGRAMMES.sub(lambda m: " " * len(m.group()), text)
+PROGRAMME_REACH = 12
+
+
+def _scope_matches(text: str) -> list[re.Match[str]]:
+    """Scope words of `text` that are not part of a programme's name; programmes are
+    looked for only around a scope word, which keeps whole documents cheap."""
+    found = []
+    for match in SCOPE.finditer(text):
+        lo = max(0, match.start() - PROGRAMME_REACH)
+        window = text[lo : match.end() + PROGRAMME_REACH]
+        at = match.start() - lo
+        if not any(p.start() <= at < p.end() for p in PROGRAMMES.finditer(window)):
+            found.append(match)
+    return found
 
 
 def scope_of(text: str) -> str | None:
     """The scope a clause's own words give its figure, or None for the whole population."""
-    found = SCOPE.search(_programme_free(text))
-    return found.lastgroup if found else None
+    found = _scope_matches(text)
+    return SCOPE_WORDS[found[0].group()] if found else None
 
 
 def blank_scope(text: str) -> str:
     """`text` with scope words blanked (same length), so a part is read like its whole."""
-    cleaned = _programme_free(text)
-    spans = [m.span() for m in SCOPE.finditer(cleaned)]
-    if not spans:
+    found = _scope_matches(text)
+    if not found:
         return text
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+    pieces, last = [], 0
+    for match in found:
+        pieces += [text[last : match.start()], " " * (match.end() - match.start())]
+        last = match.end()
+    return "".join([*pieces, text[last:]])

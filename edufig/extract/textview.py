@@ -31,14 +31,15 @@ FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
     "〇": "零",
 }
 PINYIN_GARBLE = re.compile(r"\((?<=[\u4e00-\u9fff]\()[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü?]{1,7}\)")
-UNIT_BREAK = re.compile(r"(?<=\d)[ \t]*\n[ \t]*(?=万元|亿元|元|万人|人次|人|%|所|个|名)")
-PAGE_DEBRIS = re.compile(
-    r"(?<=[^\n。!?:;])\n[ \t]*(?:[-—–]+ ?\d{1,3} ?[-—–]+|第 ?\d{1,3} ?页(?: ?共 ?\d{1,3} ?页)?"
-    r"|\d{1,3} ?/ ?\d{1,3})[ \t]*\n(?=[^\n])"
+NEWLINE = re.compile("\n")
+UNIT_AHEAD = re.compile(r"万元|亿元|元|万人|人次|人|%|所|个|名")
+NUMBER_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?(?:元|人|所|个|名|%)")
+PAGE_LINE = re.compile(
+    r"(?:[-—–]+ ?\d{1,3} ?[-—–]+|第 ?\d{1,3} ?页(?: ?共 ?\d{1,3} ?页)?|\d{1,3} ?/ ?\d{1,3})"
+    r"[ \t]*\n(?=[^\n])"
 )
-SPLIT_NUMBER = re.compile(
-    r"(?<=[\u4e00-\u9fff]\d)[ \t]*\n[ \t]*(?=\d+(?:\.\d+)?(?:万|亿)?(?:元|人|所|个|名|%))"
-)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
 
@@ -81,13 +82,28 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
     number written in prose (`在校生12\n345人`), and page numbers left between the two halves
     of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`)."""
-    spans = [m.span() for m in UNIT_BREAK.finditer(text)]
-    if "\n" in text:
-        spans += [m.span() for m in PAGE_DEBRIS.finditer(text)]
-        spans += [m.span() for m in SPLIT_NUMBER.finditer(text)]
+    spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
     return sorted(spans)
+
+
+def _break_damage(text: str, newline: int) -> tuple[int, int] | None:
+    """The damage around one line break, if any; looked at per break because a regex that
+    may start with spaces would be tried at every position of the text."""
+    lo, hi = newline, newline + 1
+    while lo > 0 and text[lo - 1] in " \t":
+        lo -= 1
+    while hi < len(text) and text[hi] in " \t":
+        hi += 1
+    before = text[lo - 1] if lo else "\n"
+    if before.isdigit():
+        if UNIT_AHEAD.match(text, hi):
+            return lo, hi
+        if lo >= 2 and CJK.match(text[lo - 2]) and NUMBER_AHEAD.match(text, hi):
+            return lo, hi
+    page = PAGE_LINE.match(text, hi) if before not in SENTENCE_END else None
+    return (newline, page.end()) if page else None
 
 
 def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:
