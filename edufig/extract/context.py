@@ -21,8 +21,8 @@ HEADING_LINES = 3
 SCHOOL_YEAR = re.compile(rf"(?P<a>{YEAR}) ?[-—–~至] ?(?P<b>{YEAR}) ?学年|(?P<y>{YEAR}) ?学年")
 DOC_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("plan", re.compile(r"规划|纲要|行动计划|实施方案")),
-    ("budget", re.compile(r"预算|决算")),
     ("bulletin", re.compile(r"公告|公报|统计")),
+    ("budget", re.compile(r"(?:部门|单位)(?:预算|决算)|(?:预算|决算)(?:公开|说明|报告)")),
     ("reply", re.compile(r"答复|复函|提案|建议的|议案|回复")),
     ("report", re.compile(r"报告|总结|汇报|自评|工作情况|执行情况")),
     ("news", re.compile(r"新闻|通讯|记者|[日电]讯|通报")),

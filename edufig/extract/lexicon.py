@@ -205,7 +205,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "惠及困难学生",
     ),
 }
-NEW_PLACES = re.compile(r"(?:新增|增加)[^,;。\d]{0,8}?(?:学位|园位)")
+NEW_PLACES = re.compile(r"(?:新增|增加|提供|增设|新设|扩充)[^,;。\d]{0,8}?(?:学位|园位)")
 FEE_WAIVER = re.compile(
     r"(?:减|免)除?[^,;。\d]{0,8}?(?:学杂费|学费|保教费|住宿费|作业本费|教科书费)"
 )

@@ -60,6 +60,7 @@ PLANNED = re.compile(
 )
 PLANNED_SENTENCE = re.compile(
     r"(?<!模)拟(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
+    r"|(?:今年|明年|年内|全年)?将(?:新建|新增|改扩建|建设|建成|投入|安排|完成|招聘|增加)"
     r"|任务目标|目标是"
 )
 DONE = re.compile(r"已|完成|实际|累计|实现")
@@ -122,6 +123,7 @@ WHOLE_AGE_GROUP = (
     "physical_fitness_excellent_rate",
     "disabled_children_enrollment_rate",
 )
+BREAKDOWN_OPENING = re.compile(r"\s*其中[,:]?")
 NUMBERED_HEADING = re.compile(
     r"\s*(?:[(]?[一二三四五六七八九十]{1,3}[)、]|[(]\d{1,2}[)]|\d{1,2}[.、](?!\d))"
     r"\s*(?P<title>[^。:;,\n\d]{1,14})(?:[。:\n]|$)"
@@ -157,6 +159,7 @@ class SentenceState:
     previous: Draft | None = None
     previous_end: int = 0
     previous_was_change: bool = False
+    carried: bool = False
 
 
 class ProseReader:
@@ -184,6 +187,7 @@ class ProseReader:
         self.sentence_level: str | None = None
         self.heading_level: str | None = None
         self.cues: dict[str, str] = {}
+        self.last_draft: Draft | None = None
         self.paragraph = -1
 
     def read(self, sentences: list[Sentence]) -> list[Draft]:
@@ -250,9 +254,12 @@ class ProseReader:
             self.sentence_level = None
             return []
         state = SentenceState(sentence, [], previous_end=sentence.start)
+        if self.last_draft is not None and BREAKDOWN_OPENING.match(self.text, sentence.start):
+            state.previous, state.carried = self.last_draft, True
         while index < len(self.quantities) and self.quantities[index].end <= sentence.end:
             self._quantity(state, self.quantities[index])
             index += 1
+        self.last_draft = state.drafts[-1] if state.drafts else None
         if self.text.find("分别", sentence.start, sentence.end) != -1:
             apply_respective_changes(self.text[sentence.start : sentence.end], state.drafts)
         counts = [d for d in state.drafts if d.metric == "schools"]
@@ -288,6 +295,7 @@ class ProseReader:
             draft.scope = scope or (draft.of.scope if draft.of else None)
             draft.cues = dict(self.cues)
         state.drafts.extend(drafts)
+        state.carried = state.carried and not drafts
         # A number of no catalog metric (地方经常性财政收入…) owns the change that follows it.
         state.previous = drafts[-1] if drafts else None
 
@@ -299,7 +307,8 @@ class ProseReader:
         group = self.group_marks.last(sentence.start, quantity.start)
         window = self.text[max(before, group) : quantity.start]
         flow = quantity.unit in ("yuan", "person_time") or "资助" in window
-        return flow and bool(PART_YEAR.search(window))
+        opening = self.text[sentence.start : self.clause_marks.next(sentence.start, sentence.end)]
+        return flow and bool(PART_YEAR.search(window) or PART_YEAR.search(opening))
 
     @staticmethod
     def _is_change(segment: str, was_change: bool) -> bool:
@@ -532,7 +541,7 @@ class ProseReader:
         previous = state.previous
         if (
             previous is not None
-            and previous.start >= group
+            and (previous.start >= group or state.carried)
             and previous.metric not in IMPLIED_LEVEL
             and not (quantity.unit == "percent" and other_domain(previous.metric, metric))
         ):

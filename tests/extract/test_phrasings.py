@@ -162,3 +162,27 @@ def test_page_numbers_between_the_halves_of_a_sentence_are_debris():
 def test_table_columns_on_their_own_lines_are_not_joined():
     text = "指标\n2020年\n2025年\n在校生(人)\n12400\n13100\n"
     assert [f.value for f in extract(text)] == [12400.0, 13100.0]
+
+
+def test_a_sentence_opening_with_qizhong_breaks_down_the_figure_before():
+    text = (
+        "全市普通初中生均公用经费为3420.5元,比上年的3215.0元增长6.39%。"
+        "其中,农村为3388.1元,比上年的3190.2元增长6.2%。"
+    )
+    figures = extract(text)
+    assert [(f.metric, f.level, f.year, f.value, f.scope) for f in figures] == [
+        ("per_student_public_funds", "junior_secondary", 2022, 3420.5, None),
+        ("per_student_public_funds", "junior_secondary", 2021, 3215.0, None),
+        ("per_student_public_funds", "junior_secondary", 2022, 3388.1, "rural"),
+        ("per_student_public_funds", "junior_secondary", 2021, 3190.2, "rural"),
+    ]
+
+
+def test_places_provided_by_schools_to_be_built_are_planned_new_places():
+    (figure,) = extract("明年将新建小学3所,建成后可提供学位5400个。", "2023-11-02")
+    assert keys([figure]) == [("new_school_places", "all", 2023, "target", 5400.0)]
+
+
+def test_a_semester_named_at_the_head_of_a_sentence_covers_all_of_it():
+    text = "2021年春季学期,全县资助学生2310人次,发放资金96.5万元。全年资助资金合计210万元。"
+    assert [(f.metric, f.value) for f in extract(text)] == [("student_aid_funds", 2100000.0)]
