@@ -268,6 +268,7 @@ class TableContext:
     timeline: Timeline
     start: int
     table_unit: str | None
+    caption: str = ""
 
 
 def _year_columns(header: list[Cell], doc_year: int | None) -> dict[int, When]:
@@ -400,7 +401,7 @@ def _labelled_table(rows: list[list[Cell]], context: TableContext) -> list[Draft
     fullest = max(reversed(headers), key=lambda row: len([c for c in row if c.text]))
     columns = _final_group([c for c in fullest if c.text])
     drafts: list[Draft] = []
-    level = "all"
+    level = _row_level(context.caption, "", "") if context.caption else "all"
     for row in rows[first_data:]:
         named = find_levels(" ".join(c.text for c in row if not _is_number(c.text)))
         level = named[0].level if named else level
@@ -416,7 +417,7 @@ def _table_drafts(rows: list[list[Cell]], context: TableContext) -> list[Draft]:
         return _labelled_table(rows, context)
     columns = _year_columns(rows[header_index], context.timeline.doc_year)
     drafts: list[Draft] = []
-    group = ""
+    group = context.caption
     for row in rows[header_index + 1 :]:
         if row and row[0].text and not any(_is_number(c.text) for c in row[1:]):
             group = row[0].text
@@ -424,6 +425,17 @@ def _table_drafts(rows: list[list[Cell]], context: TableContext) -> list[Draft]:
         if row and row[0].text:
             drafts.extend(_row_drafts(row, columns, context, group))
     return drafts
+
+
+CAPTION_CHARS = 40
+
+
+def _caption(text: str, start: int) -> str:
+    """The line right above a table (`表2 普通小学基本情况`): its level is every row's
+    unless a row names its own."""
+    before = text[max(0, start - CAPTION_CHARS * 2) : start].rstrip("\n ").rsplit("\n", 1)[-1]
+    stripped = before.strip()
+    return stripped if 0 < len(stripped) <= CAPTION_CHARS and "。" not in stripped else ""
 
 
 def _table_unit(text: str, start: int) -> str | None:
@@ -441,7 +453,7 @@ def read_tables(text: str, timeline: Timeline) -> tuple[list[Draft], list[tuple[
     found = [(_rows_from_run(cells), a, b) for cells, a, b in runs]
     found += _joined_rows(text)
     for rows, start, end in found:
-        context = TableContext(timeline, start, _table_unit(text, start))
+        context = TableContext(timeline, start, _table_unit(text, start), _caption(text, start))
         table = _table_drafts(rows, context)
         drafts.extend(table)
         if rows:

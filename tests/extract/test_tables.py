@@ -173,3 +173,16 @@ def test_prose_with_double_spaces_is_not_a_table():
         ("edu_total_investment", 83160000.0),
         ("full_time_teachers", 3210.0),
     ]
+
+
+def test_a_caption_gives_its_level_to_every_row():
+    text = (
+        "表5 初中教育基本情况\n指标 | 2021年 | 2022年\n"
+        "学校数(所) | 21 | 22\n专任教师(人) | 1904 | 1951\n"
+    )
+    assert [(f.metric, f.level, f.year, f.value) for f in extract(text, "2023-02-01")] == [
+        ("schools", "junior_secondary", 2021, 21.0),
+        ("schools", "junior_secondary", 2022, 22.0),
+        ("full_time_teachers", "junior_secondary", 2021, 1904.0),
+        ("full_time_teachers", "junior_secondary", 2022, 1951.0),
+    ]
