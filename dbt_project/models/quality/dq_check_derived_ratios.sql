@@ -1,5 +1,6 @@
 {{ config(materialized='view', enabled=(target.type == 'duckdb')) }}
-{#- Ratios derived from two figures of one document: students per full-time teacher by level,
+{#- Ratios derived from two figures of one document: students per full-time teacher by level
+    (not special education, whose enrolment includes pupils taught in regular schools),
     and the education share of general budget expenditure (一般公共预算教育支出 / 一般公共预算
     支出), against the ranges of seed dq_plausibility_ranges; a share the document also
     states must agree with the derived one within 0.5 percentage point plus rounding. -#}
@@ -38,6 +39,9 @@ pairs as (
         on d.doc_id = n.doc_id and d.region_key = n.region_key and d.year = n.year
         and d.level_key = n.level_key and d.metric = 'full_time_teachers'
     where n.metric = 'students_enrolled' and d.value > 0
+        -- special-education enrolment counts pupils in regular classes (随班就读) and home
+        -- teaching, its teachers only the special schools': the two do not make a ratio
+        and n.level_key <> 'special'
     union all
     select
         n.doc_id, n.region_code, n.region_name, n.province, n.year, n.level_key,

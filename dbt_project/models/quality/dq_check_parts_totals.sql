@@ -2,8 +2,9 @@
 {#- Parts against totals, only where one document states both clearly: exactly one exact
     value per metric and level for that region, year and kind, and no multi-year period.
     小学 + 初中 must equal 义务教育 (and may not exceed an all-levels total); 普通高中 + 中职
-    must equal 高中阶段; aid paid and students aided by level (all programmes of a level
-    summed) may not add up to more than the stated total; schools of every level but
+    must equal 高中阶段; aid paid by level (all programmes of a level summed) and students
+    aided by level (the largest programme of a level: one pupil may get several) may not add
+    up to more than the stated total; schools of every level but
     kindergartens should not add up to more than an all-schools total (a warning: some
     reports leave special or vocational schools out of 中小学); money that is part of a larger total may not exceed it (财政性经费 ≤
     总投入, 一般公共预算 ≤ 财政性; 公用经费 ≤ 事业费 ≤ 生均一般公共预算教育经费). The slack is
@@ -84,7 +85,10 @@ metric_checks as (
 flows as (
     select
         doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
-        sum(distinct value) as value,
+        -- money of a level's programmes adds up; pupils aided may get several programmes
+        -- (助学金 and 免学费), so the largest programme is what a level certainly adds
+        case when any_value(metric) = 'students_aided' then max(value)
+            else sum(distinct value) end as value,
         max(value_half_unit) as half_unit,
         list(figure_id) as figure_ids,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
