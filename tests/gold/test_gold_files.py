@@ -21,6 +21,8 @@ TESTS_DIR = GOLD_DIR.parent
 CORPORA = {
     "dev": (GOLD_DIR / "dev", TESTS_DIR / "fixtures" / "corpus" / "dev"),
     "authored": (GOLD_DIR / "authored", GOLD_DIR / "authored" / "docs"),
+    "blind1": (GOLD_DIR / "blind1", TESTS_DIR / "fixtures" / "corpus" / "blind" / "round1"),
+    "blind2": (GOLD_DIR / "blind2", TESTS_DIR / "fixtures" / "corpus" / "blind" / "round2"),
 }
 PLANTED = GOLD_DIR / "authored" / "planted" / "planted_errors.jsonl"
 
@@ -86,7 +88,7 @@ def test_region_codes_name_the_region(corpus: str, path: Path) -> None:
 def test_every_document_has_a_gold_file_and_no_gold_lacks_a_document(corpus: str) -> None:
     gold, docs = CORPORA[corpus]
     documents = {p.stem for p in docs.glob("*.txt")}
-    assert len(documents) == {"dev": 20, "authored": 6}[corpus]
+    assert len(documents) == {"dev": 20, "authored": 6, "blind1": 15, "blind2": 14}[corpus]
     assert {p.stem for p in gold.glob("*.jsonl")} == documents
     assert {p.stem for p in gold.glob("undecidable/*.jsonl")} <= documents
 
