@@ -11,7 +11,7 @@ from edufig.extract.confidence import confidence
 from edufig.extract.context import DocumentContext, document_context
 from edufig.extract.periods import find_year_marks
 from edufig.extract.prose import Draft, ProseReader
-from edufig.extract.publisher_region import document_region, sub_region
+from edufig.extract.publisher_region import document_region, place_name_spans, sub_region
 from edufig.extract.sentences import split_sentences
 from edufig.extract.spans import Spans
 from edufig.extract.tables import read_tables
@@ -40,13 +40,18 @@ def counted_when(metric: str, when: When) -> When:
 
 
 def _figure(
-    doc: ParsedDocument, view: TextView, draft: Draft, region: tuple[str | None, str | None]
+    doc: ParsedDocument,
+    view: TextView,
+    draft: Draft,
+    region: tuple[str | None, str | None],
+    places: Spans,
 ) -> Figure:
     start = view.source_offset(draft.start)
     end = view.source_offset(draft.end)
     first, last = (view.source_offset(i) for i in (draft.evidence or (draft.start, draft.end)))
     when = counted_when(draft.metric, draft.when)
-    region = sub_region(region[1], view.text[draft.start : draft.quantity.start]) or region
+    named = [view.text[a:b] for a, b in places.within(draft.start, draft.quantity.start)]
+    region = sub_region(region[1], named) or region
     return Figure(
         doc_id=doc.doc_id,
         metric=draft.metric,
@@ -92,14 +97,15 @@ def explain_figures(doc: ParsedDocument) -> Explained:
     tables, table_spans = read_tables(view.text, timeline)
     covered = Spans(table_spans)
     sentences = [s for s in split_sentences(view.text) if s.start not in covered]
-    drafts = ProseReader(view.text, timeline).read(sentences) + tables
+    places = Spans(place_name_spans(view.text))
+    drafts = ProseReader(view.text, timeline, places).read(sentences) + tables
     drafts.sort(key=lambda d: (d.start, d.quantity.start))
     if _planned(doc, view.text):
         for draft in drafts:
             draft.when = replace(draft.when, target=True)
             draft.cues["kind"] = "a list of planned projects (民生实事)"
     region = document_region(doc) if drafts else (doc.region_name, doc.region_code)
-    figures = [(_figure(doc, view, draft, region), draft.cues) for draft in drafts]
+    figures = [(_figure(doc, view, draft, region, places), draft.cues) for draft in drafts]
     return Explained(context, figures)
 
 

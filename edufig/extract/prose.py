@@ -28,11 +28,10 @@ from edufig.extract.lexicon import (
     rate_for_level,
 )
 from edufig.extract.numbers import Quantity, find_quantities
-from edufig.extract.publisher_region import blank_place_names
 from edufig.extract.respective import respective_assignments
-from edufig.extract.scope import blank_scope, scope_of
+from edufig.extract.scope import scope_code, scope_spans
 from edufig.extract.sentences import CLAUSE_MARKS, GROUP_MARKS, MarkIndex, Sentence
-from edufig.extract.spans import Spans
+from edufig.extract.spans import Spans, blank
 from edufig.extract.timeline import Timeline, When
 
 T = TypeVar("T")
@@ -165,10 +164,11 @@ class SentenceState:
 class ProseReader:
     """Reads every sentence of one scanned text and returns its figure drafts."""
 
-    def __init__(self, text: str, timeline: Timeline):
+    def __init__(self, text: str, timeline: Timeline, places: Spans):
         self.text = text
         self.clauses = mask_parentheses(text)
-        self.unscoped = blank_place_names(blank_scope(text))
+        self.scopes = Spans(scope_spans(text))
+        self.unscoped = blank(text, Spans(self.scopes.spans + places.spans))
         self.clause_marks = MarkIndex(self.clauses, CLAUSE_MARKS)
         self.group_marks = MarkIndex(text, GROUP_MARKS)
         asides = [m.span() for m in PARENTHESES.finditer(text)]
@@ -218,6 +218,11 @@ class ProseReader:
         """False for words inside a parenthetical that does not hold the quantity itself."""
         span = self.parentheses.around(position, strict=True)
         return span is None or span[1] > quantity_start
+
+    def _scope(self, start: int, end: int) -> str | None:
+        """The first scope word of a clause names the part of the population it is about."""
+        found = self.scopes.within(start, end)
+        return scope_code(self.text[found[0][0] : found[0][1]]) if found else None
 
     def _noted(self, name: str, how: str, value: T) -> T:
         """Record which cue decided `name` (for `edufig extract --explain` and confidence)."""
@@ -274,7 +279,6 @@ class ProseReader:
             self.clause_marks.last(sentence.start, quantity.start),
             state.previous_end,
         )
-        written = self.text[seg_start : quantity.start]
         segment = self.unscoped[seg_start : quantity.start]
         was_change = state.previous_was_change
         state.previous_end = quantity.end
@@ -290,7 +294,7 @@ class ProseReader:
                 attach_change(changed, segment, quantity)
             return
         drafts = self._drafts(state, seg_start, segment, quantity)
-        scope = scope_of(written) if drafts else None
+        scope = self._scope(seg_start, quantity.start) if drafts else None
         for draft in drafts:
             draft.scope = scope or (draft.of.scope if draft.of else None)
             draft.cues = dict(self.cues)
@@ -428,7 +432,7 @@ class ProseReader:
         ]
         previous = state.previous
         if hits:
-            metric = choose_metric(hits, quantity, levels, previous, self.text)
+            metric = choose_metric(hits, quantity, levels, previous, self.text, self.unscoped)
             words = self.text[hits[-1].start : hits[-1].end]
             self._noted("metric", f"keyword «{words}»", metric)
         else:
@@ -643,13 +647,14 @@ def choose_metric(
     levels: list[LevelHit],
     previous: Draft | None,
     text: str,
+    unscoped: str,
 ) -> str | None:
     """The nearest keyword whose metric fits the quantity's unit."""
     for hit in reversed(hits):
         found = _hit_metric(hit, quantity, levels, previous, text)
         if found is None:
             continue
-        if found in STOCK_COUNTS and is_subset(blank_scope(text[hit.end : quantity.start])):
+        if found in STOCK_COUNTS and is_subset(unscoped[hit.end : quantity.start]):
             return None
         return found
     return None

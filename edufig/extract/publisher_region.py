@@ -124,54 +124,43 @@ def _codes_by_name() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _name_endings() -> frozenset[str]:
-    return frozenset(name[-2:] for name in _codes_by_name())
+def _lengths_by_ending() -> dict[str, tuple[int, ...]]:
+    """Two-character ending → the lengths of the names that end with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for name in _codes_by_name():
+        lengths.setdefault(name[-2:], set()).add(len(name))
+    return {ending: tuple(sorted(found, reverse=True)) for ending, found in lengths.items()}
 
 
 DIVISION_SUFFIXES = re.compile(r"[省市区县州旗盟]")
-MIN_NAME, MAX_NAME = 3, 16
+MIN_NAME = 3
 
 
 def place_name_spans(text: str) -> list[tuple[int, int]]:
     """Where division names (`白云区`, `楚雄彝族自治州`) stand in `text`, longest first.
     Names are looked up where they must end (a 区/县/市… character whose two-character
     ending some name has), far cheaper than scanning the text for three thousand names."""
-    names, endings = _codes_by_name(), _name_endings()
+    names, by_ending = _codes_by_name(), _lengths_by_ending()
     spans: list[tuple[int, int]] = []
     for suffix in DIVISION_SUFFIXES.finditer(text):
         end = suffix.end()
-        if text[end - 2 : end] not in endings:
-            continue
-        for size in range(min(MAX_NAME, end), MIN_NAME - 1, -1):
-            if text[end - size : end] in names:
+        for size in by_ending.get(text[end - 2 : end], ()):
+            if size <= end and text[end - size : end] in names:
                 spans.append((end - size, end))
                 break
     return spans
 
 
-def sub_region(parent_code: str | None, clause: str) -> tuple[str, str] | None:
+def sub_region(parent_code: str | None, names: list[str]) -> tuple[str, str] | None:
     """The division under the publisher that a figure's own clause names (`白云区的中小学
     251所` in a city's report): exactly one, else the figure is the publisher's."""
     children = _children().get(parent_code or "")
-    if not children:
+    if not children or not names:
         return None
     named = {
-        (clause[a:b], code)
-        for a, b in place_name_spans(clause)
-        for code in _codes_by_name()[clause[a:b]]
-        if (clause[a:b], code) in children
+        (name, code)
+        for name in names
+        for code in _codes_by_name()[name]
+        if (name, code) in children
     }
     return named.pop() if len(named) == 1 else None
-
-
-def blank_place_names(text: str) -> str:
-    """`text` with division names blanked to spaces of the same length: a place named
-    before a number says whose figure it is, not what it counts."""
-    spans = place_name_spans(text)
-    if not spans:
-        return text
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces += [text[last:start], " " * (end - start)]
-        last = end
-    return "".join([*pieces, text[last:]])

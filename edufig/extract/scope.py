@@ -49,19 +49,9 @@ def _scope_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-def scope_of(text: str) -> str | None:
-    """The scope a clause's own words give its figure, or None for the whole population."""
-    found = _scope_matches(text)
-    return SCOPE_WORDS[found[0].group()] if found else None
+def scope_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _scope_matches(text)]
 
 
-def blank_scope(text: str) -> str:
-    """`text` with scope words blanked (same length), so a part is read like its whole."""
-    found = _scope_matches(text)
-    if not found:
-        return text
-    pieces, last = [], 0
-    for match in found:
-        pieces += [text[last : match.start()], " " * (match.end() - match.start())]
-        last = match.end()
-    return "".join([*pieces, text[last:]])
+def scope_code(word: str) -> str:
+    return SCOPE_WORDS[word]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 
 class Spans:
@@ -30,3 +30,19 @@ class Spans:
 
     def __contains__(self, position: int) -> bool:
         return self.around(position) is not None
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that begin in [start, end)."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return self.spans[lo:hi]
+
+
+def blank(text: str, spans: Spans) -> str:
+    """`text` with every span replaced by spaces of the same length (offsets unchanged)."""
+    if not spans.spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans.spans:
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join([*pieces, text[last:]])
