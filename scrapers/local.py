@@ -7,19 +7,32 @@ lands, as a document with parse_status 'failed', so the registry shows what was 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.records import ParsedDocument
 from scrapers.archive import Archive, FetchLog, utc_now
-from scrapers.parse import UnparseableError, document_from, parse_bytes, sha256_hex
+from scrapers.limits import DEFAULT_LIMITS, LimitExceeded
+from scrapers.parse import Parsed, UnparseableError, document_from, sha256_hex
+from scrapers.worker import ParseWorkers
 
 SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
 COUNT_KEYS = ("fetched", "new", "unchanged", "failed", "documents")
+Parse = Callable[[bytes, str | None, str, str], Parsed]
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def outside_corpus(path: Path, corpus_dir: Path) -> str | None:
+    """Why `path` must not be read: a link (or a link to a folder on the way) that leads
+    out of the corpus folder would let a dropped-in symlink read any file on the host."""
+    target = path.resolve()
+    if target.is_relative_to(corpus_dir.resolve()):
+        return None
+    return f"{path}: symlink to {target}, outside the corpus folder {corpus_dir}; refused"
 
 
 def _previous(target: Path) -> ParsedDocument | None:
@@ -29,9 +42,9 @@ def _previous(target: Path) -> ParsedDocument | None:
         return None
 
 
-def _parse_local(path: Path, data: bytes, url: str) -> ParsedDocument:
+def _parse_local(path: Path, data: bytes, url: str, parse: Parse) -> ParsedDocument:
     try:
-        doc = document_from(parse_bytes(data, url=url, suffix=path.suffix), path.stem, data)
+        doc = document_from(parse(data, None, url, path.suffix), path.stem, data)
     except UnparseableError as exc:
         doc = ParsedDocument(
             doc_id=path.stem,
@@ -46,10 +59,20 @@ def _parse_local(path: Path, data: bytes, url: str) -> ParsedDocument:
     return doc
 
 
-def _ingest_file(path: Path, archive: Archive, settings: Settings, result: StageResult) -> None:
+def _read(path: Path) -> bytes:
+    """The file's bytes, refused unread when it is over the size ceiling."""
+    size = path.stat().st_size
+    if size > DEFAULT_LIMITS.file_bytes:
+        raise OSError(str(LimitExceeded("file_bytes", size, DEFAULT_LIMITS.file_bytes, "bytes")))
+    return path.read_bytes()
+
+
+def _ingest_file(
+    path: Path, archive: Archive, settings: Settings, result: StageResult, parse: Parse
+) -> None:
     url = path.resolve().as_uri()
     try:
-        data = path.read_bytes()
+        data = _read(path)
     except OSError as exc:
         result.add("failed")
         result.errors.append(f"{path}: cannot read file: {exc.strerror or exc}")
@@ -70,7 +93,7 @@ def _ingest_file(path: Path, archive: Archive, settings: Settings, result: Stage
             result.add("failed")
             result.errors.append(f"{path}: {previous.parse_error} (unchanged since the last run)")
         return
-    doc = _parse_local(path, data, url)
+    doc = _parse_local(path, data, url, parse)
     if doc.parse_status == "ok":
         result.add("new")
     else:
@@ -91,14 +114,24 @@ def ingest_corpus(corpus_dir: Path, settings: Settings) -> StageResult:
             result.errors.append(f"{corpus_dir}: not a directory")
             return result
         archive = Archive(settings.archive_dir)
-        seen: dict[str, Path] = {}
-        for path in corpus_files(corpus_dir):
-            if path.stem in seen:
-                result.add("failed")
-                result.errors.append(
-                    f"{path}: doc_id {path.stem!r} already taken by {seen[path.stem]}"
-                )
-                continue
-            seen[path.stem] = path
-            _ingest_file(path, archive, settings, result)
+        with ParseWorkers() as workers:
+            _ingest_files(corpus_dir, archive, settings, result, workers.parse)
     return result
+
+
+def _ingest_files(
+    corpus_dir: Path, archive: Archive, settings: Settings, result: StageResult, parse: Parse
+) -> None:
+    seen: dict[str, Path] = {}
+    for path in corpus_files(corpus_dir):
+        refused = outside_corpus(path, corpus_dir)
+        if refused:
+            result.add("failed")
+            result.errors.append(refused)
+            continue
+        if path.stem in seen:
+            result.add("failed")
+            result.errors.append(f"{path}: doc_id {path.stem!r} already taken by {seen[path.stem]}")
+            continue
+        seen[path.stem] = path
+        _ingest_file(path, archive, settings, result, parse)
