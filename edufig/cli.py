@@ -59,7 +59,8 @@ def format_summary(results: list[StageResult]) -> str:
         lines.append("flags by check: " + ", ".join(f"{k} {v}" for k, v in sorted(checks.items())))
     lines.append(
         f"alerts written: {alerts.get('messages_written', 0)}"
-        f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)})"
+        f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)},"
+        f" dead letters {alerts.get('messages_dead', 0)})"
     )
     lines.append("seconds: " + ", ".join(f"{r.name} {r.seconds:.1f}" for r in results))
     failed = [r.name for r in results if r.failed]
@@ -184,12 +185,18 @@ def cmd_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from edufig.alerts import list_alerts
+    from edufig.alerts import list_alerts, requeue_alerts
     from edufig.cli_tables import format_table
 
-    status = "pending" if args.pending else "sent" if args.sent else None
+    if args.requeue:
+        count = requeue_alerts(_settings(args), args.requeue)
+        print(f"{count} message(s) requeued; the next alerts stage sends them")
+        return 0 if count else 1
+    status = next((s for s in ("pending", "sent", "failed") if getattr(args, s)), None)
     messages = list_alerts(_settings(args), status=status)
     columns = ["status", "channel", "recipient", "subject", "attempts", "created_at", "sent_at"]
+    if args.failed:
+        columns = ["message_id", "status", "channel", "recipient", "failed_runs", "last_error"]
     print(format_table(columns, [[m.get(c) for c in columns] for m in messages]))
     return 0
 
@@ -265,6 +272,16 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--pending", action="store_true")
     group.add_argument("--sent", action="store_true")
+    group.add_argument(
+        "--failed", action="store_true", help="failed messages, dead letters included, with ids"
+    )
+    group.add_argument(
+        "--requeue",
+        action="append",
+        metavar="MESSAGE_ID",
+        help="give a dead or failed message a fresh retry budget (repeatable; 'all': every"
+        " dead letter)",
+    )
     _common(p)
     p.set_defaults(func=cmd_alerts)
 
