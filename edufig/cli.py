@@ -6,8 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edufig.core.config import Settings, StageResult
+
+if TYPE_CHECKING:
+    from edufig.core.records import ParsedDocument
 
 STAGES = ("scrape", "ingest", "extract", "load", "build", "quality", "publish", "alerts")
 
@@ -126,21 +130,28 @@ def explanation(explained, path: str) -> str:
     return "\n".join(lines)
 
 
+def _parsed(path: Path, parse: Callable) -> ParsedDocument | str:
+    """The parsed document, or why it could not be read or parsed."""
+    from scrapers.parse import parse_file
+
+    try:
+        doc = parse_file(path, parse)
+    except (OSError, ValueError) as exc:
+        return str(exc)
+    return doc if doc.parse_status == "ok" else doc.parse_error or "not parsed"
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from edufig.extract import explain_figures, extract_figures
-    from scrapers.parse import parse_file
+    from scrapers.worker import ParseWorkers
 
     status = 0
     rows = []
-    for raw in args.paths:
-        try:
-            doc = parse_file(Path(raw))
-        except (OSError, ValueError) as exc:
-            print(f"edufig extract: {raw}: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        if doc.parse_status != "ok":
-            print(f"edufig extract: {raw}: {doc.parse_error}", file=sys.stderr)
+    with ParseWorkers() as workers:  # a hostile file fails alone, named
+        docs = [(raw, _parsed(Path(raw), workers.parse)) for raw in args.paths]
+    for raw, doc in docs:
+        if isinstance(doc, str):
+            print(f"edufig extract: {raw}: {doc}", file=sys.stderr)
             status = 1
             continue
         if args.explain:

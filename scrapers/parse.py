@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,15 +191,16 @@ def first_heading(text: str) -> str | None:
     return None
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """A local .txt/.html/.htm/.pdf/.docx file; ValueError naming the file if unreadable."""
+def parse_file(path: Path, parse: Callable[..., Parsed] = parse_bytes) -> ParsedDocument:
+    """A local .txt/.html/.htm/.pdf/.docx file; ValueError naming the file if unreadable.
+    `parse` may be a `scrapers.worker.ParseWorkers.parse` to guard against hostile files."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
     try:
-        parsed = parse_bytes(data, url=path.resolve().as_uri(), suffix=path.suffix)
+        parsed = parse(data, url=path.resolve().as_uri(), suffix=path.suffix)
     except UnparseableError as exc:
         raise ValueError(f"{path}: {exc}") from exc
     doc = document_from(parsed, path.stem, data)

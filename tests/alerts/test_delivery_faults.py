@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from edufig.alerts import list_alerts, send_alerts
-from edufig.alerts.state import MAX_FAILED_RUNS
+from edufig.alerts.tables import MAX_FAILED_RUNS
 from edufig.cli import main
-from edufig.config import Settings
+from edufig.core.config import Settings
 from tests.alerts.conftest import (
     EMAIL_SX,
     SmtpSink,

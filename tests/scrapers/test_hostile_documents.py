@@ -20,6 +20,7 @@ from bench.hostile import (
     nested_html,
     pdf_pages,
 )
+from edufig.cli import main
 from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
 from edufig.extract import extract_figures
@@ -197,3 +198,16 @@ def test_a_symlink_out_of_the_corpus_is_refused_with_a_clear_message(tmp_path: P
     )
     landed = sorted(p.name for p in settings.parsed_dir.glob("*.json"))
     assert landed == ["fine.json"]
+
+
+def test_edufig_extract_names_a_hostile_file_and_extracts_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(docx_bomb(150 * MIB))
+    fine = tmp_path / "fine.txt"
+    fine.write_text(REPORT, encoding="utf-8")
+    assert main(["extract", str(bomb), str(fine)]) == 1
+    out, err = capsys.readouterr()
+    assert f"edufig extract: {bomb}: {bomb}: over the zip_uncompressed_bytes limit" in err
+    assert '"value": 4738139700.0' in out and '"doc_id": "fine"' in out
