@@ -29,7 +29,6 @@ class LimitExceeded(UnparseableError):
         super().__init__(
             f"over the {limit} limit: {_number(value)} {unit} (at most {_number(maximum)})"
         )
-        self.limit = limit
         self.parts = (limit, value, maximum, unit)
 
     def __reduce__(self) -> tuple[type[LimitExceeded], tuple[str, float, float, str]]:
