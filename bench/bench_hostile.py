@@ -29,7 +29,7 @@ from bench.hostile import (
     nested_html,
     pdf_pages,
 )
-from edufig.config import REPO_ROOT
+from edufig.core.config import REPO_ROOT
 
 MIB = 2**20
 RESULTS = REPO_ROOT / "bench" / "results"

@@ -12,7 +12,7 @@ import io
 import unicodedata
 from collections.abc import Sequence
 
-from edufig.sanitize import strip_controls
+from edufig.core.sanitize import strip_controls
 
 MAX_CELL_CHARS = 80
 CSV_FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r")

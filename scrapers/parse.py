@@ -16,7 +16,7 @@ from pathlib import Path
 
 from edufig.core.divisions import resolve_region
 from edufig.core.records import ParsedDocument
-from edufig.sanitize import strip_controls
+from edufig.core.sanitize import strip_controls
 from scrapers.decode import decode_bytes, wide_encoding
 from scrapers.html import parse_html
 from scrapers.limits import DEFAULT_LIMITS, LimitExceeded, Limits, UnparseableError, check_text

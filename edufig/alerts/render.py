@@ -16,7 +16,7 @@ from edufig.alerts.flag_routing import Flag
 from edufig.alerts.values import describe_values
 from edufig.core.catalog import load_metrics
 from edufig.core.divisions import divisions_by_code
-from edufig.sanitize import strip_controls
+from edufig.core.sanitize import strip_controls
 
 TEXT_CAP = 300
 TITLE_CAP = 80
