@@ -6,8 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edufig.core.config import Settings, StageResult
+
+if TYPE_CHECKING:
+    from edufig.core.records import ParsedDocument
 
 STAGES = ("scrape", "ingest", "extract", "load", "build", "quality", "publish", "alerts")
 
@@ -59,7 +63,8 @@ def format_summary(results: list[StageResult]) -> str:
         lines.append("flags by check: " + ", ".join(f"{k} {v}" for k, v in sorted(checks.items())))
     lines.append(
         f"alerts written: {alerts.get('messages_written', 0)}"
-        f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)})"
+        f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)},"
+        f" dead letters {alerts.get('messages_dead', 0)})"
     )
     lines.append("seconds: " + ", ".join(f"{r.name} {r.seconds:.1f}" for r in results))
     failed = [r.name for r in results if r.failed]
@@ -125,21 +130,28 @@ def explanation(explained, path: str) -> str:
     return "\n".join(lines)
 
 
+def _parsed(path: Path, parse: Callable) -> ParsedDocument | str:
+    """The parsed document, or why it could not be read or parsed."""
+    from scrapers.parse import parse_file
+
+    try:
+        doc = parse_file(path, parse)
+    except (OSError, ValueError) as exc:
+        return str(exc)
+    return doc if doc.parse_status == "ok" else doc.parse_error or "not parsed"
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from edufig.extract import explain_figures, extract_figures
-    from scrapers.parse import parse_file
+    from scrapers.worker import ParseWorkers
 
     status = 0
     rows = []
-    for raw in args.paths:
-        try:
-            doc = parse_file(Path(raw))
-        except (OSError, ValueError) as exc:
-            print(f"edufig extract: {raw}: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        if doc.parse_status != "ok":
-            print(f"edufig extract: {raw}: {doc.parse_error}", file=sys.stderr)
+    with ParseWorkers() as workers:  # a hostile file fails alone, named
+        docs = [(raw, _parsed(Path(raw), workers.parse)) for raw in args.paths]
+    for raw, doc in docs:
+        if isinstance(doc, str):
+            print(f"edufig extract: {raw}: {doc}", file=sys.stderr)
             status = 1
             continue
         if args.explain:
@@ -184,12 +196,18 @@ def cmd_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from edufig.alerts import list_alerts
+    from edufig.alerts import list_alerts, requeue_alerts
     from edufig.cli_tables import format_table
 
-    status = "pending" if args.pending else "sent" if args.sent else None
+    if args.requeue:
+        count = requeue_alerts(_settings(args), args.requeue)
+        print(f"{count} message(s) requeued; the next alerts stage sends them")
+        return 0 if count else 1
+    status = next((s for s in ("pending", "sent", "failed") if getattr(args, s)), None)
     messages = list_alerts(_settings(args), status=status)
     columns = ["status", "channel", "recipient", "subject", "attempts", "created_at", "sent_at"]
+    if args.failed:
+        columns = ["message_id", "status", "channel", "recipient", "failed_runs", "last_error"]
     print(format_table(columns, [[m.get(c) for c in columns] for m in messages]))
     return 0
 
@@ -265,6 +283,16 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--pending", action="store_true")
     group.add_argument("--sent", action="store_true")
+    group.add_argument(
+        "--failed", action="store_true", help="failed messages, dead letters included, with ids"
+    )
+    group.add_argument(
+        "--requeue",
+        action="append",
+        metavar="MESSAGE_ID",
+        help="give a dead or failed message a fresh retry budget (repeatable; 'all': every"
+        " dead letter)",
+    )
     _common(p)
     p.set_defaults(func=cmd_alerts)
 

@@ -1,7 +1,8 @@
 """Query results as the CLI prints them: an aligned text table or CSV.
 
-Cells hold scraped text, so both formats defend against it: the table flattens and
-truncates each cell to one short line, the CSV neutralises spreadsheet formulas.
+Cells hold scraped text, so both formats defend against it: terminal escape sequences
+and control characters are removed, the table flattens and truncates each cell to one
+short line, the CSV neutralises spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import io
 import unicodedata
 from collections.abc import Sequence
 
+from edufig.core.sanitize import strip_controls
+
 MAX_CELL_CHARS = 80
 CSV_FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r")
 
 
 def _text(value: object) -> str:
+    """A cell as text, without the escape sequences a scraped value may carry to a terminal."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return strip_controls(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:

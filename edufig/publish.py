@@ -79,6 +79,28 @@ def _write_snapshot(warehouse: Path, target: Path, published_at: datetime) -> di
     return counts
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> int:
+    """Delete half-written snapshots (and their WAL) left by a publisher that was killed;
+    a partial whose process still runs belongs to a publish under way and is kept."""
+    removed = 0
+    for path in folder.glob(f".{SNAPSHOT_NAME}.*.partial*"):
+        pid = path.name.removeprefix(f".{SNAPSHOT_NAME}.").split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def publish(settings: Settings) -> StageResult:
     """Replace published/warehouse.duckdb with the marts of the last successful build."""
     result = StageResult("publish")
@@ -90,6 +112,9 @@ def publish(settings: Settings) -> StageResult:
             return result
         target = snapshot_path(settings)
         target.parent.mkdir(parents=True, exist_ok=True)
+        stale = remove_stale_partials(target.parent)
+        if stale:
+            result.counts["stale_partials_removed"] = stale
         partial = target.with_name(f".{SNAPSHOT_NAME}.{os.getpid()}.partial")
         partial.unlink(missing_ok=True)
         try:

@@ -22,11 +22,13 @@ from scrapers.decode import decode_bytes
 from scrapers.fetch import Fetched, Fetcher, FetchFailed, Skipped, SourceBlocked
 from scrapers.listing import list_links
 from scrapers.metadata import doc_number_in_text
-from scrapers.parse import Parsed, UnparseableError, document_from, parse_bytes
+from scrapers.parse import Parsed, UnparseableError, document_from
 from scrapers.registry import Source
 from scrapers.state import CrawlState
+from scrapers.worker import ParseWorkers
 
 Progress = Callable[[str], None]
+Parser = Callable[..., Parsed]  # parse_bytes(data, content_type, url, suffix) or a worker's
 COUNT_KEYS = ("fetched", "new", "unchanged", "failed", "blocked", "documents")
 
 
@@ -49,11 +51,13 @@ class SourceCrawl:
         state: CrawlState,
         result: StageResult,
         last_request: dict[str, float],
+        parse: Parser,
     ) -> None:
         self.source = source
         self.settings = settings
         self.state = state
         self.result = result
+        self.parse = parse
         self.fetcher = Fetcher(source, archive, state, settings.crawl_delay, last_request)
 
     def fail(self, message: str) -> None:
@@ -114,12 +118,21 @@ class SourceCrawl:
             )
         before = dict(self.result.counts)
         for url, title in candidates.values():
-            self.land(url, title)
+            self.land_guarded(url, title)
         done = {k: self.result.counts.get(k, 0) - before.get(k, 0) for k in COUNT_KEYS}
         progress(
             f"{self.source.name}: {done['new']} new, {done['unchanged']} unchanged, "
             f"{done['failed']} failed"
         )
+
+    def land_guarded(self, url: str, title: str) -> None:
+        """`land`, with any fault but a block confined to this one document."""
+        try:
+            self.land(url, title)
+        except SourceBlocked:
+            raise
+        except Exception as exc:
+            self.fail(f"{self.source.identity(url)}: {type(exc).__name__}: {_short(exc)}")
 
     def land(self, url: str, title: str) -> None:
         doc_id = doc_id_for(self.source, url)
@@ -139,7 +152,7 @@ class SourceCrawl:
 
     def build_document(self, doc_id: str, page: Fetched, list_title: str) -> ParsedDocument:
         try:
-            parsed = parse_bytes(page.body, page.content_type, page.url)
+            parsed = self.parse(page.body, page.content_type, page.url)
         except UnparseableError as exc:
             self.fail(f"{self.source.identity(page.url)}: {exc}")
             doc = ParsedDocument(
@@ -176,7 +189,7 @@ class SourceCrawl:
             return None
         try:
             suffix = PurePosixPath(urlsplit(fetched.url).path).suffix
-            parsed = parse_bytes(fetched.body, fetched.content_type, fetched.url, suffix)
+            parsed = self.parse(fetched.body, fetched.content_type, fetched.url, suffix)
         except UnparseableError as exc:
             self.fail(f"{self.source.identity(url)}: attachment not readable: {exc}")
             return None
@@ -221,6 +234,11 @@ class SourceCrawl:
             self.state.text_index[digest] = doc.doc_id
 
 
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
 def _crawl_one(crawl: SourceCrawl, progress: Progress) -> None:
     source, state, result = crawl.source, crawl.state, crawl.result
     if not source.enabled:
@@ -253,12 +271,14 @@ def crawl_sources(
     settings.ensure_dirs()
     result = StageResult("scrape", counts=dict.fromkeys(COUNT_KEYS, 0))
     state_path = settings.data_dir / "crawl_state.json"
-    with timed(result):
+    with timed(result), ParseWorkers() as workers:
         archive = Archive(settings.archive_dir)
         state = CrawlState.load(state_path)
         last_request: dict[str, float] = {}  # per host, shared: sources may share a host
         for source in sources:
-            crawl = SourceCrawl(source, settings, archive, state, result, last_request)
+            crawl = SourceCrawl(
+                source, settings, archive, state, result, last_request, workers.parse
+            )
             try:
                 _crawl_one(crawl, progress)
             finally:

@@ -19,10 +19,14 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 _UNINFORMATIVE = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252"}
 _BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_WIDE_WITHOUT_BOM = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+_TEXT_CHAR = re.compile("[\t\n\r\x20-\x7e\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -61,11 +65,45 @@ def _plausible_utf8(text: str) -> bool:
     return two_byte <= wide // 10
 
 
+def _bom_encoding(data: bytes) -> str | None:
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """Chinese or ASCII text, not the noise other bytes make when read in this encoding."""
+    text = sample.decode(encoding, errors="replace")
+    return bool(text) and len(_TEXT_CHAR.findall(text)) >= 0.9 * len(text)
+
+
+def _utf8_prefix(sample: bytes) -> bool:
+    """Whether `sample`, the head of a document, is valid UTF-8 up to a cut character."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by its BOM or, without one, by the only reading that gives text.
+
+    Only bytes that are not plain UTF-8 are considered (NULs are valid UTF-8, but ASCII
+    written in UTF-16/32 is full of them), so UTF-8 and GBK pages never qualify.
+    """
+    bom = _bom_encoding(data)
+    if bom is not None:
+        return None if bom == "utf-8-sig" else bom
+    sample = data[:4096]
+    if b"\x00" not in sample and _utf8_prefix(sample):
+        return None
+    return next((e for e in _WIDE_WITHOUT_BOM if _reads_as_text(sample, e)), None)
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """The text and the encoding that produced it."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), encoding
+    encoding = _bom_encoding(data) or wide_encoding(data)
+    if encoding is not None:
+        return data.decode(encoding, errors="replace"), encoding
     declared = [_normalise(header_charset(content_type)), _normalise(meta_charset(data))]
     as_utf8 = _strict(data, "utf-8")
     if as_utf8 is not None and (_plausible_utf8(as_utf8) or not any(declared)):

@@ -23,6 +23,7 @@ from protego import Protego
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from scrapers.archive import Archive, FetchLog, utc_now
+from scrapers.deadline import Deadline, DeadlineAdapter
 from scrapers.registry import Source
 from scrapers.state import CrawlState
 
@@ -109,6 +110,8 @@ class Fetcher:
         self.delay = source.crawl_delay if delay is None else delay
         self.options = source.options
         self.session = requests.Session()
+        self.session.mount("http://", DeadlineAdapter())
+        self.session.mount("https://", DeadlineAdapter())
         self.session.headers["User-Agent"] = source.user_agent
         self.robots: dict[str, Protego | None] = {}
         self.unreachable: dict[str, str] = {}
@@ -229,17 +232,7 @@ class Fetcher:
         fetched_at = utc_now()
         self.requests += 1
         try:
-            response = self.session.get(
-                url,
-                headers=self._conditional_headers(url),
-                timeout=(self.options.connect_timeout, self.options.read_timeout),
-                stream=True,
-                allow_redirects=False,
-            )
-            with response:
-                body = self._read_capped(url, response)
-        except requests.RequestException as exc:
-            raise _Retryable(f"{type(exc).__name__}: {_short(exc)}") from exc
+            response, body = self._exchange(url)
         finally:  # the delay runs from the end of one exchange to the start of the next
             self.last_request[urlsplit(url).netloc] = time.monotonic()
         headers = response.headers  # case-insensitive
@@ -256,6 +249,30 @@ class Fetcher:
             raise _Retryable(f"HTTP {raw.status}", _retry_after(headers.get("Retry-After")))
         return raw
 
+    def _exchange(self, url: str) -> tuple[requests.Response, bytes]:
+        """One request and its whole body within the fetch deadline. Over the deadline is
+        final, not retried: a host that trickled once would hold the crawl again."""
+        limit = self.options.fetch_deadline
+        with Deadline(limit) as deadline:
+            try:
+                response = self.session.get(
+                    url,
+                    headers=self._conditional_headers(url),
+                    timeout=(self.options.connect_timeout, self.options.read_timeout),
+                    stream=True,
+                    allow_redirects=False,
+                )
+                with response:
+                    body = self._read_capped(url, response)
+            except requests.RequestException as exc:
+                if not deadline.expired:
+                    raise _Retryable(f"{type(exc).__name__}: {_short(exc)}") from exc
+        if deadline.expired:
+            reason = f"no complete answer within the {limit:g} s fetch deadline"
+            self._log(url, None, "failed", reason)
+            raise FetchFailed(f"{self.source.identity(url)}: {reason}")
+        return response, body
+
     def _read_capped(self, url: str, response: requests.Response) -> bytes:
         cap = self.options.max_bytes
         declared = response.headers.get("Content-Length", "")
@@ -264,7 +281,6 @@ class Fetcher:
             raise FetchFailed(
                 f"{self.source.identity(url)}: body of {declared} bytes exceeds the {cap}-byte cap"
             )
-        deadline = time.monotonic() + self.options.read_timeout * 4
         chunks: list[bytes] = []
         total = 0
         for chunk in response.iter_content(65536):
@@ -273,8 +289,6 @@ class Fetcher:
             if total > cap:
                 self._log(url, None, "failed", f"body exceeds the {cap}-byte cap")
                 raise FetchFailed(f"{self.source.identity(url)}: body exceeds the {cap}-byte cap")
-            if time.monotonic() > deadline:
-                raise _Retryable("download took longer than the total time limit")
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scrapers.limits import DEFAULT_LIMITS, Limits, flatten_deep_html
 from scrapers.metadata import normalise_date, pairs_from_tokens, present
 
 BODY_SELECTORS = (
@@ -70,23 +71,26 @@ class _TextWriter:
         self.parts: list[str] = []
         self.tables: list[list[list[str]]] = []
 
-    def walk(self, node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag in SKIP_TAGS:
-                continue
-            if tag == "-text":
-                self._text(child.text_content or "")
-            elif tag == "br":
+    def walk(self, root: LexborNode) -> None:
+        """Depth-first with an explicit stack: page nesting must not reach Python's
+        recursion limit. None on the stack marks the end of a block element."""
+        pending: list[LexborNode | None] = _children(root)
+        while pending:
+            node = pending.pop()
+            if node is None:
+                self._break()
+            elif node.tag == "-text":
+                self._text(node.text_content or "")
+            elif node.tag == "br":
                 self.parts.append("\n")
-            elif tag == "table":
-                self._table(child)
-            elif tag in BLOCK_TAGS:
+            elif node.tag == "table":
+                self._table(node)
+            elif node.tag in BLOCK_TAGS:
                 self._break()
-                self.walk(child)
-                self._break()
-            else:
-                self.walk(child)
+                pending.append(None)
+                pending.extend(_children(node))
+            elif node.tag not in SKIP_TAGS:
+                pending.extend(_children(node))
 
     def _text(self, text: str) -> None:
         """Source-formatting whitespace between tags is dropped; &nbsp; lines are kept."""
@@ -114,6 +118,11 @@ class _TextWriter:
 
     def text(self) -> str:
         return tidy_lines("".join(self.parts))
+
+
+def _children(node: LexborNode) -> list[LexborNode | None]:
+    """Children in reverse, ready to be popped in document order."""
+    return list(reversed(list(node.iter(include_text=True))))
 
 
 def _cell_text(cell: LexborNode) -> str:
@@ -171,8 +180,8 @@ def _links(tree: LexborHTMLParser, base_url: str) -> list[tuple[str, str]]:
     return out
 
 
-def parse_html(html: str, base_url: str = "") -> HtmlPage:
-    tree = LexborHTMLParser(html)
+def parse_html(html: str, base_url: str = "", limits: Limits = DEFAULT_LIMITS) -> HtmlPage:
+    tree = LexborHTMLParser(flatten_deep_html(html, limits))
     writer = _TextWriter()
     container = _container(tree)
     if container is not None:

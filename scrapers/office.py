@@ -14,8 +14,10 @@ import pdfplumber
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from pdfminer.pdftypes import resolve1
 
 from scrapers.html import render_table, tidy_lines
+from scrapers.limits import DEFAULT_LIMITS, Limits, PdfClock, check_pdf_pages, check_zip
 
 
 @dataclass
@@ -41,9 +43,27 @@ def _reflow(lines: list[tuple[str, float]], right_margin: float, char_width: flo
     return "\n".join(out)
 
 
-def pdf_text(data: bytes) -> OfficeText:
+def _page_count(pdf: pdfplumber.PDF) -> int:
+    """The page tree's declared /Count, read without laying out any page."""
+    count = resolve1(resolve1(pdf.doc.catalog.get("Pages")) or {}).get("Count")
+    return int(count) if isinstance(count, int) else len(pdf.pages)
+
+
+def _pdf_lines(pdf: pdfplumber.PDF, limits: Limits) -> list[tuple[str, float]]:
+    """Text lines of every page; each page's layout cache is dropped once read."""
+    check_pdf_pages(_page_count(pdf), limits)
+    clock = PdfClock(limits)
+    lines: list[tuple[str, float]] = []
+    for number, page in enumerate(pdf.pages, start=1):
+        clock.check(number)
+        lines.extend(_page_lines(page))
+        page.close()
+    return lines
+
+
+def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        lines = [line for page in pdf.pages for line in _page_lines(page)]
+        lines = _pdf_lines(pdf, limits)
         chars = [c for page in pdf.pages[:1] for c in page.chars]
         title = (pdf.metadata or {}).get("Title")
     if not lines:
@@ -57,7 +77,8 @@ def _docx_table(table: Table) -> list[list[str]]:
     return [[cell.text.strip() for cell in row.cells] for row in table.rows]
 
 
-def docx_text(data: bytes) -> OfficeText:
+def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
+    check_zip(data, limits)
     document = Document(io.BytesIO(data))
     parts: list[str] = []
     tables: list[list[list[str]]] = []

@@ -10,15 +10,20 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from edufig.core.divisions import resolve_region
 from edufig.core.records import ParsedDocument
-from scrapers.decode import decode_bytes
+from edufig.core.sanitize import strip_controls
+from scrapers.decode import decode_bytes, wide_encoding
 from scrapers.html import parse_html
+from scrapers.limits import DEFAULT_LIMITS, LimitExceeded, Limits, UnparseableError, check_text
 from scrapers.metadata import normalise_date
 from scrapers.office import OfficeText, docx_text, pdf_text
+
+__all__ = ["LimitExceeded", "Parsed", "UnparseableError", "parse_bytes", "parse_file"]
 
 MIME = {
     "html": "text/html",
@@ -30,10 +35,6 @@ _SUFFIX_KIND = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx",
 _CJK = re.compile("[\u4e00-\u9fff]")
 _TXT_HEADER = re.compile(r"^#\s*(source|region|doc_type|published)\s*:\s*(.*)$")
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[\s>]|<table)", re.I)
-
-
-class UnparseableError(ValueError):
-    """Bytes that no parser can turn into text; the message says why."""
 
 
 @dataclass
@@ -67,41 +68,70 @@ def sniff(data: bytes, content_type: str | None = None, suffix: str = "") -> str
         if suffix.lower() not in ("", ".docx"):
             raise UnparseableError(f"unsupported attachment format {suffix.lower()}")
         return "docx"
-    if _looks_binary(data):
+    wide = wide_encoding(data)
+    if wide is None and _looks_binary(data):
         raise UnparseableError("binary content that is not PDF or DOCX")
+    head = data[:2048].decode(wide, "ignore").lstrip("\ufeff").encode() if wide else data
     declared = (content_type or "").lower()
-    if "html" in declared or _HTML_START.match(data[:512]):
+    if "html" in declared or _HTML_START.match(head[:512]):
         return "html"
     return _SUFFIX_KIND.get(suffix.lower(), "text")
 
 
-def _office(kind: str, data: bytes) -> OfficeText:
+def _office(kind: str, data: bytes, limits: Limits) -> OfficeText:
     try:
-        return pdf_text(data) if kind == "pdf" else docx_text(data)
+        return pdf_text(data, limits) if kind == "pdf" else docx_text(data, limits)
+    except UnparseableError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise UnparseableError(f"corrupt {kind.upper()}: {exc}") from exc
     except Exception as exc:  # pdfminer raises its own hierarchy on truncated files
         raise UnparseableError(f"corrupt {kind.upper()}: {type(exc).__name__}: {exc}") from exc
 
 
-def parse_bytes(
-    data: bytes, content_type: str | None = None, url: str = "", suffix: str = ""
+def _cleaned(parsed: Parsed, limits: Limits) -> Parsed:
+    """Control characters out of everything a reader or the extractor will see."""
+    check_text(parsed.text, limits)
+    parsed.text = strip_controls(parsed.text)
+    parsed.title = strip_controls(parsed.title) if parsed.title else parsed.title
+    if parsed.meta:
+        parsed.meta = {k: strip_controls(v) if v else v for k, v in parsed.meta.items()}
+    if parsed.tables:
+        parsed.tables = [[[strip_controls(c) for c in row] for row in t] for t in parsed.tables]
+    return parsed
+
+
+def _parse_kind(
+    data: bytes, kind: str, content_type: str | None, url: str, limits: Limits
 ) -> Parsed:
-    if not data.strip():
-        raise UnparseableError("empty content")
-    kind = sniff(data, content_type, suffix)
     if kind in ("pdf", "docx"):
-        office = _office(kind, data)
+        office = _office(kind, data, limits)
         if not office.text.strip():
             raise UnparseableError(f"{kind.upper()} holds no extractable text (scanned?)")
         return Parsed(kind, office.text, None, office.title, tables=office.tables)
     text, encoding = decode_bytes(data, content_type)
     if kind == "text":
-        return Parsed(kind, text.replace("\r\n", "\n"), encoding)
-    page = parse_html(text, url)
+        return Parsed(kind, text.lstrip("\ufeff"), encoding)
+    page = parse_html(text, url, limits)
     if not page.text.strip():
         raise UnparseableError("HTML page without text")
     return Parsed(kind, page.text, encoding, page.title, page.meta, page.tables, page.links)
+
+
+def parse_bytes(
+    data: bytes,
+    content_type: str | None = None,
+    url: str = "",
+    suffix: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+) -> Parsed:
+    """Parse in this process; `scrapers.worker` runs it in a guarded worker process."""
+    if len(data) > limits.file_bytes:
+        raise LimitExceeded("file_bytes", len(data), limits.file_bytes, "bytes")
+    if not data.strip():
+        raise UnparseableError("empty content")
+    kind = sniff(data, content_type, suffix)
+    return _cleaned(_parse_kind(data, kind, content_type, url, limits), limits)
 
 
 def split_txt_header(text: str) -> tuple[dict[str, str], str]:
@@ -161,15 +191,16 @@ def first_heading(text: str) -> str | None:
     return None
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """A local .txt/.html/.htm/.pdf/.docx file; ValueError naming the file if unreadable."""
+def parse_file(path: Path, parse: Callable[..., Parsed] = parse_bytes) -> ParsedDocument:
+    """A local .txt/.html/.htm/.pdf/.docx file; ValueError naming the file if unreadable.
+    `parse` may be a `scrapers.worker.ParseWorkers.parse` to guard against hostile files."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
     try:
-        parsed = parse_bytes(data, url=path.resolve().as_uri(), suffix=path.suffix)
+        parsed = parse(data, url=path.resolve().as_uri(), suffix=path.suffix)
     except UnparseableError as exc:
         raise ValueError(f"{path}: {exc}") from exc
     doc = document_from(parsed, path.stem, data)

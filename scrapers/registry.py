@@ -83,6 +83,7 @@ class Options(BaseModel):
 
     connect_timeout: float = Field(10.0, gt=0)
     read_timeout: float = Field(30.0, gt=0)
+    fetch_deadline: float = Field(60.0, gt=0)  # connect to last byte, wall clock
     max_bytes: int = Field(20_000_000, gt=0)
     retries: int = Field(3, ge=0, le=10)
     backoff: float = Field(1.0, ge=0)

@@ -33,6 +33,12 @@ RETRY_WAIT_ENV = "EDUFIG_ALERTS_RETRY_WAIT"  # seconds before the first in-call 
 _CHANNEL = TypeAdapter(Channel)
 
 
+def robot_body(message: OutboxMessage) -> dict:
+    """The robot post with the message's stable id, so a receiver (or a relay in front of
+    the robot) can drop the copy an at-least-once resend may produce."""
+    return {**message.payload["body"], "msgid": message.message_id}
+
+
 @dataclass
 class Deliverer:
     """Sends outbox messages; resolves secrets only here, and registers them for redaction."""
@@ -52,11 +58,11 @@ class Deliverer:
             secret = resolve(channel.secret) if channel.secret else None
             self.redact.add(webhook, secret)
             url = dingtalk_signed_url(webhook, secret) if secret else webhook
-            post_robot(url, message.payload["body"])
+            post_robot(url, robot_body(message))
         elif isinstance(channel, WeComChannel):
             webhook = resolve(channel.webhook, "host")
             self.redact.add(webhook)
-            post_robot(webhook, message.payload["body"])
+            post_robot(webhook, robot_body(message))
         else:
             return write_outbox_files(message, self.outbox_dir)
         return None

@@ -1,7 +1,8 @@
 """Chinese digests of flags: plain text, HTML email, and robot markdown split to size.
 
 Everything that came from a scraped page (titles, evidence, messages quoting it, URLs) is
-untrusted: HTML gets `html.escape`, markdown gets its control characters replaced by their
+untrusted: terminal escape sequences and control characters are removed from all of it,
+HTML gets `html.escape`, markdown gets its control characters replaced by their
 full-width forms, URLs are linked only when they are http(s), and every field is capped.
 """
 
@@ -15,6 +16,7 @@ from edufig.alerts.flag_routing import Flag
 from edufig.alerts.values import describe_values
 from edufig.core.catalog import load_metrics
 from edufig.core.divisions import divisions_by_code
+from edufig.core.sanitize import strip_controls
 
 TEXT_CAP = 300
 TITLE_CAP = 80
@@ -102,7 +104,8 @@ class Digest:
 
 
 def cap(text: object, limit: int = TEXT_CAP) -> str:
-    value = " ".join(str(text or "").split())
+    """One line of at most `limit` characters, without terminal escape sequences."""
+    value = " ".join(strip_controls(str(text or "")).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -110,8 +113,9 @@ def http_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) link, else None (no javascript:, data:, ...)."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    url = strip_controls(url).strip()
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def region_label(flag: Flag) -> str:

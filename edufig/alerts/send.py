@@ -17,14 +17,18 @@ from edufig.alerts.flag_routing import Flag, flags_table_exists, in_scope, read_
 from edufig.alerts.secrets import Redactor, redacted_logs
 from edufig.alerts.subscriptions import Recipient, Subscriptions, load_subscriptions
 from edufig.alerts.tables import (
+    MAX_FAILED_RUNS,
     FlagChanges,
+    dead_letters,
     delivered_flags,
     due_messages,
     ensure_schema,
     list_messages,
     mark_failed,
+    mark_sending,
     mark_sent,
     queue,
+    requeue,
     sync_flag_state,
 )
 from edufig.core.config import Settings, StageResult, timed
@@ -35,6 +39,7 @@ COUNT_KEYS = (
     "messages_written",
     "messages_sent",
     "messages_failed",
+    "messages_dead",
     "flags_new",
     "flags_resolved",
 )
@@ -95,6 +100,7 @@ def deliver_due(
     for message in due_messages(con, now or _now()):
         if message.digest_id in failed_digests:
             continue
+        mark_sending(con, message)
         with redacted_logs(redact, "urllib3.connectionpool", "edufig.alerts"):
             outcome = deliverer.attempt(message)
         attempts = message.attempts + outcome.attempts
@@ -113,6 +119,20 @@ def deliver_due(
         log.warning("delivery of %s failed: %s", message.message_id, outcome.error)
 
 
+def report_dead_letters(con: duckdb.DuckDBPyConnection, result: StageResult) -> None:
+    """Dead letters fail the stage on every run until an engineer requeues them."""
+    dead = dead_letters(con)
+    result.counts["messages_dead"] = len(dead)
+    if dead:
+        result.failed = True
+        result.errors.append(
+            f"{len(dead)} alert message(s) undeliverable after {MAX_FAILED_RUNS} failed runs"
+            f" (dead letters: {', '.join(dead[:5])}{' …' if len(dead) > 5 else ''});"
+            " see `edufig alerts --failed`, fix the channel, then"
+            " `edufig alerts --requeue MESSAGE_ID` (or `--requeue all`)"
+        )
+
+
 def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
     """The `alerts` stage. `now` lets a caller act as a later run (retry backoff is real time)."""
     result = StageResult("alerts", counts=dict.fromkeys(COUNT_KEYS, 0))
@@ -129,11 +149,19 @@ def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
                     " only delivering messages already queued"
                 )
             deliver_due(con, settings, subscriptions, result, now)
+            report_dead_letters(con, result)
     return result
 
 
+def requeue_alerts(settings: Settings, message_ids: list[str]) -> int:
+    """`edufig alerts --requeue`: dead or failed messages get a fresh retry budget."""
+    with duckdb.connect(str(settings.warehouse)) as con:
+        ensure_schema(con)
+        return requeue(con, message_ids)
+
+
 def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
-    """Outbox messages for `edufig alerts`: all, 'pending' (not yet sent), 'sent' or 'failed'."""
+    """Outbox messages for `edufig alerts`: all, 'pending', 'sent', 'failed' or 'dead'."""
     if not settings.warehouse.exists():
         return []
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:

@@ -1,9 +1,15 @@
 """Alert state in the warehouse (schema `alerts`): flag lifecycle, deliveries, the outbox.
 
 The outbox table is the source of truth for delivery: a message is written (with the
-deliveries it covers, in one transaction) before anything is sent, and flipped to `sent`
-only after the server accepted it. Nothing persisted here holds a secret — channels are
-stored by reference (variable or connection names), never by resolved URL or key.
+deliveries it covers, in one transaction) before anything is sent, marked `sending` just
+before each attempt and flipped to `sent` only after the server accepted it. A crash in
+between leaves it `sending`, and the next run sends it again: delivery is at-least-once,
+a crash resends at most the one message in flight, and receivers drop the copy by its
+stable id (the e-mail Message-ID, `msgid` in robot posts). After MAX_FAILED_RUNS failed
+runs a message is `dead`: never retried by itself, reported on every run until an
+engineer requeues it (`edufig alerts --requeue`). Nothing persisted here holds a
+secret — channels are stored by reference (variable or connection names), never by
+resolved URL or key.
 """
 
 from __future__ import annotations
@@ -68,6 +74,11 @@ class FlagChanges:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    # messages abandoned before dead letters existed: failed for good, yet never reported
+    con.execute(
+        "UPDATE alerts.outbox SET status = 'dead' WHERE status = 'failed' AND failed_runs >= ?",
+        [MAX_FAILED_RUNS],
+    )
 
 
 def sync_flag_state(con: duckdb.DuckDBPyConnection, now: datetime) -> FlagChanges:
@@ -175,18 +186,25 @@ def due_messages(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxMe
     rows = con.execute(
         "SELECT message_id, digest_id, recipient, channel, channel_key, channel_spec, part,"
         " parts, subject, flag_count, payload_json, attempts, failed_runs FROM alerts.outbox o"
-        " WHERE status IN ('pending', 'failed') AND failed_runs < ?"
+        " WHERE status IN ('pending', 'failed', 'sending')"
         " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         " AND NOT EXISTS (SELECT 1 FROM alerts.outbox p WHERE p.digest_id = o.digest_id"
         "   AND p.part < o.part AND p.status <> 'sent'"
         "   AND p.next_attempt_at > ?)"
         " ORDER BY created_at, recipient, channel_key, part",
-        [MAX_FAILED_RUNS, now, now],
+        [now, now],
     ).fetchall()
     return [
         OutboxMessage(*row[:10], json.loads(row[10]), attempts=row[11], failed_runs=row[12])
         for row in rows
     ]
+
+
+def mark_sending(con: duckdb.DuckDBPyConnection, message: OutboxMessage) -> None:
+    """Recorded (and committed) before the send: a crash from here on resends this one."""
+    con.execute(
+        "UPDATE alerts.outbox SET status = 'sending' WHERE message_id = ?", [message.message_id]
+    )
 
 
 def mark_sent(
@@ -219,10 +237,38 @@ def mark_failed(
     con: duckdb.DuckDBPyConnection, message: OutboxMessage, attempts: int, error: str, now: datetime
 ) -> None:
     failed = message.failed_runs + 1
+    retry_at = next_attempt(failed, now)
     con.execute(
-        "UPDATE alerts.outbox SET status = 'failed', attempts = ?, failed_runs = ?,"
+        "UPDATE alerts.outbox SET status = ?, attempts = ?, failed_runs = ?,"
         " last_error = ?, next_attempt_at = ? WHERE message_id = ?",
-        [attempts, failed, error[:1000], next_attempt(failed, now), message.message_id],
+        [
+            "failed" if retry_at else "dead",
+            attempts,
+            failed,
+            error[:1000],
+            retry_at,
+            message.message_id,
+        ],
+    )
+
+
+def dead_letters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT message_id FROM alerts.outbox WHERE status = 'dead' ORDER BY created_at"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def requeue(con: duckdb.DuckDBPyConnection, message_ids: list[str]) -> int:
+    """Dead or failed messages back to pending with a fresh retry budget; ['all'] takes
+    every dead letter. Returns how many were requeued."""
+    every = message_ids == ["all"]
+    where = "status = 'dead'" if every else "status IN ('dead', 'failed') AND message_id IN ?"
+    return _count(
+        con,
+        "UPDATE alerts.outbox SET status = 'pending', failed_runs = 0, next_attempt_at = NULL"
+        f" WHERE {where}",
+        [] if every else [message_ids],
     )
 
 
@@ -247,15 +293,17 @@ OUTBOX_COLUMNS = (
 
 
 def list_messages(con: duckdb.DuckDBPyConnection, status: str | None) -> list[dict]:
-    """Outbox rows for display; 'pending' means not yet sent (including failed, to retry)."""
+    """Outbox rows for display; 'pending' means still to be sent (including failed, to
+    retry), 'failed' means failed at least once and not sent, dead letters included."""
     where = {
         None: "TRUE",
-        "pending": "status <> 'sent'",
+        "pending": "status NOT IN ('sent', 'dead')",
         "sent": "status = 'sent'",
-        "failed": "status = 'failed'",
+        "failed": "status IN ('failed', 'dead')",
+        "dead": "status = 'dead'",
     }
     if status not in where:
-        raise ValueError(f"unknown alert status {status!r}; use pending, sent or failed")
+        raise ValueError(f"unknown alert status {status!r}; use pending, sent, failed or dead")
     cursor = con.execute(
         f"SELECT {', '.join(OUTBOX_COLUMNS)} FROM alerts.outbox WHERE {where[status]}"
         " ORDER BY created_at, recipient, channel_key, part"

@@ -168,9 +168,13 @@ class SmtpSink:
 
     port: int
     envelopes: list = field(default_factory=list)
+    drop_after_data: int = 0  # take this many messages, then hang up before answering
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
+        if self.drop_after_data > 0:
+            self.drop_after_data -= 1
+            server.transport.close()
         return "250 OK"
 
     def messages(self) -> list[EmailMessage]:
@@ -200,8 +204,17 @@ class RobotReceiver:
     posts: list[dict] = field(default_factory=list)
     failures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_next: int = 0  # accept the next post, then wait for `release` before answering
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     def answer(self, path: str, body: dict) -> tuple[int, dict]:
+        if self.hold_next > 0:
+            self.hold_next -= 1
+            self.posts.append({"path": urlsplit(path).path, "params": {}, "body": body})
+            self.arrived.set()
+            self.release.wait(30)
+            return 200, {"errcode": 0, "errmsg": "ok"}
         with self.lock:
             if self.succeed_first > 0:
                 self.succeed_first -= 1

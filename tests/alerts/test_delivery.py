@@ -74,6 +74,7 @@ def test_seed_flags_reach_the_right_province_on_every_channel_once(
         "messages_written": 4,
         "messages_sent": 4,
         "messages_failed": 0,
+        "messages_dead": 0,
         "flags_new": 3,
         "flags_resolved": 0,
     }

@@ -118,3 +118,15 @@ def test_values_from_the_quality_checks_read_as_chinese_with_units() -> None:
     )
     parts = {"total": 52403, "parts_sum": 52400, "parts": [48550, 3850], "unit": "person"}
     assert describe_values(parts) == "合计：52,403人；分项之和：52,400人；分项：48,550人、3,850人"
+
+
+def test_terminal_escape_sequences_never_reach_a_message() -> None:
+    ansi = "\x1b[2J\x1b[31m学前三年毛入园率\x1b[0m\x07达到98.5%\x1b]0;owned\x07"
+    evidence = [{"doc_id": "d1", "url": XHL_URL + "\x1b[8m", "title": "报告\x1b[5m", "text": ansi}]
+    digest = Digest("山西省教育厅", (Flag(**flag("f", evidence_json=json.dumps(evidence))),))
+    (markdown,) = render_markdown_parts(digest, WECOM_MAX_BYTES)
+    for rendered in (render_text(digest), render_html(digest), markdown):
+        assert "\x1b" not in rendered and "\x07" not in rendered and "owned" not in rendered
+        assert "[31m" not in rendered and "［31m" not in rendered
+    assert "证据：「学前三年毛入园率达到98.5%」（报告）" in render_text(digest)
+    assert f"来源文件：{XHL_URL}\n" in render_text(digest)

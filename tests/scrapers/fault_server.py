@@ -74,7 +74,11 @@ class FaultHandler(BaseHTTPRequestHandler):
             return self.send_body(
                 200, f"<html><body><ul><li>{link}</li></ul></body></html>".encode()
             )
+        if self.path.startswith("/files/"):
+            return self.send_attachment(self.path.removeprefix("/files/"))
         case = self.path.removeprefix("/case/").removesuffix(".html")
+        if case.startswith("report-"):
+            return self.send_body(200, _article(numbered_report(case.removeprefix("report-"))))
         handler = getattr(self, f"case_{case.replace('-', '_')}", None)
         if handler is None:
             return self.send_body(404, b"no such case")
@@ -181,12 +185,45 @@ class FaultHandler(BaseHTTPRequestHandler):
     def case_forbidden(self, _n: int) -> None:
         self.send_body(403, b"Forbidden")
 
+    def send_attachment(self, name: str) -> None:
+        data = self.server.attachments.get(name)
+        if data is None:
+            return self.send_body(404, b"no such file")
+        self.send_body(200, data, content_type="application/octet-stream")
+
+    def case_trickle(self, _n: int) -> None:
+        """Content-Length set, then one byte every 0.2 s: 40 s if nobody hangs up."""
+        body = _article(f"<p>{REPORT}</p>")[:200]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.2)
+
+    def case_nested(self, _n: int) -> None:
+        depth = 100_000
+        body = "<div>" * depth + f"<p>{REPORT}</p>" + "</div>" * depth + "<p>嵌套之后的段落。</p>"
+        self.send_body(200, _article(body))
+
+    def case_bomb_attachment(self, _n: int) -> None:
+        body = f"<p>{REPORT}</p><p><a href='/files/bomb.docx'>附件：统计表.docx</a></p>"
+        self.send_body(200, _article(body))
+
+
+def numbered_report(n: str) -> str:
+    """A distinct report per number, so each lands as its own document."""
+    return f"<p>第{n}号报告。全县教育经费总投入为{n}00.5万元,比上年增长2.54%。</p>"
+
 
 class FaultServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self) -> None:
         self.state = FaultState()
+        self.attachments: dict[str, bytes] = {}  # /files/<name>, set by a test
         super().__init__(("127.0.0.1", 0), FaultHandler)
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import stat
 
@@ -134,6 +135,29 @@ def test_format_csv_quotes_and_neutralises_formulas():
         ["杏花岭区", "-3.5", '\'=HYPERLINK("http://x")'],
         ["a,b", "", "'+1"],
     ]
+
+
+def test_terminal_escape_sequences_are_stripped_from_csv_and_tables():
+    hostile = "\x1b[2J\x1b]0;owned\x07杏花岭区\x1b[31m98.5\x1b[0m\x07"
+    for text in (format_csv(["v"], [(hostile,)]), format_table(["v"], [(hostile,)])):
+        assert "\x1b" not in text and "\x07" not in text and "owned" not in text
+        assert text.splitlines()[-1] == "杏花岭区98.5"
+
+
+def test_publish_removes_partials_left_by_a_killed_publisher(published):
+    settings, _ = published
+    folder = snapshot_path(settings).parent
+    dead = [
+        folder / ".warehouse.duckdb.999999999.partial",
+        folder / ".warehouse.duckdb.999999999.partial.wal",
+    ]
+    running = folder / f".warehouse.duckdb.{os.getppid()}.partial"  # a publish under way
+    for path in [*dead, running]:
+        path.write_bytes(b"half a snapshot")
+    result = publish(settings)
+    assert not result.failed and result.counts["stale_partials_removed"] == 2
+    assert not any(p.exists() for p in dead) and running.exists()
+    running.unlink()
 
 
 def test_build_without_a_warehouse_fails_and_blocks_publishing(tmp_path):
