@@ -82,9 +82,12 @@ def test_seed_arithmetic_that_holds_is_not_flagged(flags):
 
 
 def test_natural_inconsistencies_of_dev_reports(flags):
+    """汾阳's levels add up to more schools than its total. 利辛's aid programmes add up to
+    74,118 人次 against a total of 62,972, but the largest programme of each level adds up to
+    exactly 62,972: one pupil gets several programmes, so that is no inconsistency."""
     fenyang = [f for f in flags_for(flags, "parts_totals") if "10_fenyang" in f["doc_ids"]]
     lixin = [f for f in flags_for(flags, "parts_totals") if "15_lixin" in f["doc_ids"]]
-    assert fenyang and lixin
+    assert fenyang and not lixin
 
 
 def test_flags_stay_few_on_real_reports(flags):
