@@ -20,6 +20,7 @@ import pandas as pd
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.figure_files import read_figure_file
 from edufig.core.records import ParsedDocument
+from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
 
 LANDING_DDL = """
 CREATE SCHEMA IF NOT EXISTS landing;
@@ -72,6 +73,7 @@ def connect_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.warehouse))
     con.execute(LANDING_DDL)
+    con.execute(REVIEW_DECISIONS_DDL)
     return con
 
 
@@ -191,7 +193,8 @@ def _load_fetches(con: duckdb.DuckDBPyConnection, settings: Settings, result: St
 
 
 def load(settings: Settings) -> StageResult:
-    """Copy new or changed documents, their figures and the crawl log into landing.*."""
+    """Copy new or changed documents, their figures, the crawl log and new review decisions
+    into landing.*."""
     result = StageResult("load")
     with timed(result):
         settings.ensure_dirs()
@@ -200,6 +203,7 @@ def load(settings: Settings) -> StageResult:
             con.execute("BEGIN TRANSACTION")
             _load_documents(con, settings, result)
             _load_fetches(con, settings, result)
+            copy_decisions(con, settings, result)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -2,7 +2,9 @@
     authoritative document (lowest authority_rank), then the most recently published,
     then the most recently fetched; within a document an exact figure before an
     approximate one, then the first by offset. Every other source stays counted so a
-    disagreement shows as has_conflict instead of disappearing.
+    disagreement shows as has_conflict instead of disappearing. A reviewer's correction in
+    force for the key replaces the value (value_source 'review'), the documents' value kept
+    in document_value.
 
     Incremental: only the keys touched by documents loaded since the last build are
     recomputed: the keys those documents state now, and the keys whose sources included
@@ -123,6 +125,22 @@ source_lists as (
     group by value_key
 ),
 
+corrections as (
+    select region_code, year, metric, level, kind, corrected_value, correction_source,
+        reviewer, decided_at
+    from (
+        select
+            decisions.*,
+            row_number() over (
+                partition by region_code, year, metric, level, kind
+                order by decision_id desc
+            ) as recency
+        from {{ ref('int_review_decisions_in_force') }} as decisions
+        where action = 'correct'
+    ) as latest
+    where recency = 1
+),
+
 stats as (
     select
         value_key,
@@ -149,7 +167,7 @@ select
     ranked.domain,
     ranked.level,
     ranked.kind,
-    ranked.value,
+    coalesce(corrections.corrected_value, ranked.value) as value,
     ranked.unit,
     ranked.qualifier,
     ranked.figure_id,
@@ -167,7 +185,12 @@ select
     stats.n_distinct_values > 1 as has_conflict,
     source_lists.source_doc_ids,
     stats.sources_loaded_at,
-    cast('{{ invocation_id }}' as {{ string }}) as dbt_invocation_id
+    cast('{{ invocation_id }}' as {{ string }}) as dbt_invocation_id,
+    case when corrections.corrected_value is null then 'document' else 'review' end as value_source,
+    ranked.value as document_value,
+    corrections.reviewer as reviewed_by,
+    cast(corrections.decided_at as date) as reviewed_on,
+    corrections.correction_source
 from ranked
 inner join stats
     on stats.value_key = ranked.value_key
@@ -175,4 +198,10 @@ inner join value_lists
     on value_lists.value_key = ranked.value_key
 inner join source_lists
     on source_lists.value_key = ranked.value_key
+left join corrections
+    on corrections.region_code = ranked.region_code
+    and corrections.year = ranked.year
+    and corrections.metric = ranked.metric
+    and corrections.level = ranked.level
+    and corrections.kind = ranked.kind
 where ranked.preference = 1

@@ -1,0 +1,1 @@
+"""The review loop: reviewers' decisions on flags and the web application that takes them."""
