@@ -212,6 +212,18 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from edufig.review.cli import serve
+
+    return serve(_settings(args), args.host, args.port)
+
+
+def cmd_review_link(args: argparse.Namespace) -> int:
+    from edufig.review.cli import review_link
+
+    return review_link(args)
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from edufig.scoring import main as score_main
 
@@ -295,6 +307,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
     p.set_defaults(func=cmd_alerts)
+
+    p = sub.add_parser("serve", help="the review web site (flags, documents, regions)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--subscriptions", dest="subscriptions_file", help="alert subscriptions YAML")
+    _common(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("review-link", help="print a signed review link for one recipient")
+    p.add_argument("recipient", help="the reviewer's name, as recorded with decisions")
+    p.add_argument("province", help="province name or code, or * for every province")
+    p.add_argument("--flag", help="land on this flag instead of the inbox")
+    p.set_defaults(func=cmd_review_link)
 
     p = sub.add_parser("score", help="precision/recall/F1 of predicted figures against a reference")
     p.add_argument("--gold", required=True, help="reference JSONL file or folder")

@@ -19,7 +19,7 @@ from edufig.core.config import Settings, StageResult, timed
 from edufig.dbt_build import MART_SCHEMA, last_build_file
 
 SNAPSHOT_NAME = "warehouse.duckdb"
-EXTRA_TABLES = (("dq", "dq_flags"),)
+EXTRA_TABLES = (("dq", "dq_flags"), ("alerts", "flag_state"))
 
 
 def snapshot_path(settings: Settings) -> Path:
