@@ -66,6 +66,10 @@ def format_summary(results: list[StageResult]) -> str:
         f" (sent {alerts.get('messages_sent', 0)}, failed {alerts.get('messages_failed', 0)},"
         f" dead letters {alerts.get('messages_dead', 0)})"
     )
+    lines.append(
+        f"flags without a subscriber: {alerts.get('flags_unassigned', 0)} (sent to the fallback"
+        f" if configured); not re-sent after review: {alerts.get('flags_reviewed', 0)}"
+    )
     lines.append("seconds: " + ", ".join(f"{r.name} {r.seconds:.1f}" for r in results))
     failed = [r.name for r in results if r.failed]
     errors = sum(len(r.errors) for r in results)
@@ -196,19 +200,23 @@ def cmd_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from edufig.alerts import list_alerts, requeue_alerts
+    from edufig.alerts import list_alerts, requeue_alerts, unassigned_flags
     from edufig.cli_tables import format_table
 
+    settings = _settings(args)
     if args.requeue:
-        count = requeue_alerts(_settings(args), args.requeue)
+        count = requeue_alerts(settings, args.requeue)
         print(f"{count} message(s) requeued; the next alerts stage sends them")
         return 0 if count else 1
     status = next((s for s in ("pending", "sent", "failed") if getattr(args, s)), None)
-    messages = list_alerts(_settings(args), status=status)
+    messages = list_alerts(settings, status=status)
     columns = ["status", "channel", "recipient", "subject", "attempts", "created_at", "sent_at"]
     if args.failed:
         columns = ["message_id", "status", "channel", "recipient", "failed_runs", "last_error"]
     print(format_table(columns, [[m.get(c) for c in columns] for m in messages]))
+    unassigned, fallback = unassigned_flags(settings)
+    receiver = f"sent to {fallback.name}" if fallback else "no fallback configured: nobody"
+    print(f"{len(unassigned)} current flag(s) without a subscriber ({receiver})")
     return 0
 
 
@@ -305,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="give a dead or failed message a fresh retry budget (repeatable; 'all': every"
         " dead letter)",
     )
+    p.add_argument("--subscriptions", dest="subscriptions_file", help="alert subscriptions YAML")
     _common(p)
     p.set_defaults(func=cmd_alerts)
 

@@ -19,8 +19,15 @@ from edufig.alerts.render import (
     render_markdown_parts,
     render_text,
 )
-from edufig.alerts.subscriptions import Channel, DingTalkChannel, Recipient, WeComChannel
+from edufig.alerts.subscriptions import (
+    Channel,
+    DingTalkChannel,
+    Fallback,
+    Recipient,
+    WeComChannel,
+)
 from edufig.alerts.tables import OutboxMessage
+from edufig.review.links import flag_link
 
 
 def digest_id(recipient: str, channel_key: str, keys: list[tuple[str, int]]) -> str:
@@ -71,13 +78,24 @@ def _payloads(channel: Channel, digest: Digest) -> list[dict]:
     ]
 
 
+def review_links(recipient: Recipient | Fallback, flags: list[Flag]) -> dict[str, str]:
+    """The recipient's signed link to each flag's review page (none without a review secret)."""
+    links = {
+        f.flag_id: flag_link(recipient.name, recipient.province_code, f.flag_id) for f in flags
+    }
+    return {flag_id: link for flag_id, link in links.items() if link}
+
+
 def digest_messages(
-    recipient: Recipient, channel: Channel, flags: list[Flag], times_raised: dict[str, int]
+    recipient: Recipient | Fallback,
+    channel: Channel,
+    flags: list[Flag],
+    times_raised: dict[str, int],
 ) -> list[OutboxMessage]:
     """The outbox messages carrying `flags` to one of the recipient's channels."""
     keys = [(f.flag_id, times_raised[f.flag_id]) for f in flags]
     ident = digest_id(recipient.name, channel.key(), keys)
-    digest = Digest(recipient.name, tuple(flags))
+    digest = Digest(recipient.name, tuple(flags), review_links(recipient, flags))
     payloads = _payloads(channel, digest)
     total = len(payloads)
     return [

@@ -105,6 +105,11 @@ def in_scope(recipient: Recipient, flag: Flag) -> bool:
     return SEVERITY_RANK.get(flag.severity, 1) >= SEVERITY_RANK[recipient.min_severity]
 
 
+def uncovered(recipients: list[Recipient], flags: list[Flag]) -> list[Flag]:
+    """The flags no recipient's scope covers: they go to the fallback recipient."""
+    return [f for f in flags if not any(in_scope(r, f) for r in recipients)]
+
+
 def flags_table_exists(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables"

@@ -9,7 +9,7 @@ full-width forms, URLs are linked only when they are http(s), and every field is
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from edufig.alerts.flag_routing import Flag
@@ -83,12 +83,20 @@ class FlagView:
     why: str
     sources: tuple[Source, ...]
     data_docs_url: str | None
+    review_url: str | None = None
 
 
 @dataclass(frozen=True)
 class Digest:
+    """One recipient's new flags; `links` maps a flag id to the recipient's signed link to
+    its review page (absent when no review site is configured)."""
+
     recipient: str
     flags: tuple[Flag, ...]
+    links: dict[str, str] = field(default_factory=dict)
+
+    def views(self) -> list[FlagView]:
+        return [view(f, self.links.get(f.flag_id)) for f in self.flags]
 
     @property
     def subject(self) -> str:
@@ -128,7 +136,7 @@ def region_label(flag: Flag) -> str:
     return division.name
 
 
-def view(flag: Flag) -> FlagView:
+def view(flag: Flag, review_url: str | None = None) -> FlagView:
     metric = load_metrics().get(flag.metric or "")
     sources = tuple(
         Source(cap(e.title or e.doc_id, TITLE_CAP), cap(e.text), http_url(e.url))
@@ -144,13 +152,14 @@ def view(flag: Flag) -> FlagView:
         values=cap(describe_values(flag.values), VALUES_CAP) if flag.values_json else "—",
         why=cap(flag.message_zh or flag.message_en or flag.check_name),
         sources=sources,
-        data_docs_url=cap(flag.data_docs_url, 500) or None,
+        data_docs_url=None if review_url else cap(flag.data_docs_url, 500) or None,
+        review_url=http_url(review_url),
     )
 
 
 def render_text(digest: Digest) -> str:
     lines = [digest.title, f"本次运行新发现 {len(digest.flags)} 条数据质量问题。", ""]
-    for i, item in enumerate(map(view, digest.flags), start=1):
+    for i, item in enumerate(digest.views(), start=1):
         lines += [
             f"{i}. [{item.severity}] {item.region} · {item.metric}",
             f"   学段：{item.level}；年份：{item.year}（{item.kind}）",
@@ -161,6 +170,8 @@ def render_text(digest: Digest) -> str:
             lines.append(f"   证据：「{source.text}」（{source.title}）")
             if source.url:
                 lines.append(f"   来源文件：{source.url}")
+        if item.review_url:
+            lines.append(f"   查看原文证据并处理：{item.review_url}")
         if item.data_docs_url:
             lines.append(f"   Data Docs：{item.data_docs_url}")
         lines.append("")
@@ -180,6 +191,10 @@ def _html_docs_link(url: str | None) -> str:
     return f" · Data Docs：{html.escape(url)}" if url else ""
 
 
+def _html_review_link(url: str | None) -> str:
+    return "<br>" + _html_link(url, "查看原文证据并处理") if url else ""
+
+
 def _html_flag(i: int, item: FlagView) -> str:
     e = html.escape
     evidence = "".join(
@@ -191,12 +206,13 @@ def _html_flag(i: int, item: FlagView) -> str:
         f"<li><p><b>[{e(item.severity)}] {e(item.region)} · {e(item.metric)}</b><br>"
         f"学段：{e(item.level)}；年份：{e(item.year)}（{e(item.kind)}）<br>"
         f"数值：{e(item.values)}<br>原因：{e(item.why)}{_html_docs_link(item.data_docs_url)}"
+        f"{_html_review_link(item.review_url)}"
         f"</p>{evidence}</li>"
     )
 
 
 def render_html(digest: Digest) -> str:
-    items = "".join(_html_flag(i, v) for i, v in enumerate(map(view, digest.flags), start=1))
+    items = "".join(_html_flag(i, v) for i, v in enumerate(digest.views(), start=1))
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{html.escape(digest.title)}</title></head><body>"
@@ -227,9 +243,12 @@ def _md_flag(i: int, item: FlagView) -> str:
     for source in item.sources:
         link = _md_link(source.url, "来源文件")
         lines.append(f"- 证据：「{md(source.text)}」（{md(source.title)}）{link}")
-    docs = _md_link(item.data_docs_url, "Data Docs")
-    if docs:
-        lines.append(f"- {docs}")
+    for link in (
+        _md_link(item.review_url, "查看原文证据并处理"),
+        _md_link(item.data_docs_url, "Data Docs"),
+    ):
+        if link:
+            lines.append(f"- {link}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -264,7 +283,7 @@ def render_markdown_parts(
     """
     reserve = _part_header(digest, 999, 999) + _overflow_note(len(digest.flags))
     budget = max_bytes - len(reserve.encode("utf-8"))
-    blocks = [_fit(_md_flag(i, v), budget) for i, v in enumerate(map(view, digest.flags), 1)]
+    blocks = [_fit(_md_flag(i, v), budget) for i, v in enumerate(digest.views(), 1)]
     parts = _pack(blocks, budget)
     if len(parts) > max_parts:
         hidden = sum(len(p) for p in parts[max_parts:])

@@ -13,9 +13,9 @@ import duckdb
 
 from edufig.alerts.channels import Deliverer
 from edufig.alerts.digests import digest_messages
-from edufig.alerts.flag_routing import Flag, flags_table_exists, in_scope, read_flags
+from edufig.alerts.flag_routing import Flag, flags_table_exists, in_scope, read_flags, uncovered
 from edufig.alerts.secrets import Redactor, redacted_logs
-from edufig.alerts.subscriptions import Recipient, Subscriptions, load_subscriptions
+from edufig.alerts.subscriptions import Fallback, Recipient, Subscriptions, load_subscriptions
 from edufig.alerts.tables import (
     MAX_FAILED_RUNS,
     FlagChanges,
@@ -32,6 +32,7 @@ from edufig.alerts.tables import (
     sync_flag_state,
 )
 from edufig.core.config import Settings, StageResult, timed
+from edufig.review.landing import reviewed_flag_ids
 
 log = logging.getLogger("edufig.alerts")
 COUNT_KEYS = (
@@ -42,6 +43,8 @@ COUNT_KEYS = (
     "messages_dead",
     "flags_new",
     "flags_resolved",
+    "flags_unassigned",
+    "flags_reviewed",
 )
 
 
@@ -51,13 +54,12 @@ def _now() -> datetime:
 
 def _queue_recipient(
     con: duckdb.DuckDBPyConnection,
-    recipient: Recipient,
-    flags: list[Flag],
+    recipient: Recipient | Fallback,
+    scoped: list[Flag],
     changes: FlagChanges,
     now: datetime,
 ) -> int | None:
     """Messages written for one recipient, or None when nothing in scope is new for them."""
-    scoped = [f for f in flags if in_scope(recipient, f)]
     written: int | None = None
     for channel in recipient.channels:
         done = delivered_flags(con, recipient.name, channel.key())
@@ -74,13 +76,25 @@ def _queue_recipient(
 def plan(
     con: duckdb.DuckDBPyConnection, subscriptions: Subscriptions, result: StageResult, now: datetime
 ) -> None:
-    """Update flag state from dq.dq_flags and queue one digest per recipient with new flags."""
-    flags = read_flags(con)
+    """Update flag state from dq.dq_flags and queue one digest per recipient with new flags.
+
+    A flag a reviewer already decided on is not sent again while it is raised with the same
+    values (its id hashes them); flags no recipient covers go to the fallback, if any."""
     changes = sync_flag_state(con, now)
     result.add("flags_new", changes.new)
     result.add("flags_resolved", changes.resolved)
-    for recipient in subscriptions.recipients:
-        written = _queue_recipient(con, recipient, flags, changes, now)
+    decided = reviewed_flag_ids(con)
+    flags = [f for f in read_flags(con) if f.flag_id not in decided]
+    result.add("flags_reviewed", len(changes.times_raised) - len(flags))
+    routes: list[tuple[Recipient | Fallback, list[Flag]]] = [
+        (r, [f for f in flags if in_scope(r, f)]) for r in subscriptions.recipients
+    ]
+    unassigned = uncovered(subscriptions.recipients, flags)
+    result.add("flags_unassigned", len(unassigned))
+    if subscriptions.fallback and unassigned:
+        routes.append((subscriptions.fallback, unassigned))
+    for recipient, scoped in routes:
+        written = _queue_recipient(con, recipient, scoped, changes, now)
         if written is not None:
             result.add("digests")
             result.add("messages_written", written)
@@ -172,3 +186,13 @@ def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
         if not exists or not exists[0]:
             return []
         return list_messages(con, status)
+
+
+def unassigned_flags(settings: Settings) -> tuple[list[Flag], Fallback | None]:
+    """Current flags no recipient covers, and who receives them instead (`edufig alerts`)."""
+    subscriptions = load_subscriptions(settings.subscriptions_file)
+    if not settings.warehouse.exists():
+        return [], subscriptions.fallback
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        flags = read_flags(con) if flags_table_exists(con) else []
+    return uncovered(subscriptions.recipients, flags), subscriptions.fallback

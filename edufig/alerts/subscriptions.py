@@ -162,6 +162,19 @@ class Recipient(_Strict):
         )
 
 
+class Fallback(_Strict):
+    """Who receives the flags no recipient's scope covers (provinces without a subscriber,
+    narrowed scopes, domains or severities nobody asked for), so every flag reaches someone.
+    Their review links open the "unassigned" view of every province."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    channels: Annotated[list[Channel], Field(min_length=1)]
+
+    @property
+    def province_code(self) -> str:
+        return "*"
+
+
 class SmtpSettings(_Strict):
     """An Airflow SMTP connection to use when EDUFIG_SMTP_HOST is not set."""
 
@@ -170,11 +183,12 @@ class SmtpSettings(_Strict):
 
 class Subscriptions(_Strict):
     recipients: list[Recipient]
+    fallback: Fallback | None = None
     smtp: SmtpSettings = SmtpSettings()
 
     @model_validator(mode="after")
     def _unique_names(self) -> Subscriptions:
-        names = [r.name for r in self.recipients]
+        names = [r.name for r in self.recipients] + ([self.fallback.name] if self.fallback else [])
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ValueError(f"recipient names must be unique; repeated: {duplicated}")

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from edufig.alerts.flags import Flag, in_scope
+from edufig.alerts.flags import Flag, uncovered
 from edufig.alerts.render import http_url
 from edufig.alerts.subscriptions import load_subscriptions
 from edufig.config import Settings
@@ -92,8 +92,7 @@ class ReviewApp:
         return flag
 
     def unassigned(self, flags: list[Flag]) -> list[Flag]:
-        recipients = load_subscriptions(self.settings.subscriptions_file).recipients
-        return [f for f in flags if not any(in_scope(r, f) for r in recipients)]
+        return uncovered(load_subscriptions(self.settings.subscriptions_file).recipients, flags)
 
 
 def _evidence_items(flag: Flag) -> list[dict]:

@@ -70,3 +70,12 @@ def copy_decisions(con: duckdb.DuckDBPyConnection, settings: Settings, result: S
     )
     result.add("review_decisions_loaded", len(decisions))
     result.add("documents_reviewed", len(docs))
+
+
+def reviewed_flag_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Flags with a decision landed by the load stage: not to be alerted again."""
+    con.execute(REVIEW_DECISIONS_DDL)
+    return {
+        row[0]
+        for row in con.execute("SELECT DISTINCT flag_id FROM landing.review_decisions").fetchall()
+    }

@@ -77,6 +77,8 @@ def test_seed_flags_reach_the_right_province_on_every_channel_once(
         "messages_dead": 0,
         "flags_new": 3,
         "flags_resolved": 0,
+        "flags_unassigned": 0,
+        "flags_reviewed": 0,
     }
     mail = bodies(smtp_server)
     assert set(mail) == {"sx@example.org", "yn@example.org"}
