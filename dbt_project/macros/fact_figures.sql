@@ -1,6 +1,5 @@
 {#- One select for every figure fact table: the domain facts hold actual values only,
-    fct_targets holds planned values of all domains, so nobody sums the two. A figure a
-    reviewer marked as misread stays out (it is listed in fct_extraction_corrections). -#}
+    fct_targets holds planned values of all domains, so nobody sums the two. -#}
 {% macro fact_figures(kind, domain=none) -%}
 -- depends_on: {{ ref('stg_documents') }}
 select
@@ -41,10 +40,6 @@ from {{ ref('int_figures_deduplicated') }}
 where kind = '{{ kind }}'
     and is_metric_known
     and is_level_known
-    and figure_id not in (
-        select figure_id from {{ ref('int_review_decisions_in_force') }}
-        where is_misread
-    )
     {%- if domain %}
     and domain = '{{ domain }}'
     {%- endif %}

@@ -1,7 +1,6 @@
 -- Each deduplicated, resolved figure is in exactly one fact table, whatever mix of full
 -- and incremental builds produced them; a missing or doubled figure means the
--- incremental bookkeeping lost or repeated a document. Figures reviewers marked as
--- misread are expected in none.
+-- incremental bookkeeping lost or repeated a document.
 with facts as (
     {%- for fact in ['fct_funding', 'fct_staffing', 'fct_attainment', 'fct_enrollment', 'fct_targets'] %}
     select figure_id from {{ ref(fact) }}
@@ -15,9 +14,6 @@ expected as (
     select figure_id
     from {{ ref('int_figures_deduplicated') }}
     where is_metric_known and is_level_known and is_kind_known
-        and figure_id not in (
-            select figure_id from {{ ref('int_review_decisions_in_force') }} where is_misread
-        )
 ),
 
 fact_counts as (

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from edufig.alerts.flags import Flag, uncovered
-from edufig.alerts.render import http_url
+from edufig.alerts.render import KIND_ZH, http_url
 from edufig.alerts.subscriptions import load_subscriptions
 from edufig.config import Settings
 from edufig.review import data
@@ -70,7 +70,10 @@ class ReviewApp:
         self.store = DecisionStore(decisions_path(settings))
         self.templates = Jinja2Templates(directory=HERE / "templates")
         self.templates.env.globals.update(
-            metric_name=metric_name, level_name=level_name, format_value=format_value
+            metric_name=metric_name,
+            level_name=level_name,
+            kind_name=lambda kind: KIND_ZH.get(kind, kind),
+            format_value=format_value,
         )
 
     def reviewer(self, request: Request) -> Reviewer:
@@ -90,6 +93,18 @@ class ReviewApp:
         if not reviewer.may_see(flag.province_code):
             raise Forbidden("您的链接只能查看本省的问题。")
         return flag
+
+    def document(self, reviewer: Reviewer, doc_id: str):
+        """The parsed document, if the reviewer's province published it."""
+        doc = data.load_document(self.settings, doc_id)
+        if doc is None:
+            raise NotFound("没有这份文档。")
+        rows = data.query(
+            self.settings, "SELECT province_code FROM marts.dim_document WHERE doc_id = ?", [doc_id]
+        )
+        if not reviewer.may_see(rows[0]["province_code"] if rows else None):
+            raise Forbidden("您的链接只能查看本省的文档。")
+        return doc
 
     def unassigned(self, flags: list[Flag]) -> list[Flag]:
         return uncovered(load_subscriptions(self.settings.subscriptions_file).recipients, flags)
@@ -272,14 +287,7 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
         reviewer = review.reviewer(request)
-        doc = data.load_document(settings, doc_id)
-        if doc is None:
-            raise NotFound("没有这份文档。")
-        rows = data.query(
-            settings, "SELECT province_code FROM marts.dim_document WHERE doc_id = ?", [doc_id]
-        )
-        if not reviewer.may_see(rows[0]["province_code"] if rows else None):
-            raise Forbidden("您的链接只能查看本省的文档。")
+        doc = review.document(reviewer, doc_id)
         figures = data.document_figures(settings, doc)
         return review.page(
             request,
@@ -293,8 +301,7 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
 
     @app.get("/documents/{doc_id}/archive")
     def archived_copy(request: Request, doc_id: str) -> Response:
-        document_page(request, doc_id)  # same access rules
-        doc = data.load_document(settings, doc_id)
+        doc = review.document(review.reviewer(request), doc_id)
         archive = Archive(settings.archive_dir)
         if not archive.has(doc.sha256):
             raise NotFound("归档副本不存在。")

@@ -126,7 +126,13 @@ class Segment:
     """A run of document text; `figures` are the figures whose evidence covers it."""
 
     text: str
+    start: int
     figures: tuple[DocumentFigure, ...] = ()
+
+    @property
+    def starting(self) -> tuple[DocumentFigure, ...]:
+        """Figures whose evidence begins here: where their anchors go."""
+        return tuple(f for f in self.figures if f.start == self.start)
 
 
 def highlight(text: str, figures: list[DocumentFigure]) -> list[Segment]:
@@ -137,5 +143,5 @@ def highlight(text: str, figures: list[DocumentFigure]) -> list[Segment]:
     segments = []
     for begin, end in pairwise(cuts):
         covering = tuple(f for f in spans if f.start <= begin and end <= f.end)
-        segments.append(Segment(text[begin:end], covering))
+        segments.append(Segment(text[begin:end], begin, covering))
     return segments

@@ -1,8 +1,13 @@
 {#- Resolves each figure's metric (catalog), level and region, and counts how often its
     document states the same figure. The region is the figure's own code when dim_region
-    knows it, else its document's region. -#}
+    knows it, else its document's region. A figure a reviewer marked as misread goes no
+    further (no fact, no quality check): fct_extraction_corrections lists it. -#}
 with figures as (
     select * from {{ ref('stg_figures') }}
+    where figure_id not in (
+        select figure_id from {{ ref('int_review_decisions_in_force') }}
+        where is_misread
+    )
 ),
 
 documents as (

@@ -1,5 +1,5 @@
 {#- The decision in force per flag: its most recent one. A misread figure leaves the fact
-    tables (macros/fact_figures.sql); a correction overrides its key in fct_best_value,
+    tables and the quality checks (int_figures_resolved); a correction overrides its key in fct_best_value,
     the latest correction of a key winning. -#}
 select *
 from (

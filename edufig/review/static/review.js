@@ -5,7 +5,9 @@ document.addEventListener("DOMContentLoaded", function () {
     if (mark) { box.scrollTop = mark.offsetTop - box.clientHeight / 3; }
   });
   if (location.hash.indexOf("#fig-") === 0) {
-    var target = document.getElementById(location.hash.slice(1));
+    var anchor = document.getElementById(location.hash.slice(1));
+    var target = anchor && anchor.nextElementSibling;
+    while (target && target.tagName !== "MARK") { target = target.nextElementSibling; }
     if (target) { target.classList.add("current"); target.scrollIntoView({block: "center"}); target.focus(); }
   }
 });
