@@ -28,6 +28,7 @@ from edufig.review.store import DISMISS_REASONS, Decision, DecisionStore, decisi
 from edufig.review.views import (
     ACTION_ZH,
     STATUS_FILTERS,
+    check_title,
     computation,
     explanation,
     format_value,
@@ -73,6 +74,7 @@ class ReviewApp:
             metric_name=metric_name,
             level_name=level_name,
             kind_name=lambda kind: KIND_ZH.get(kind, kind),
+            check_title=check_title,
             format_value=format_value,
         )
 

@@ -63,13 +63,13 @@ def copy_decisions(con: duckdb.DuckDBPyConnection, settings: Settings, result: S
         f"INSERT INTO landing.review_decisions ({', '.join(DECISION_COLUMNS)}, loaded_at)"
         f" SELECT {', '.join(DECISION_COLUMNS)}, loaded_at FROM frame"
     )
-    docs = pd.DataFrame({"doc_id": _documents_of(decisions)})
+    doc_ids = _documents_of(decisions)
     con.execute(
-        "UPDATE landing.documents SET loaded_at = ? WHERE doc_id IN (SELECT doc_id FROM docs)",
-        [now],
+        "UPDATE landing.documents SET loaded_at = ? WHERE list_contains(?::VARCHAR[], doc_id)",
+        [now, doc_ids],
     )
     result.add("review_decisions_loaded", len(decisions))
-    result.add("documents_reviewed", len(docs))
+    result.add("documents_reviewed", len(doc_ids))
 
 
 def reviewed_flag_ids(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -23,6 +23,18 @@ CHECK_EXPLANATIONS = {
     "targets_baseline": "规划目标与其基期值、或与已经达到的实际值之间的关系不合常理。",
     "pp_amounts": "“百分点”表示的变化与两个百分比数值之差不一致。",
 }
+CHECK_TITLES = {
+    "hard_bounds": "超出定义范围",
+    "plausibility": "超出合理区间",
+    "unit_scale": "疑似单位错误",
+    "stated_growth": "增速与数值不符",
+    "parts_totals": "分项与合计不符",
+    "conflicts": "数值相互矛盾",
+    "yoy_jumps": "同比变化异常",
+    "derived_ratios": "比值与数值不符",
+    "targets_baseline": "目标与基期不符",
+    "pp_amounts": "百分点与数值不符",
+}
 ACTION_ZH = {"confirm": "已确认有误", "dismiss": "已驳回", "correct": "已更正"}
 STATUS_FILTERS = {"open": "待处理", "confirm": "已确认", "dismiss": "已驳回", "correct": "已更正"}
 
@@ -83,3 +95,7 @@ def explanation(flag: Flag) -> str:
 
 def computation(flag: Flag) -> str:
     return describe_values(flag.values) if flag.values_json else "—"
+
+
+def check_title(check_name: str) -> str:
+    return CHECK_TITLES.get(check_name, check_name)
