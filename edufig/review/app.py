@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -21,7 +21,7 @@ from edufig.alerts.flags import Flag, uncovered
 from edufig.alerts.render import KIND_ZH, http_url
 from edufig.alerts.subscriptions import load_subscriptions
 from edufig.config import Settings
-from edufig.review import data
+from edufig.review import data, datadocs
 from edufig.review.charts import Point, line_chart
 from edufig.review.links import ALL_PROVINCES, LinkError, Reviewer, Signer, public_url
 from edufig.review.store import DISMISS_REASONS, Decision, DecisionStore, decisions_path
@@ -311,6 +311,18 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
         if media.startswith("text/") and doc.encoding:
             media += f"; charset={doc.encoding}"
         return Response(archive.blob(doc.sha256), media_type=media, headers=ARCHIVE_HEADERS)
+
+    @app.get("/datadocs/{path:path}")
+    def data_docs(request: Request, path: str) -> Response:
+        if review.reviewer(request).province_code != ALL_PROVINCES:
+            raise Forbidden("Data Docs 仅供数据工程师(全部省份的链接)查看。")
+        target = datadocs.data_docs_file(settings.data_docs_dir, path)
+        if target is None:
+            raise NotFound("没有这个 Data Docs 页面。")
+        if target.suffix != ".html":
+            return FileResponse(target)
+        page = datadocs.localize(target.read_text(encoding="utf-8"))
+        return HTMLResponse(page, headers={"Content-Security-Policy": datadocs.DATA_DOCS_CSP})
 
     @app.get("/regions/{region_code}", response_class=HTMLResponse)
     def region_page(request: Request, region_code: str) -> HTMLResponse:

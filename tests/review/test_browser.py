@@ -218,3 +218,23 @@ def test_unassigned_flags_reach_the_fallback_and_its_view(site, page):
     page.click("#counts a.warn")
     titles = page.locator(".flags .flag strong").all_inner_texts()
     assert sorted(titles) == ["定西市安定区 · 高考本科上线率", "定西市安定区 · 高考重点上线率"]
+
+
+def test_data_docs_are_served_to_engineers_with_local_assets_only(site, page):
+    external = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(site.base_url) else external.append(r.url)
+    )
+    page.goto(site.link_to(FALLBACK, "安定区", "高考本科上线率"))
+    page.goto(site.base_url + "/inbox")
+    page.get_by_role("link", name="Data Docs").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == site.base_url + "/datadocs/index.html"
+    assert external == []
+    assert page.evaluate("typeof window.jQuery") == "function"  # the bundled copy loaded
+    assert "https://" not in "".join(
+        page.eval_on_selector_all("script[src], link[href]", "all => all.map(e => e.src || e.href)")
+    )
+    shanxi = page.context.browser.new_page()
+    shanxi.goto(site.link_to(SHANXI, "小店区", PRESCHOOL))
+    assert shanxi.goto(site.base_url + "/datadocs/index.html").status == 403
