@@ -47,6 +47,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+ARCHIVE_TYPES = {"text/html", "text/plain", "application/pdf"}
 ARCHIVE_HEADERS = {
     "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self' data:",
     "X-Content-Type-Options": "nosniff",
@@ -167,11 +168,20 @@ def _matches(row, filters: dict[str, str]) -> bool:
     return all(not filters[k] or filters[k] in ("all", v) for k, v in wanted.items())
 
 
-def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - one route each
+def create_app(settings: Settings, signer: Signer) -> FastAPI:
     """The review application over `settings`' data; `signer` holds the link secret."""
     review = ReviewApp(settings, signer)
     app = FastAPI(title="EduFigures 审核", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _add_guards(app, review)
+    _add_review_routes(app, review)
+    _add_reading_routes(app, review)
+    _add_data_docs_route(app, review)
+    return app
+
+
+def _add_guards(app: FastAPI, review: ReviewApp) -> None:
+    """Security headers on every answer; refusals as Chinese error pages."""
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -195,6 +205,11 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
     @app.exception_handler(data.NotPublished)
     async def not_published(request: Request, exc: data.NotPublished) -> HTMLResponse:
         return review.page(request, "error.html", 503, title="暂无数据", message=str(exc))
+
+
+def _add_review_routes(app: FastAPI, review: ReviewApp) -> None:
+    """Signed links, the inbox, the unassigned view, a flag and the decisions on it."""
+    settings, signer = review.settings, review.signer
 
     @app.get("/r/{token}")
     def open_link(token: str) -> Response:
@@ -286,6 +301,11 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
             return RedirectResponse(f"/flags/{flag_id}?{query}#decide", status_code=303)
         return RedirectResponse(f"/flags/{flag_id}?saved=1", status_code=303)
 
+
+def _add_reading_routes(app: FastAPI, review: ReviewApp) -> None:
+    """Documents, their archived copies, regions and Data Docs: read-only pages."""
+    settings = review.settings
+
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
         reviewer = review.reviewer(request)
@@ -312,18 +332,6 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
             media += f"; charset={doc.encoding}"
         return Response(archive.blob(doc.sha256), media_type=media, headers=ARCHIVE_HEADERS)
 
-    @app.get("/datadocs/{path:path}")
-    def data_docs(request: Request, path: str) -> Response:
-        if review.reviewer(request).province_code != ALL_PROVINCES:
-            raise Forbidden("Data Docs 仅供数据工程师(全部省份的链接)查看。")
-        target = datadocs.data_docs_file(settings.data_docs_dir, path)
-        if target is None:
-            raise NotFound("没有这个 Data Docs 页面。")
-        if target.suffix != ".html":
-            return FileResponse(target)
-        page = datadocs.localize(target.read_text(encoding="utf-8"))
-        return HTMLResponse(page, headers={"Content-Security-Policy": datadocs.DATA_DOCS_CSP})
-
     @app.get("/regions/{region_code}", response_class=HTMLResponse)
     def region_page(request: Request, region_code: str) -> HTMLResponse:
         reviewer = review.reviewer(request)
@@ -347,10 +355,22 @@ def create_app(settings: Settings, signer: Signer) -> FastAPI:  # noqa: C901 - o
             flags=flags,
         )
 
-    return app
 
+def _add_data_docs_route(app: FastAPI, review: ReviewApp) -> None:
+    """Great Expectations Data Docs for engineers (links for every province), assets local."""
+    settings = review.settings
 
-ARCHIVE_TYPES = {"text/html", "text/plain", "application/pdf"}
+    @app.get("/datadocs/{path:path}")
+    def data_docs(request: Request, path: str) -> Response:
+        if review.reviewer(request).province_code != ALL_PROVINCES:
+            raise Forbidden("Data Docs 仅供数据工程师(全部省份的链接)查看。")
+        target = datadocs.data_docs_file(settings.data_docs_dir, path)
+        if target is None:
+            raise NotFound("没有这个 Data Docs 页面。")
+        if target.suffix != ".html":
+            return FileResponse(target)
+        page = datadocs.localize(target.read_text(encoding="utf-8"))
+        return HTMLResponse(page, headers={"Content-Security-Policy": datadocs.DATA_DOCS_CSP})
 
 
 def decision_from_form(flag: Flag, reviewer: Reviewer, form) -> Decision:
@@ -385,7 +405,7 @@ def decision_from_form(flag: Flag, reviewer: Reviewer, form) -> Decision:
 
 def region_charts(rows: list[dict], flags: list[Flag]) -> list:
     flagged = {(f.metric, f.level, f.year) for f in flags}
-    series: dict[tuple[str, str], list[Point]] = {}
+    series: dict[tuple[str, str, str], dict[int, Point]] = {}
     for row in rows:
         href = f"/documents/{row['doc_id']}#fig-{row['figure_id']}"
         point = Point(
@@ -397,11 +417,13 @@ def region_charts(rows: list[dict], flags: list[Flag]) -> list:
             flagged=(row["metric"], row["level"], row["year"]) in flagged,
             corrected=row.get("value_source") == "review",
         )
-        series.setdefault((row["metric"], row["level"], row["unit"]), []).append(point)
+        series.setdefault((row["metric"], row["level"], row["unit"]), {}).setdefault(
+            point.year, point
+        )
     return [
         line_chart(
             f"{metric_name(metric)}({level_name(level)})",
-            points,
+            list(points.values()),
             lambda v, unit=unit: format_value(v, unit),
         )
         for (metric, level, unit), points in series.items()

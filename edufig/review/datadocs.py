@@ -20,7 +20,7 @@ LOCAL_ASSETS = {
     "table-filter-control.css": "bootstrap-table-filter-control.min.css",
 }
 EXTERNAL_TAG = re.compile(
-    r"<(script|link)\b[^>]*?\b(?:src|href)=[\"'](https?://[^\"']+)[\"'][^>]*>(?:\s*</script>)?",
+    r"<(script|link|img)\b[^>]*?\b(?:src|href)=[\"'](https?://[^\"']+)[\"'][^>]*>(?:\s*</script>)?",
     re.IGNORECASE,
 )
 DATA_DOCS_CSP = (
@@ -32,7 +32,7 @@ DATA_DOCS_CSP = (
 def _local(match: re.Match) -> str:
     tag, url = match.group(1).lower(), match.group(2)
     local = next((name for suffix, name in LOCAL_ASSETS.items() if url.endswith(suffix)), None)
-    if local is None:
+    if local is None or tag == "img":
         return ""
     if tag == "script":
         return f'<script src="{VENDOR}{local}"></script>'
@@ -40,7 +40,8 @@ def _local(match: re.Match) -> str:
 
 
 def localize(html: str) -> str:
-    """The page with CDN assets pointing at the bundled copies, unknown ones removed."""
+    """The page with CDN assets pointing at the bundled copies, unknown ones and external
+    images removed (the CSP blocks what the pages' scripts would still try to fetch)."""
     return EXTERNAL_TAG.sub(_local, html)
 
 

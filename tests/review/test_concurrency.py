@@ -26,7 +26,8 @@ def reviewer_session(site) -> tuple[requests.Session, str, list[str]]:
     """A 山西 reviewer's session, its CSRF token and the flags it may decide."""
     session = requests.Session()
     token = Signer(SECRET).link_token("山西省教育厅", "140000")
-    inbox = session.get(f"{site.base_url}/r/{token}", timeout=30)
+    session.get(f"{site.base_url}/r/{token}", timeout=30)
+    inbox = session.get(f"{site.base_url}/inbox?status=all", timeout=30)
     flag_ids = sorted(set(re.findall(r'href="/flags/([0-9a-f]{40})"', inbox.text)))
     page = session.get(f"{site.base_url}/flags/{flag_ids[0]}", timeout=30)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
