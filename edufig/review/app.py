@@ -420,7 +420,7 @@ def region_charts(rows: list[dict], flags: list[Flag]) -> list:
         series.setdefault((row["metric"], row["level"], row["unit"]), {}).setdefault(
             point.year, point
         )
-    return [
+    charts = [
         line_chart(
             f"{metric_name(metric)}({level_name(level)})",
             list(points.values()),
@@ -428,3 +428,4 @@ def region_charts(rows: list[dict], flags: list[Flag]) -> list:
         )
         for (metric, level, unit), points in series.items()
     ]
+    return sorted(charts, key=lambda chart: -len(chart.points))  # series over years first

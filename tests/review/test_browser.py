@@ -24,9 +24,9 @@ def flag_id_of(link_page_url: str) -> str:
     return link_page_url.rstrip("/").rsplit("/flags/", 1)[1].split("?")[0]
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 def test_digest_link_lands_on_the_flag_with_its_evidence_highlighted_in_the_document(site, page):
@@ -138,7 +138,7 @@ def test_region_page_charts_each_series_with_points_linked_to_evidence(site, pag
     linked = page.locator(f"#{fragment} ~ mark.current")
     assert linked.count() == 1 and linked.is_visible()
     page.go_back()
-    screenshot(page, "region.png")
+    screenshot(page, "region.png", full_page=False)
 
 
 def test_document_page_highlights_every_extracted_figure(site, page):

@@ -1,7 +1,37 @@
 {#- Reviewers' decisions on flags, typed. Append-only: a later decision on the same flag
-    replaces an earlier one (int_review_decisions_in_force). -#}
+    replaces an earlier one (int_review_decisions_in_force). A landing schema written before
+    the review loop existed has no such table: then there are no decisions. -#}
+{%- set landing = source('landing', 'review_decisions') %}
+{%- set landed = execute and adapter.get_relation(
+    database=landing.database, schema=landing.schema, identifier=landing.identifier) %}
 with source as (
-    select * from {{ source('landing', 'review_decisions') }}
+    {%- if landed or not execute %}
+    select * from {{ landing }}
+    {%- else %}
+    select
+        cast(null as bigint) as decision_id,
+        cast(null as {{ dbt.type_string() }}) as flag_id,
+        cast(null as {{ dbt.type_string() }}) as action,
+        cast(null as {{ dbt.type_string() }}) as reason,
+        cast(null as {{ dbt.type_string() }}) as note,
+        cast(null as {{ dbt.type_string() }}) as figure_id,
+        cast(null as {{ dbt.type_string() }}) as doc_id,
+        cast(null as double precision) as corrected_value,
+        cast(null as {{ dbt.type_string() }}) as correction_source,
+        cast(null as {{ dbt.type_string() }}) as reviewer,
+        cast(null as {{ dbt.type_string() }}) as province_code,
+        cast(null as {{ dbt.type_string() }}) as region_code,
+        cast(null as {{ dbt.type_string() }}) as metric,
+        cast(null as {{ dbt.type_string() }}) as level,
+        cast(null as integer) as year,
+        cast(null as {{ dbt.type_string() }}) as kind,
+        cast(null as {{ dbt.type_string() }}) as unit,
+        cast(null as {{ dbt.type_string() }}) as flag_doc_ids,
+        cast(null as {{ dbt.type_string() }}) as values_json,
+        cast(null as {{ dbt.type_timestamp() }}) as decided_at,
+        cast(null as {{ dbt.type_timestamp() }}) as loaded_at
+    where 1 = 0
+    {%- endif %}
 )
 
 select
