@@ -17,10 +17,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from edufig.alerts.flags import Flag, uncovered
+from edufig.alerts.flag_routing import Flag, uncovered
 from edufig.alerts.render import KIND_ZH, http_url
 from edufig.alerts.subscriptions import load_subscriptions
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.review import data, datadocs
 from edufig.review.charts import Point, line_chart
 from edufig.review.links import ALL_PROVINCES, LinkError, Reviewer, Signer, public_url

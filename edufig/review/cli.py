@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 
 
 def serve(settings: Settings, host: str, port: int) -> int:

@@ -16,12 +16,12 @@ from itertools import pairwise
 
 import duckdb
 
-from edufig.alerts.flags import Flag, flags_table_exists, read_flags
-from edufig.config import Settings
-from edufig.figure_files import read_figure_file
+from edufig.alerts.flag_routing import Flag, flags_table_exists, read_flags
+from edufig.core.config import Settings
+from edufig.core.figure_files import read_figure_file
+from edufig.core.records import ParsedDocument
 from edufig.load import figure_id
 from edufig.publish import snapshot_path
-from edufig.records import ParsedDocument
 
 MAX_TEXT_CHARS = 300_000
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from edufig.config import Settings, StageResult
+from edufig.core.config import Settings, StageResult
 from edufig.review.store import DECISION_COLUMNS, Decision, DecisionStore, decisions_path
 
 REVIEW_DECISIONS_DDL = """

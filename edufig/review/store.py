@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 
 ACTIONS = ("confirm", "dismiss", "correct")
 DISMISS_REASONS = {

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from edufig.alerts.flags import Flag
+from edufig.alerts.flag_routing import Flag
 from edufig.alerts.render import KIND_ZH, LEVEL_ZH, SEVERITY_ZH, region_label
 from edufig.alerts.values import describe_values, number
-from edufig.catalog import load_metrics
+from edufig.core.catalog import load_metrics
 from edufig.review.store import Decision
 
 CHECK_EXPLANATIONS = {

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 import uvicorn
 
-from edufig.config import Settings
+from edufig.core.config import Settings
 from edufig.review.app import create_app
 from edufig.review.links import Signer
 from tests.conftest import REPO_ROOT, SEEDS_DIR

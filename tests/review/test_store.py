@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from edufig.alerts.stage import send_alerts
-from edufig.config import Settings
+from edufig.alerts.send import send_alerts
+from edufig.core.config import Settings
 from edufig.load import load
 from edufig.review.store import Decision, DecisionStore, decisions_path
 from tests.alerts.conftest import flag, raise_flags
