@@ -47,6 +47,16 @@ HOSTILE_REPORT = """# source: http://www.xiaodian.gov.cn/zwgk/jyj/202303/t202303
 2022年,全区学前三年毛入园率达到95.5%<script>document.title='pwned'</script>,普惠性幼儿园覆盖率持续提高。
 根据年度统计,2022年全区学前三年毛入园率为96.8%。
 """
+# 河南 has no subscriber in the default subscriptions: its flag goes to the fallback.
+UNSUBSCRIBED_REPORT = """# source: http://www.jinshui.gov.cn/zwgk/jyj/202303/t20230302_1.html
+# region: 河南省 郑州市 金水区
+# doc_type: 工作情况汇报
+# published: 2023-03-02
+
+金水区2022年教育工作情况汇报
+2022年,全区学前三年毛入园率达到92.5%,普惠性幼儿园覆盖率持续提高。
+根据年度统计,2022年全区学前三年毛入园率为93.8%。
+"""
 LINK = re.compile(r"查看原文证据并处理：(http://\S+)")
 
 
@@ -107,6 +117,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     corpus = work / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / "xiaodian_hostile.txt").write_text(HOSTILE_REPORT, encoding="utf-8")
+    (corpus / "jinshui_report.txt").write_text(UNSUBSCRIBED_REPORT, encoding="utf-8")
     port = free_port()
     settings = Settings(warehouse=work / "data" / "warehouse.duckdb")
     site = Site(work, corpus, settings, f"http://127.0.0.1:{port}")

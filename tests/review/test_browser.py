@@ -79,9 +79,9 @@ def test_tampered_expired_and_foreign_links_are_refused(site, page):
 
     response = page.goto(f"{site.base_url}/inbox")  # no session: nothing readable
     assert response.status == 403
-    page.goto(link)  # a 山西 reviewer cannot open a 甘肃 flag
-    ((gansu,),) = site.query("SELECT min(flag_id) FROM dq.dq_flags WHERE province = '甘肃省'")
-    response = page.goto(f"{site.base_url}/flags/{gansu}")
+    page.goto(link)  # a 山西 reviewer cannot open a 河南 flag
+    ((henan,),) = site.query("SELECT min(flag_id) FROM dq.dq_flags WHERE province = '河南省'")
+    response = page.goto(f"{site.base_url}/flags/{henan}")
     assert response.status == 403 and "本省" in page.locator("#error").inner_text()
 
 
@@ -214,14 +214,20 @@ def test_next_run_learns_from_the_reviewers(site):
 
 
 def test_unassigned_flags_reach_the_fallback_and_its_view(site, page):
-    first_run = site.runs[0].stdout
-    assert "flags without a subscriber: 2" in first_run
-    page.goto(site.link_to(FALLBACK, "安定区", "高考本科上线率"))
+    subscribed = ("山西省", "云南省", "湖北省")  # edufig/alerts/default_subscriptions.yaml
+    unassigned = site.query(
+        "SELECT region_name, metric_name_zh FROM dq.dq_flags WHERE province NOT IN (?, ?, ?)",
+        list(subscribed),
+    )
+    assert ("金水区", PRESCHOOL) in unassigned
+    assert f"flags without a subscriber: {len(unassigned)}" in site.runs[0].stdout
+    page.goto(site.link_to(FALLBACK, "金水区", PRESCHOOL))
+    assert page.locator("h1").first.inner_text() == f"郑州市金水区 · {PRESCHOOL}"
     page.goto(site.base_url + "/inbox")
-    assert page.locator("#counts a.warn").inner_text() == "2 无人订阅"
+    assert page.locator("#counts a.warn").inner_text() == f"{len(unassigned)} 无人订阅"
     page.click("#counts a.warn")
     titles = page.locator(".flags .flag strong").all_inner_texts()
-    assert sorted(titles) == ["定西市安定区 · 高考本科上线率", "定西市安定区 · 高考重点上线率"]
+    assert f"郑州市金水区 · {PRESCHOOL}" in titles and len(titles) == len(unassigned)
 
 
 def test_data_docs_are_served_to_engineers_with_local_assets_only(site, page):
@@ -229,7 +235,7 @@ def test_data_docs_are_served_to_engineers_with_local_assets_only(site, page):
     page.on(
         "request", lambda r: None if r.url.startswith(site.base_url) else external.append(r.url)
     )
-    page.goto(site.link_to(FALLBACK, "安定区", "高考本科上线率"))
+    page.goto(site.link_to(FALLBACK, "金水区", PRESCHOOL))
     page.goto(site.base_url + "/inbox")
     page.get_by_role("link", name="Data Docs").click()
     page.wait_for_load_state("networkidle")
