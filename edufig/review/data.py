@@ -81,6 +81,7 @@ class DocumentFigure:
     unit: str
     start: int
     end: int
+    confidence: float | None = None
 
     @classmethod
     def sentence(cls, start: int, end: int) -> DocumentFigure:
@@ -116,6 +117,7 @@ def document_figures(settings: Settings, doc: ParsedDocument) -> list[DocumentFi
             fig["unit"],
             int(fig["start"]),
             int(fig["end"]),
+            fig.get("confidence"),
         )
         for ordinal, fig in enumerate(figures)
     ]
