@@ -122,6 +122,7 @@ WHOLE_AGE_GROUP = (
     "physical_fitness_excellent_rate",
     "disabled_children_enrollment_rate",
 )
+HEADING_STARTS = frozenset(" \t\n(一二三四五六七八九十0123456789")
 BREAKDOWN_OPENING = re.compile(r"\s*其中[,:]?")
 NUMBERED_HEADING = re.compile(
     r"\s*(?:[(]?[一二三四五六七八九十]{1,3}[)、]|[(]\d{1,2}[)]|\d{1,2}[.、](?!\d))"
@@ -188,6 +189,7 @@ class ProseReader:
         self.heading_level: str | None = None
         self.cues: dict[str, str] = {}
         self.last_draft: Draft | None = None
+        self.opening_checked: tuple[int, bool] = (-1, False)
         self.paragraph = -1
 
     def read(self, sentences: list[Sentence]) -> list[Draft]:
@@ -232,6 +234,8 @@ class ProseReader:
     def _update_heading(self, sentence: Sentence) -> None:
         """A numbered heading (`(二)小学。`, `三、学前教育`) gives its level to the figures
         under it until the next heading."""
+        if self.text[sentence.start : sentence.start + 1] not in HEADING_STARTS:
+            return
         found = NUMBERED_HEADING.match(self.text, sentence.start, sentence.end)
         if found is not None:
             self.heading_level = single_level(find_levels(found["title"]))
@@ -311,8 +315,15 @@ class ProseReader:
         group = self.group_marks.last(sentence.start, quantity.start)
         window = self.text[max(before, group) : quantity.start]
         flow = quantity.unit in ("yuan", "person_time") or "资助" in window
-        opening = self.text[sentence.start : self.clause_marks.next(sentence.start, sentence.end)]
-        return flow and bool(PART_YEAR.search(window) or PART_YEAR.search(opening))
+        return flow and bool(PART_YEAR.search(window) or self._part_year_opening(sentence))
+
+    def _part_year_opening(self, sentence: Sentence) -> bool:
+        """`2020年秋季学期,…`: a semester named in a sentence's first clause covers all of it."""
+        if sentence.start != self.opening_checked[0]:
+            end = self.clause_marks.next(sentence.start, sentence.end)
+            found = PART_YEAR.search(self.text, sentence.start, end) is not None
+            self.opening_checked = (sentence.start, found)
+        return self.opening_checked[1]
 
     @staticmethod
     def _is_change(segment: str, was_change: bool) -> bool:

@@ -97,6 +97,8 @@ def _flat_runs(text: str) -> list[tuple[list[Cell], int, int]]:
     """Indicator tables whose cells were flattened into one per line, pipes lost
     (`指标\n2020年\n2025年\n属性\n学前教育毛入园率(%)\n88.5\n92\n预期性`): a header cell
     followed by year cells starts a run that lasts while lines stay cell-sized."""
+    if "指标" not in text and "项目" not in text:
+        return []
     lines = text.split("\n")
     starts = [0]
     for line in lines:
@@ -451,7 +453,8 @@ def read_tables(text: str, timeline: Timeline) -> tuple[list[Draft], list[tuple[
     drafts: list[Draft] = []
     spans: list[tuple[int, int]] = []
     found = [(_rows_from_run(cells), a, b) for cells, a, b in runs]
-    found += _joined_rows(text)
+    if "|" in text or "\t" in text or "  " in text:
+        found += _joined_rows(text)
     for rows, start, end in found:
         context = TableContext(timeline, start, _table_unit(text, start), _caption(text, start))
         table = _table_drafts(rows, context)

@@ -39,6 +39,7 @@ PAGE_LINE = re.compile(
     r"[ \t]*\n(?=[^\n])"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PAGE_LINE_STARTS = frozenset(" \t-—–第0123456789")
 SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
@@ -92,6 +93,8 @@ def _break_damage(text: str, newline: int) -> tuple[int, int] | None:
     """The damage around one line break, if any; looked at per break because a regex that
     may start with spaces would be tried at every position of the text."""
     lo, hi = newline, newline + 1
+    if not (text[lo - 1 : lo].isdigit() or text[hi : hi + 1] in PAGE_LINE_STARTS):
+        return None
     while lo > 0 and text[lo - 1] in " \t":
         lo -= 1
     while hi < len(text) and text[hi] in " \t":
