@@ -134,11 +134,11 @@ corrections as (
             row_number() over (
                 partition by region_code, year, metric, level, kind
                 order by decision_id desc
-            ) as recency
+            ) as correction_rank
         from {{ ref('int_review_decisions_in_force') }} as decisions
         where action = 'correct'
     ) as latest
-    where recency = 1
+    where correction_rank = 1
 ),
 
 stats as (
