@@ -5,19 +5,20 @@ assets, and asset-triggered runs carry no logical date; so this DAG runs on the 
 schedule, waits until an asset event stamped with its date says the chain is done, and
 carries the DeadlineAlert: if its run is still going at logical date + the configured
 delay (EDUFIG_CHAIN_DEADLINE_MINUTES, default 240, i.e. 10:00 Shanghai), Airflow calls
-`notify_chain_late`. The chain is done when alerts were sent for that date, or when the
-crawl of that date found nothing new (then nothing downstream runs).
+`notify_chain_late`. A run created after its deadline had passed (unpausing, a backfill, a
+catch-up) gets no deadline, and a manual run is measured from when it was triggered. The
+chain is done when alerts were sent for that date, or when the crawl of that date found
+nothing new (then nothing downstream runs).
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import (
     CronTriggerTimetable,
     DeadlineAlert,
-    DeadlineReference,
     PokeReturnValue,
     SyncCallback,
     dag,
@@ -25,21 +26,29 @@ from airflow.sdk import (
     task,
 )
 from edufig_airflow.assets import ALERTS, CRAWL_LOG
+from edufig_airflow.deadline import ChainSlotDeadline
 from edufig_airflow.notify import notify_chain_late
-from edufig_airflow.runtime import DEFAULT_ARGS, TIMEZONE, brought_new_documents, chain_date
+from edufig_airflow.runtime import (
+    DAILY_AT_SIX,
+    DEFAULT_ARGS,
+    START_DATE,
+    TIMEZONE,
+    brought_new_documents,
+    chain_date,
+)
 
 DEADLINE = timedelta(minutes=int(os.environ.get("EDUFIG_CHAIN_DEADLINE_MINUTES", "240")))
 
 
 @dag(
     dag_id="edufig_chain_deadline",
-    schedule=CronTriggerTimetable("0 6 * * *", timezone=TIMEZONE),
-    start_date=datetime(2026, 1, 1),
+    schedule=CronTriggerTimetable(DAILY_AT_SIX, timezone=TIMEZONE),
+    start_date=START_DATE,
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["edufig", "monitoring"],
     deadline=DeadlineAlert(
-        reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+        reference=ChainSlotDeadline(interval_seconds=DEADLINE.total_seconds()),
         interval=DEADLINE,
         callback=SyncCallback(notify_chain_late),
     ),
