@@ -15,6 +15,10 @@ DAGS_FOLDER = REPO_ROOT / "dags"
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 POOLS_FILE = DAGS_FOLDER / "edufig_airflow" / "pools.json"
 BIN = Path(sys.executable).parent
+CONNECT_GUARD = Path(__file__).resolve().parent / "connect_guard"
+# Switches that would hide an emitter from the test; the telemetry setting itself is set
+# the way the docs and docker-compose.yml set it.
+TELEMETRY_OPT_OUTS = ("DO_NOT_TRACK", "SCARF_NO_ANALYTICS")
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +35,15 @@ def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def airflow_env(home: Path, data_dir: Path, manifest: Path, **extra: str) -> dict[str, str]:
     """Environment for the `airflow` CLI and tasks: nothing of the developer's ~/airflow."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "EDUFIG_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AIRFLOW", "EDUFIG_")) and k not in TELEMETRY_OPT_OUTS
+    }
     env.update(
         {
             "AIRFLOW_HOME": str(home),
+            "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
@@ -46,6 +55,17 @@ def airflow_env(home: Path, data_dir: Path, manifest: Path, **extra: str) -> dic
     )
     env.update(extra)
     return env
+
+
+def guard_connections(env: dict[str, str], log: Path) -> dict[str, str]:
+    """The environment with every Python process recording its outbound attempts in `log`."""
+    log.touch()
+    path = os.pathsep.join(filter(None, [str(CONNECT_GUARD), env.get("PYTHONPATH")]))
+    return {**env, "PYTHONPATH": path, "EDUFIG_CONNECT_LOG": str(log)}
+
+
+def outbound_attempts(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
 
 
 def airflow(
