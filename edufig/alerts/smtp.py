@@ -1,4 +1,5 @@
-"""Email over SMTP: STARTTLS, implicit TLS, or plain to a loopback server only.
+"""Email over SMTP: STARTTLS, implicit TLS, or plain to a loopback server only (or to a
+host named in EDUFIG_SMTP_PLAIN_HOSTS, such as a mail sink on a private compose network).
 
 Settings come from EDUFIG_SMTP_* variables or from an Airflow SMTP connection; the
 password is used for the login and never kept anywhere else.
@@ -37,8 +38,17 @@ class SmtpConfig:
     def __post_init__(self) -> None:
         if self.security not in ("starttls", "ssl", "plain"):
             raise SecretError(f"SMTP security {self.security!r}: use starttls, ssl or plain")
-        if self.security == "plain" and self.host not in LOOPBACK:
-            raise SecretError(f"plain SMTP is only allowed to a loopback server, not {self.host}")
+        if self.security == "plain" and self.host not in (*LOOPBACK, *_plain_hosts()):
+            raise SecretError(
+                f"plain SMTP is only allowed to a loopback server or EDUFIG_SMTP_PLAIN_HOSTS,"
+                f" not {self.host}"
+            )
+
+
+def _plain_hosts() -> list[str]:
+    return [
+        h.strip() for h in os.environ.get("EDUFIG_SMTP_PLAIN_HOSTS", "").split(",") if h.strip()
+    ]
 
 
 def _airflow_security(extra: dict) -> str:
