@@ -98,6 +98,23 @@ def _node_outcomes(result: object) -> list[NodeOutcome]:
     return outcomes
 
 
+def read_run_results(path: Path) -> DbtRunResult:
+    """The outcome of a dbt invocation made by another process (Cosmos runs dbt itself),
+    read from its run_results.json into the same shape `run_dbt` returns."""
+    if not path.is_file():
+        return DbtRunResult(success=False, exception=f"dbt wrote no {path}")
+    nodes = [
+        NodeOutcome(
+            unique_id=item["unique_id"],
+            resource_type=item["unique_id"].split(".", 1)[0],
+            status=str(item["status"]),
+            message=str(item.get("message") or "").strip(),
+        )
+        for item in json.loads(path.read_text(encoding="utf-8"))["results"]
+    ]
+    return DbtRunResult(success=not any(n.failed for n in nodes), nodes=nodes)
+
+
 def release_duckdb() -> None:
     """dbt-duckdb keeps the database open in-process after an invocation; close it so
     this process can open the file again (read-only readers, the next stage)."""
@@ -157,7 +174,7 @@ def _brief(message: str) -> str:
     return " ".join(line.strip() for line in message.splitlines()[:4] if line.strip())[:400]
 
 
-def _error_lines(run: DbtRunResult) -> list[str]:
+def error_lines(run: DbtRunResult) -> list[str]:
     lines = [f"{n.unique_id}: {n.status}: {_brief(n.message)}" for n in run.failed_nodes]
     if run.exception:
         lines.append(f"dbt: {_brief(run.exception)}")
@@ -191,7 +208,7 @@ def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, resul
     result.counts["tests"] = run.count("test")
     result.counts["tests_passed"] = run.count("test", "pass")
     result.counts["tests_warned"] = run.count("test", "warn")
-    result.errors.extend(_error_lines(run))
+    result.errors.extend(error_lines(run))
     result.failed = not run.success or bool(run.failed_nodes)
     if not result.failed:
         for name, rows in mart_row_counts(settings.warehouse).items():

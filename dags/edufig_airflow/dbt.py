@@ -10,13 +10,12 @@ its own dbt invocation opening the DuckDB file, and DuckDB allows one writer at 
 dbt-duckdb keeps the file open in the invoking process afterwards, so a callback closes it
 (tasks sharing a process, as under `airflow dags test`, would otherwise lock each other out).
 
-EDUFIG_DBT_TASKS=single renders one task running the whole `dbt build` instead: for small
-machines, where starting a task per node costs more than the models themselves.
+Which rendering is configuration (`EDUFIG_DBT_TASKS`), defaulted by `dbt_rendering`: one
+task running the whole `dbt build` unless the nodes can actually run side by side.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -28,12 +27,7 @@ import yaml
 from edufig_airflow.assets import DUCKDB_POOL
 from edufig_airflow.runtime import REPO_ROOT, run_stage, stage_settings, warehouse_path
 
-# Cosmos reports every task run to a telemetry endpoint unless told not to; it reads the
-# setting when first imported, which is below, so an operator's explicit value still wins.
-os.environ.setdefault("AIRFLOW__COSMOS__ENABLE_TELEMETRY", "False")
-
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-FAILED = ("fail", "error", "runtime error")
 
 
 class ManifestMissing(FileNotFoundError):
@@ -51,9 +45,34 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else (shutil.which("dbt") or "dbt")
 
 
+PER_NODE, SINGLE = "per_node", "single"
+PARALLEL_SLOTS_FOR_PER_NODE = 4
+
+
+def dbt_rendering() -> str:
+    """EDUFIG_DBT_TASKS when set, else per node only where nodes can run side by side.
+
+    A task per node costs seconds of start-up each (about three minutes for this project)
+    and buys a per-model view and retry. On DuckDB, the one writer, the nodes queue one by
+    one anyway, and on a small executor they wait for slots; there one `dbt build` task
+    costs what dbt costs. A warehouse taking concurrent writers (EDUFIG_DBT_TARGET other
+    than duckdb) on an executor with slots to spare gets the per-node view.
+    """
+    chosen = os.environ.get("EDUFIG_DBT_TASKS")
+    if chosen:
+        if chosen not in (PER_NODE, SINGLE):
+            raise ValueError(f"EDUFIG_DBT_TASKS={chosen!r}: use {PER_NODE} or {SINGLE}")
+        return chosen
+    from airflow.configuration import conf
+
+    concurrent_writers = os.environ.get("EDUFIG_DBT_TARGET", "duckdb") != "duckdb"
+    slots = conf.getint("core", "parallelism")
+    return PER_NODE if concurrent_writers and slots >= PARALLEL_SLOTS_FOR_PER_NODE else SINGLE
+
+
 def dbt_tasks() -> Any:
     """The dbt project as Airflow tasks: a Cosmos group with one task per node, or one task."""
-    if os.environ.get("EDUFIG_DBT_TASKS", "per_node") == "single":
+    if dbt_rendering() == SINGLE:
         return _dbt_build_task()
     from cosmos import DbtTaskGroup
     from cosmos.operators.local import DbtTestLocalOperator
@@ -85,14 +104,10 @@ def record_build_outcome(project_dir: str, **_: Any) -> None:
     passed: record whether the tests passed too, as `build_marts` would, because `publish`
     reads that record before it replaces the analysts' snapshot."""
     from edufig.core.config import StageResult
-    from edufig.dbt_build import record_last_build
+    from edufig.dbt_build import error_lines, read_run_results, record_last_build
 
-    run_results = Path(project_dir) / "target" / "run_results.json"
-    if run_results.is_file():
-        results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-        errors = [f"{r['unique_id']}: {r['status']}" for r in results if r["status"] in FAILED]
-    else:
-        errors = [f"dbt test wrote no {run_results.name}"]
+    run = read_run_results(Path(project_dir) / "target" / "run_results.json")
+    errors = error_lines(run)
     record_last_build(stage_settings(), StageResult("build", errors=errors, failed=bool(errors)))
 
 
@@ -137,6 +152,8 @@ def _task_group_kwargs() -> dict[str, Any]:
             load_method=LoadMode.DBT_MANIFEST,
             test_behavior=TestBehavior.BUILD,
             emit_datasets=False,
+            # Exposures document consumers; they have no task to become (Cosmos would warn).
+            exclude=["resource_type:exposure"],
         ),
         "operator_args": {
             "pool": DUCKDB_POOL,
