@@ -6,17 +6,15 @@ changed documents landed. Both stages skip unchanged documents, so a rerun is a 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, task
 from edufig_airflow.assets import DUCKDB_POOL, LANDING, PARSED
-from edufig_airflow.runtime import DEFAULT_ARGS, run_stage, run_stage_with_event
+from edufig_airflow.runtime import DEFAULT_ARGS, START_DATE, run_stage, run_stage_with_event
 
 
 @dag(
     dag_id="edufig_extract_load",
     schedule=[PARSED],
-    start_date=datetime(2026, 1, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -7,17 +7,15 @@ when the checkpoint itself cannot run.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, task
 from edufig_airflow.assets import ALERTS, DUCKDB_POOL, MARTS
-from edufig_airflow.runtime import DEFAULT_ARGS, run_stage, run_stage_with_event
+from edufig_airflow.runtime import DEFAULT_ARGS, START_DATE, run_stage, run_stage_with_event
 
 
 @dag(
     dag_id="edufig_quality_alerts",
     schedule=[MARTS],
-    start_date=datetime(2026, 1, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -6,18 +6,16 @@ can be seen and retried alone; all of them share the one-slot `duckdb_writer` po
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, task
 from edufig_airflow.assets import DUCKDB_POOL, LANDING, MARTS
 from edufig_airflow.dbt import dbt_tasks
-from edufig_airflow.runtime import DEFAULT_ARGS, run_stage_with_event
+from edufig_airflow.runtime import DEFAULT_ARGS, START_DATE, run_stage_with_event
 
 
 @dag(
     dag_id="edufig_warehouse",
     schedule=[LANDING],
-    start_date=datetime(2026, 1, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

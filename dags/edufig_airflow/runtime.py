@@ -15,12 +15,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pendulum
+
 from edufig_airflow.notify import notify_task_failure
 
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEZONE = "Asia/Shanghai"
+# Start dates in the DAGs' own zone make it the DAG's timezone, so the UI says 06:00 Shanghai.
+START_DATE = pendulum.datetime(2026, 1, 1, tz=TIMEZONE)
+DAILY_AT_SIX = "0 6 * * *"
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "data-engineering",
@@ -102,21 +107,28 @@ def run_stage_with_event(stage: str, asset: Any) -> dict[str, int]:
     return counts
 
 
-def chain_date(context: dict[str, Any]) -> str | None:
+def chain_date(context: dict[str, Any]) -> str:
     """The Shanghai date of the scrape run that started this chain.
 
     The scrape DAG stamps it on its asset event; asset-triggered runs have no logical date
     of their own, so they read it back from the events that triggered them and pass it on.
+    A run triggered by hand has no logical date either: its `run_after` dates it.
     """
     logical = context.get("logical_date")
     if logical is not None:
-        return logical.in_timezone(TIMEZONE).date().isoformat()
+        return _shanghai_date(logical)
     dates = [
         event.extra.get("chain_date")
         for events in context.get("triggering_asset_events", {}).values()
         for event in events
     ]
-    return max((d for d in dates if d), default=None)
+    return max((d for d in dates if d), default=None) or _shanghai_date(
+        context["dag_run"].run_after
+    )
+
+
+def _shanghai_date(moment: Any) -> str:
+    return pendulum.instance(moment).in_timezone(TIMEZONE).date().isoformat()
 
 
 def stage_outbox_dir() -> Path:

@@ -23,6 +23,8 @@ def describe(dag) -> dict:
         "pools": {t.task_id: t.pool for t in dag.tasks},
         "callbacks": {t.task_id: bool(t.on_failure_callback) for t in dag.tasks},
         "timetable": type(dag.timetable).__name__,
+        "timezone": dag.timezone.name,
+        "schedule_timezone": str(getattr(dag.timetable, "timezone", "")),
         "deadline": [type(d.reference).__name__ for d in (dag.deadline or [])],
         "upstream": {t.task_id: sorted(t.upstream_task_ids) for t in dag.tasks},
     }

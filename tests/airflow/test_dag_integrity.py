@@ -22,16 +22,21 @@ EXPECTED_DAGS = {
 PARSE_BUDGET_SECONDS = 10.0
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict:
-    home = tmp_path_factory.mktemp("airflow_home")
-    env = airflow_env(home, home / "data", dbt_manifest)
+def dag_report(home: Path, dbt_manifest: Path, **extra: str) -> dict:
+    env = airflow_env(home, home / "data", dbt_manifest, **extra)
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("dag_report.py")), str(DAGS_FOLDER)],
         env=env, capture_output=True, text=True, timeout=180, check=True,
     )  # fmt: skip
     line = next(x for x in done.stdout.splitlines() if x.startswith("DAG_REPORT "))
     return json.loads(line.removeprefix("DAG_REPORT "))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict:
+    """The DAGs with dbt rendered per node, the richest shape to check."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    return dag_report(home, dbt_manifest, EDUFIG_DBT_TASKS="per_node")
 
 
 def test_every_dag_imports_without_errors(report: dict) -> None:
@@ -68,8 +73,15 @@ def test_daily_dags_use_a_trigger_timetable(report: dict) -> None:
         assert report["dags"][dag_id]["timetable"] == "AssetTriggeredTimetable", dag_id
 
 
+def test_every_dag_keeps_time_in_shanghai(report: dict) -> None:
+    for dag_id, dag in report["dags"].items():
+        assert dag["timezone"] == "Asia/Shanghai", dag_id
+    for dag_id in ("edufig_scrape", "edufig_chain_deadline"):
+        assert report["dags"][dag_id]["schedule_timezone"] == "Asia/Shanghai", dag_id
+
+
 def test_chain_deadline_is_an_airflow_deadline_alert(report: dict) -> None:
-    assert report["dags"]["edufig_chain_deadline"]["deadline"] == ["DagRunLogicalDateDeadline"]
+    assert report["dags"]["edufig_chain_deadline"]["deadline"] == ["ChainSlotDeadline"]
 
 
 def test_every_model_is_its_own_task_in_the_single_writer_pool(report: dict) -> None:
@@ -84,11 +96,31 @@ def test_every_model_is_its_own_task_in_the_single_writer_pool(report: dict) -> 
     assert upstream["publish"] == ["dbt_test"]
 
 
+@pytest.mark.parametrize(
+    ("settings", "rendering"),
+    [
+        ({}, "single"),
+        ({"EDUFIG_DBT_TARGET": "postgres", "AIRFLOW__CORE__PARALLELISM": "2"}, "single"),
+        ({"EDUFIG_DBT_TARGET": "postgres", "AIRFLOW__CORE__PARALLELISM": "8"}, "per_node"),
+        ({"EDUFIG_DBT_TASKS": "per_node"}, "per_node"),
+    ],
+)
+def test_dbt_rendering_defaults_to_one_task_unless_nodes_can_run_side_by_side(
+    tmp_path: Path, dbt_manifest: Path, settings: dict[str, str], rendering: str
+) -> None:
+    pools = dag_report(tmp_path, dbt_manifest, **settings)["dags"]["edufig_warehouse"]["pools"]
+    if rendering == "single":
+        assert set(pools) == {"dbt_build", "publish"}
+    else:
+        assert "dbt.fct_funding_model_build" in pools and "dbt_test" in pools
+
+
 def test_scrape_fans_out_per_source_in_the_scrape_pool(report: dict) -> None:
     scrape = report["dags"]["edufig_scrape"]
     assert scrape["pools"]["scrape_source"] == "edufig_scrape"
     assert scrape["upstream"]["scrape_source"] == ["list_sources"]
     assert scrape["upstream"]["announce"] == ["scrape_source"]
+    assert scrape["upstream"]["every_source_crawled"] == ["list_sources", "scrape_source"]
 
 
 def _ancestors(upstream: dict[str, list[str]], task_id: str) -> set[str]:
