@@ -7,13 +7,20 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.airflow.conftest import airflow, airflow_env, marts_snapshot
+from tests.airflow.conftest import (
+    airflow,
+    airflow_env,
+    guard_connections,
+    marts_snapshot,
+    outbound_attempts,
+)
 
 DATE = "2026-03-02"
 CHAIN = ("edufig_scrape", "edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
@@ -23,18 +30,23 @@ CHUXIONG_BUDGET = """
       AND metric = 'edu_general_budget_expenditure' AND level = 'all'
 """
 
+# structlog's level column, and the stdlib format dbt and some libraries fall back to.
+ERROR_LINE = re.compile(r"\[(error|critical)\s*\]|\b(ERROR|CRITICAL)\b[ :-]")
+
 pytestmark = pytest.mark.timeout(1500)
 
 
 class Chain:
     def __init__(self, home: Path, env: dict[str, str]) -> None:
         self.home = home
-        self.env = env
+        self.env = guard_connections(env, home / "outbound.log")
         self.warehouse = Path(env["EDUFIG_WAREHOUSE"])
+        self.output: dict[str, str] = {}
 
     def test(self, dag_id: str) -> str:
         """`airflow dags test` one DAG for DATE; returns the state of the run it made."""
-        airflow(self.env, "dags", "test", dag_id, DATE, timeout=1200)
+        done = airflow(self.env, "dags", "test", dag_id, DATE, timeout=1200)
+        self.output[dag_id] = done.stdout + done.stderr
         return self.metadata(
             "SELECT state FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", dag_id
         )[0][0]
@@ -59,12 +71,38 @@ class Chain:
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Chain:
     home = tmp_path_factory.mktemp("airflow_chain")
-    env = airflow_env(home, home / "data", dbt_manifest, EDUFIG_TASK_RETRIES="0")
+    env = airflow_env(
+        home, home / "data", dbt_manifest, EDUFIG_TASK_RETRIES="0", EDUFIG_DBT_TASKS="per_node"
+    )
     airflow(env, "db", "migrate")
     run = Chain(home, env)
     states = {dag_id: run.test(dag_id) for dag_id in CHAIN}
     assert states == dict.fromkeys(CHAIN, "success")
     return run
+
+
+def test_a_successful_chain_logs_no_error_line(chain: Chain) -> None:
+    errors = {
+        dag_id: [line[:300] for line in output.splitlines() if ERROR_LINE.search(line)]
+        for dag_id, output in chain.output.items()
+    }
+    assert not any(errors.values()), errors
+    assert set(errors) == set(CHAIN)
+
+
+def test_no_task_of_the_chain_reaches_outside_the_machine(chain: Chain) -> None:
+    """36 Cosmos dbt tasks among them: none may phone home."""
+    assert outbound_attempts(chain.home / "outbound.log") == []
+
+
+def test_the_skipped_source_is_counted_by_the_completeness_check(chain: Chain) -> None:
+    states = chain.metadata(
+        "SELECT task_id, state FROM task_instance WHERE dag_id = 'edufig_scrape'"
+        " AND task_id IN ('scrape_source', 'every_source_crawled')"
+    )
+    assert ("scrape_source", "skipped") in states, "the blocked mirror site shows as skipped"
+    assert ("every_source_crawled", "success") in states
+    assert "5 of 6 sources crawled, 1 skipped" in chain.output["edufig_scrape"]
 
 
 def test_chain_lands_the_seed_figures_in_the_marts(chain: Chain) -> None:

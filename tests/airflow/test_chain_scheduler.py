@@ -1,18 +1,25 @@
-"""The chain under a real scheduler: LocalExecutor, PostgreSQL as metadata database. Nothing
-is triggered by hand: the scheduler starts the latest daily runs of the scrape DAG and the
-deadline watch itself, the downstream DAGs start from asset events, and the deadline (set
-to one minute after the 06:00 tick, so already missed) is fired by the scheduler.
+"""The chain under a real scheduler: LocalExecutor, PostgreSQL as metadata database, a
+fresh install with every DAG paused, as an engineer finds it. The deadline is one minute
+after the 06:00 tick, so today's slot has always passed when the test starts.
 
-Throwaway database on the local PostgreSQL (127.0.0.1:5432); the api-server, scheduler and
-dag-processor are started here and stopped by their process group ids. dbt runs as one
-task (EDUFIG_DBT_TASKS=single): starting one task process per model costs minutes on a
-two-core machine, and the per-model rendering is covered by the `airflow dags test` chain.
+1. Unpausing the deadline watch makes its run for today's passed slot: no deadline, no
+   alert. A watch triggered by hand is measured from its trigger and, with no chain
+   running, its deadline passes: one "daily chain late" notice, for that run only.
+2. Unpausing the rest runs the chain; the downstream DAGs start from asset events and both
+   watch runs finish on its events.
+3. A scrape triggered by hand (no logical date) stamps its events with the Shanghai date of
+   its trigger, and a watch triggered by hand matches it.
+
+The api-server, scheduler and dag-processor are started here and stopped by their process
+group ids. dbt runs as one task, the default on DuckDB; the per-node rendering is covered
+by the `airflow dags test` chain.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import secrets
 import signal
@@ -23,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import pendulum
 import psycopg2
 import pytest
 
@@ -30,6 +38,8 @@ from tests.airflow.conftest import BIN, POOLS_FILE, airflow, airflow_env, marts_
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 DOWNSTREAM = ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
+WATCH = "edufig_chain_deadline"
+LATE = "[edufig] daily chain late"
 WAIT_SECONDS = 900
 
 pytestmark = pytest.mark.timeout(1500)
@@ -63,6 +73,7 @@ class Deployment:
         self.home, self.env, self.db = home, env, db
         self.warehouse = Path(env["EDUFIG_WAREHOUSE"])
         self.processes: list[subprocess.Popen] = []
+        self.manual_watch: str | None = None
 
     def start(self, *args: str) -> None:
         log = (self.home / f"{args[0]}.log").open("w")
@@ -107,6 +118,25 @@ class Deployment:
     def log_tail(self, proc: subprocess.Popen) -> str:
         return (self.home / f"{proc.args[1]}.log").read_text(errors="replace")[-3000:]
 
+    def late_notices(self) -> list[email.message.EmailMessage]:
+        outbox = self.warehouse.parent / "outbox" / "airflow"
+        messages = [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in outbox.glob("*.eml")
+        ]
+        return [m for m in messages if m["Subject"].startswith(LATE)]
+
+    def trigger(self, dag_id: str) -> str:
+        """`airflow dags trigger` without a logical date, as an engineer does; the run id."""
+        done = airflow(self.env, "dags", "trigger", dag_id, "--output", "json")
+        return json.loads(done.stdout.strip().splitlines()[-1])[0]["dag_run_id"]
+
+    def run_state(self, dag_id: str, run_id: str) -> str | None:
+        rows = self.sql(
+            "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s", dag_id, run_id
+        )
+        return rows[0][0] if rows else None
+
 
 @pytest.fixture(scope="module")
 def deployment(
@@ -125,8 +155,8 @@ def deployment(
         AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(32),
         AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
         AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
+        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
         EDUFIG_TASK_RETRIES="0",
-        EDUFIG_DBT_TASKS="single",
         EDUFIG_CHAIN_DEADLINE_MINUTES="1",
     )
     airflow(env, "db", "migrate")
@@ -142,11 +172,17 @@ def deployment(
                 len(run.sql("SELECT dag_id FROM serialized_dag WHERE dag_id LIKE 'edufig%%'")) >= 5
             ),
         )
+        airflow(env, "dags", "unpause", WATCH)
+        run.wait_for("the watch's run for today's slot", lambda: run.runs(WATCH))
+        run.manual_watch = run.trigger(WATCH)
+        run.wait_for("the late notice of the watch triggered by hand", run.late_notices)
+        for dag_id in ("edufig_scrape", *DOWNSTREAM):
+            airflow(env, "dags", "unpause", dag_id)
         run.wait_for(
             "the chain to finish",
             lambda: (
                 run.runs("edufig_quality_alerts") == [("asset_triggered", "success")]
-                and run.runs("edufig_chain_deadline") == [("scheduled", "success")]
+                and run.runs(WATCH) == [("scheduled", "success"), ("manual", "success")]
             ),
         )
         yield run
@@ -155,7 +191,7 @@ def deployment(
 
 
 def test_downstream_dags_ran_once_each_from_asset_events(deployment: Deployment) -> None:
-    assert deployment.runs("edufig_scrape") == [("scheduled", "success")]
+    assert deployment.runs("edufig_scrape")[0] == ("scheduled", "success")
     for dag_id in DOWNSTREAM:
         assert deployment.runs(dag_id) == [("asset_triggered", "success")], dag_id
 
@@ -174,18 +210,48 @@ def test_the_marts_hold_the_seed_figures(deployment: Deployment) -> None:
     assert value == [(pytest.approx(4738139700.0),)]
 
 
-def test_missed_deadline_notified_the_data_engineers(deployment: Deployment) -> None:
-    """Its deadline (tick + 1 minute) had passed when the run was created."""
-    outbox = deployment.warehouse.parent / "outbox" / "airflow"
-    deployment.wait_for("the deadline notification", lambda: any(outbox.glob("*.eml")))
-    messages = [
-        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-        for p in outbox.glob("*.eml")
-    ]
-    late = [m for m in messages if m["Subject"].startswith("[edufig] daily chain late")]
-    assert late, [m["Subject"] for m in messages]
+def test_unpausing_sends_no_alert_and_a_real_miss_sends_one(deployment: Deployment) -> None:
+    """Only the run triggered by hand had a deadline it could meet, and missed it."""
+    deadlines = deployment.sql(
+        "SELECT r.run_type, r.run_id, d.missed FROM deadline d"
+        " JOIN dag_run r ON r.id = d.dagrun_id WHERE r.dag_id = %s",
+        WATCH,
+    )
+    assert deadlines == [("manual", deployment.manual_watch, True)]
+    late = deployment.late_notices()
+    assert len(late) == 1, [m["Subject"] for m in late]
     body = late[0].get_body(preferencelist=("plain",)).get_content()
-    assert "edufig_chain_deadline" in body and "/dags/edufig_chain_deadline/runs/" in body
+    assert deployment.manual_watch in body and f"/dags/{WATCH}/runs/" in body
+
+
+def test_a_manual_trigger_carries_its_date_and_the_watch_matches_it(
+    deployment: Deployment,
+) -> None:
+    scrape = deployment.trigger("edufig_scrape")
+    deployment.wait_for(
+        "the scrape triggered by hand",
+        lambda: deployment.run_state("edufig_scrape", scrape) == "success",
+    )
+    (run_after,) = deployment.sql(
+        "SELECT run_after FROM dag_run WHERE dag_id = 'edufig_scrape' AND run_id = %s", scrape
+    )[0]
+    day = pendulum.instance(run_after).in_timezone("Asia/Shanghai").date().isoformat()
+    (extra,) = deployment.sql(
+        "SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
+        " WHERE a.name = 'edufig://crawl' ORDER BY e.id DESC LIMIT 1"
+    )[0]
+    extra = extra if isinstance(extra, dict) else json.loads(extra)
+    assert extra["chain_date"] == day and extra["new"] == 0
+    watch = deployment.trigger(WATCH)
+    deployment.wait_for(
+        "the watch triggered by hand", lambda: deployment.run_state(WATCH, watch) == "success"
+    )
+    matched = deployment.sql(
+        "SELECT value FROM xcom WHERE dag_id = %s AND run_id = %s AND task_id = 'chain_finished'",
+        WATCH,
+        watch,
+    )
+    assert [v for (v,) in matched] in ([day], [json.dumps(day)])
 
 
 def test_rerunning_the_logical_date_changes_nothing(deployment: Deployment) -> None:
@@ -209,7 +275,7 @@ def test_rerunning_the_logical_date_changes_nothing(deployment: Deployment) -> N
                 finished,
             )[0][0]
             == 1
-            and deployment.runs("edufig_scrape") == [("scheduled", "success")]
+            and deployment.runs("edufig_scrape")[0] == ("scheduled", "success")
         ),
     )
     for dag_id in DOWNSTREAM:

@@ -136,3 +136,23 @@ def test_env_example_holds_placeholders_only(env_example: dict[str, str]) -> Non
     assert {"POSTGRES_PASSWORD", "AIRFLOW_JWT_SECRET", "AIRFLOW_FERNET_KEY"} <= set(secrets)
     for key, value in secrets.items():
         assert value in ("", "change-me"), f"{key} in .env.example must be a placeholder"
+
+
+def test_every_airflow_container_has_telemetry_off(
+    compose: dict, env_example: dict[str, str]
+) -> None:
+    """Cosmos reads the setting when Airflow loads it as a provider: only the environment
+    reaches that early."""
+    for name in (*AIRFLOW_SERVICES, "mirror"):
+        env = compose["services"][name]["environment"]
+        assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False", name
+        assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false", name
+    assert env_example["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+    docs = (REPO_ROOT / "docs" / "airflow.md").read_text(encoding="utf-8")
+    assert "AIRFLOW__COSMOS__ENABLE_TELEMETRY=False" in docs, "the local path sets it too"
+
+
+def test_published_ports_listen_on_loopback_only(compose: dict) -> None:
+    published = [p for s in compose["services"].values() for p in s.get("ports", [])]
+    assert published, "the UIs are published"
+    assert all(str(p).startswith("127.0.0.1:") for p in published), published
