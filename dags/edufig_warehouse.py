@@ -1,7 +1,8 @@
-"""dbt models and tests as Airflow tasks (Cosmos), then the analysts' snapshot.
+"""The dbt project built as Airflow tasks, then the analysts' snapshot.
 
-Scheduled on the `edufig://landing` asset. Each model is its own task, so a failed model
-can be seen and retried alone; all of them share the one-slot `duckdb_writer` pool.
+Scheduled on the `edufig://landing` asset. One `dbt build` task by default on DuckDB, or one
+Cosmos task per model (seen and retried alone) where models can run side by side; see
+`edufig_airflow.dbt.dbt_rendering`. All share the one-slot `duckdb_writer` pool.
 """
 
 from __future__ import annotations
