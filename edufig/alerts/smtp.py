@@ -40,8 +40,8 @@ class SmtpConfig:
             raise SecretError(f"SMTP security {self.security!r}: use starttls, ssl or plain")
         if self.security == "plain" and self.host not in (*LOOPBACK, *_plain_hosts()):
             raise SecretError(
-                f"plain SMTP is only allowed to a loopback server or EDUFIG_SMTP_PLAIN_HOSTS,"
-                f" not {self.host}"
+                f"plain SMTP is only allowed to a loopback server, not {self.host}"
+                " (a private-network sink may be named in EDUFIG_SMTP_PLAIN_HOSTS)"
             )
 
 

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from edufig.alerts import send_alerts
+from edufig.alerts.secrets import SecretError
+from edufig.alerts.smtp import SmtpConfig
 from edufig.core.config import Settings, StageResult
 from tests.alerts.conftest import (
     EMAIL_SX,
@@ -144,3 +146,16 @@ def test_plain_smtp_is_refused_off_loopback(
     assert (
         "plain SMTP is only allowed to a loopback server, not smtp.example.org" in result.errors[0]
     )
+
+
+def test_plain_smtp_to_a_host_named_in_plain_hosts_is_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The compose demo's Mailpit takes plain SMTP on its private network."""
+    kwargs = dict(port=1025, user=None, password=None, security="plain", sender="a@b", ca_file=None)
+    with pytest.raises(SecretError, match="not mailpit"):
+        SmtpConfig(host="mailpit", **kwargs)
+    monkeypatch.setenv("EDUFIG_SMTP_PLAIN_HOSTS", "mailpit, sink.internal")
+    assert SmtpConfig(host="mailpit", **kwargs).host == "mailpit"
+    with pytest.raises(SecretError, match=r"not smtp\.example\.org"):
+        SmtpConfig(host="smtp.example.org", **kwargs)
