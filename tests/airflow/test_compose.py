@@ -152,7 +152,8 @@ def test_every_airflow_container_has_telemetry_off(
     assert "AIRFLOW__COSMOS__ENABLE_TELEMETRY=False" in docs, "the local path sets it too"
 
 
-def test_published_ports_listen_on_loopback_only(compose: dict) -> None:
-    published = [p for s in compose["services"].values() for p in s.get("ports", [])]
+def test_airflow_and_mailpit_uis_listen_on_loopback_only(compose: dict) -> None:
+    services = compose["services"]
+    published = [p for name in ("airflow-apiserver", "mailpit") for p in services[name]["ports"]]
     assert published, "the UIs are published"
     assert all(str(p).startswith("127.0.0.1:") for p in published), published
