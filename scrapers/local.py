@@ -1,52 +1,30 @@
-"""The local-corpus stage (`edufig run --corpus DIR`): files archived and parsed like fetches.
+"""The local-corpus stage (`edufig run --corpus DIR`): files archived like fetches.
 
-Each file is archived under its file:// URL exactly as a response would be, so lineage
-works the same for crawled and dropped-in reports. A file that cannot be parsed still
-lands, as a document with parse_status 'failed', so the registry shows what was skipped.
+Each file is archived under its file:// URL exactly as a response would be, and recorded as
+an `ArchivedDocument`, so lineage and parsing work the same for crawled and dropped-in
+reports: the parse stage reads both. A file whose bytes are unchanged is not archived again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.records import ParsedDocument
-from scrapers.archive import Archive, FetchLog, utc_now
-from scrapers.parse import UnparseableError, document_from, parse_bytes, sha256_hex
+from scrapers.archive import Archive, ArchivedDocument, ArchivedPart, FetchLog, utc_now
+from scrapers.parse import sha256_hex
 
 SUFFIXES = {".txt", ".html", ".htm", ".pdf", ".docx"}
-COUNT_KEYS = ("fetched", "new", "unchanged", "failed", "documents")
+COUNT_KEYS = ("fetched", "archived", "files_unchanged", "failed")
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
-def _previous(target: Path) -> ParsedDocument | None:
-    try:
-        return ParsedDocument.load(target)
-    except (OSError, ValueError, TypeError):
-        return None
-
-
-def _parse_local(path: Path, data: bytes, url: str) -> ParsedDocument:
-    try:
-        doc = document_from(parse_bytes(data, url=url, suffix=path.suffix), path.stem, data)
-    except UnparseableError as exc:
-        doc = ParsedDocument(
-            doc_id=path.stem,
-            text="",
-            sha256=sha256_hex(data),
-            parse_status="failed",
-            parse_error=str(exc),
-        )
-    doc.url = doc.url or url
-    doc.source = "local"
-    doc.fetched_at = utc_now()
-    return doc
-
-
-def _ingest_file(path: Path, archive: Archive, settings: Settings, result: StageResult) -> None:
+def _archive_file(
+    path: Path, archive: Archive, archived: dict[str, str], result: StageResult
+) -> None:
     url = path.resolve().as_uri()
     try:
         data = path.read_bytes()
@@ -56,32 +34,24 @@ def _ingest_file(path: Path, archive: Archive, settings: Settings, result: Stage
         return
     result.add("fetched")
     sha = sha256_hex(data)
-    target = settings.parsed_dir / f"{path.stem}.json"
-    previous = _previous(target)
-    unchanged = previous is not None and previous.sha256 == sha
-    if not unchanged:
-        headers = {"Content-Length": str(len(data)), "X-Source-File": str(path)}
-        archive.store(url, 200, headers, data, utc_now())
+    unchanged = archived.get(path.stem) == sha
     outcome = "unchanged" if unchanged else "new"
     archive.log(FetchLog(url, "local", utc_now(), 200, outcome, sha, 0 if unchanged else len(data)))
     if unchanged:
-        result.add("unchanged")
-        if previous.parse_status != "ok":
-            result.add("failed")
-            result.errors.append(f"{path}: {previous.parse_error} (unchanged since the last run)")
+        result.add("files_unchanged")
         return
-    doc = _parse_local(path, data, url)
-    if doc.parse_status == "ok":
-        result.add("new")
-    else:
-        result.add("failed")
-        result.errors.append(f"{path}: {doc.parse_error}")
-    doc.save(target)
-    result.add("documents")
+    headers = {"Content-Length": str(len(data)), "X-Source-File": str(path)}
+    fetched_at = utc_now()
+    archive.store(url, 200, headers, data, fetched_at)
+    page = ArchivedPart(url, sha, None, path.suffix)
+    archive.add_document(ArchivedDocument(path.stem, url, "local", fetched_at, page))
+    result.add("archived")
 
 
-def ingest_corpus(corpus_dir: Path, settings: Settings) -> StageResult:
-    """Every .txt/.html/.htm/.pdf/.docx under `corpus_dir` → archive/ and parsed/."""
+def ingest_corpus(
+    settings: Settings, corpus_dir: Path, progress: Callable[[str], None] | None = None
+) -> StageResult:
+    """Every .txt/.html/.htm/.pdf/.docx under `corpus_dir` → the archive."""
     settings.ensure_dirs()
     result = StageResult("ingest", counts=dict.fromkeys(COUNT_KEYS, 0))
     with timed(result):
@@ -90,7 +60,10 @@ def ingest_corpus(corpus_dir: Path, settings: Settings) -> StageResult:
             result.failed = True
             result.errors.append(f"{corpus_dir}: not a directory")
             return result
+        if progress:
+            progress(f"ingesting {corpus_dir}")
         archive = Archive(settings.archive_dir)
+        archived = {d.doc_id: d.page.sha256 for d in archive.documents()}
         seen: dict[str, Path] = {}
         for path in corpus_files(corpus_dir):
             if path.stem in seen:
@@ -100,5 +73,5 @@ def ingest_corpus(corpus_dir: Path, settings: Settings) -> StageResult:
                 )
                 continue
             seen[path.stem] = path
-            _ingest_file(path, archive, settings, result)
+            _archive_file(path, archive, archived, result)
     return result
