@@ -50,9 +50,10 @@ def _limit_memory(extra: int) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scrapers.parse"])
-    return context
+    """Fork: a forkserver or spawned child re-runs the parent's main script first, and an
+    Airflow task's main is the `airflow` command, which refuses to start inside a task (its
+    database URL is withheld there), so every parse failed under a real scheduler."""
+    return multiprocessing.get_context("fork")
 
 
 class ParseWorkers:

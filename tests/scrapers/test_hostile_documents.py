@@ -107,8 +107,8 @@ def test_text_over_the_character_limit_fails_naming_it() -> None:
 
 
 def test_a_runaway_parse_is_stopped_by_the_worker_and_the_next_one_parses() -> None:
-    slow = pdf_pages(400)
-    with ParseWorkers(workers=1, seconds=0.3) as workers:
+    slow = pdf_pages(990)  # just under the page limit: far longer to lay out than 0.1 s
+    with ParseWorkers(workers=1, seconds=0.1) as workers:
         with pytest.raises(LimitExceeded, match="parse_seconds limit"):
             workers.parse(slow)
         assert workers.parse(REPORT.encode(), None, "", ".txt").text == REPORT
