@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 
 from edufig.core.records import ParsedDocument
-from edufig.extract.periods import PLAN, PLAN_FIRST_YEAR, YEAR, document_year, subject_year
+from edufig.extract.periods import (
+    PLAN,
+    PLAN_FIRST_YEAR,
+    YEAR,
+    date_year,
+    document_year,
+    subject_year,
+)
 
 HEADING_CHARS = 240
 HEADING_LINES = 3
@@ -81,7 +88,7 @@ def document_context(doc: ParsedDocument, text: str) -> DocumentContext:
     lines = heading_lines(doc, text)
     heading = " ".join([*lines, doc.doc_type or ""])
     doc_type = document_type(heading)
-    published = _year_of(doc.published_date)
+    published = date_year(doc.published_date)
     titled = next((y for y in (subject_year(ln, published) for ln in lines) if y), None)
     now = titled or document_year(text, doc.published_date, doc.title or "")
     if doc_type == "plan":
@@ -95,7 +102,3 @@ def document_context(doc: ParsedDocument, text: str) -> DocumentContext:
         return DocumentContext(doc_type, titled, titled, "title")
     basis = "published" if published is not None else ("text" if now is not None else "none")
     return DocumentContext(doc_type, now, now, basis)
-
-
-def _year_of(date: str | None) -> int | None:
-    return int(date[:4]) if date and re.match(rf"{YEAR}-", date) else None

@@ -201,9 +201,15 @@ def _most_named_year(text: str) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def date_year(date: str | None) -> int | None:
+    """The year of an ISO date (`2021-03-02`), None when there is none."""
+    return int(date[:4]) if date and re.match(rf"{YEAR}-", date) else None
+
+
 def _published_year(text: str, published_date: str | None) -> int | None:
-    if published_date and re.match(rf"{YEAR}-", published_date):
-        return int(published_date[:4])
+    stated = date_year(published_date)
+    if stated is not None:
+        return stated
     tail = list(DOC_DATE.finditer(text[-300:]))
     if tail:
         return int(tail[-1]["y"])
