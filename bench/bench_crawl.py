@@ -14,6 +14,7 @@ from pathlib import Path
 from edufig.core.config import Settings, StageResult
 from scrapers.crawl import crawl_sources
 from scrapers.mirror import serve_mirror
+from scrapers.parse_stage import parse_archive
 
 
 def _summary(result: StageResult, seconds: float) -> dict[str, float | int]:
@@ -29,6 +30,8 @@ def run() -> dict[str, dict[str, float | int]]:
         for label in ("full", "no_change"):
             start = time.perf_counter()
             result = crawl_sources(sources, settings)
+            for key, value in parse_archive(settings).counts.items():
+                result.add(key, value)
             report[label] = _summary(result, time.perf_counter() - start)
         return report
 

@@ -62,20 +62,36 @@ def _jionlp_money(settings: Settings) -> StageResult:
     return result
 
 
+def _then_parse(settings: Settings, acquired: StageResult) -> StageResult:
+    """An acquisition stage followed by the parse stage, timed and counted as one, as the
+    crawl was measured before parsing became a stage of its own."""
+    from edufig.pipeline import run_stage
+
+    parsed = run_stage("parse", settings)
+    for key, value in parsed.counts.items():
+        acquired.add(key, value)
+    acquired.errors += parsed.errors
+    acquired.seconds = round(acquired.seconds + parsed.seconds, 3)
+    acquired.failed = acquired.failed or parsed.failed
+    return acquired
+
+
 def _stage(args: argparse.Namespace, settings: Settings) -> Callable[[], StageResult]:
-    from edufig import pipeline
+    from edufig.pipeline import run_stage
 
     stages: dict[str, Callable[[], StageResult]] = {
-        "crawl": lambda: pipeline.scrape(settings),
+        "crawl": lambda: _then_parse(settings, run_stage("scrape", settings)),
         "parse": lambda: _parse_pages(settings, args.sites),
-        "ingest": lambda: pipeline.ingest_corpus(settings, args.corpus),
-        "extract": lambda: pipeline.extract(settings),
+        "ingest": lambda: _then_parse(
+            settings, run_stage("ingest", settings, corpus_dir=args.corpus)
+        ),
+        "extract": lambda: run_stage("extract", settings),
         "jionlp": lambda: _jionlp_money(settings),
-        "load": lambda: pipeline.load(settings),
-        "build": lambda: pipeline.build_marts(settings, full_refresh=args.full_refresh),
-        "quality": lambda: pipeline.check_quality(settings),
-        "publish": lambda: pipeline.publish(settings),
-        "alerts": lambda: pipeline.send_alerts(settings),
+        "load": lambda: run_stage("load", settings),
+        "build": lambda: run_stage("build", settings, full_refresh=args.full_refresh),
+        "quality": lambda: run_stage("quality", settings),
+        "publish": lambda: run_stage("publish", settings),
+        "alerts": lambda: run_stage("alerts", settings),
     }
     return stages[args.stage]
 

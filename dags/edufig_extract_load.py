@@ -1,7 +1,8 @@
-"""Extract figures from new documents and load the landing tables.
+"""Parse newly archived documents, extract their figures and load the landing tables.
 
 Scheduled on the `edufig://parsed` asset, which the scrape DAG updates only when new or
-changed documents landed. Both stages skip unchanged documents, so a rerun is a no-op.
+changed documents were archived. Every stage skips unchanged documents, so a rerun is a
+no-op.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from edufig_airflow.runtime import DEFAULT_ARGS, START_DATE, run_stage, run_stag
 )
 def edufig_extract_load() -> None:
     @task
+    def parse() -> dict[str, int]:
+        return run_stage("parse")
+
+    @task
     def extract() -> dict[str, int]:
         return run_stage("extract")
 
@@ -30,7 +35,7 @@ def edufig_extract_load() -> None:
     def load() -> dict[str, int]:
         return run_stage_with_event("load", LANDING)
 
-    extract() >> load()
+    parse() >> extract() >> load()
 
 
 edufig_extract_load()

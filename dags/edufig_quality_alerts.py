@@ -25,11 +25,11 @@ from edufig_airflow.runtime import DEFAULT_ARGS, START_DATE, run_stage, run_stag
 def edufig_quality_alerts() -> None:
     @task(pool=DUCKDB_POOL)
     def check_quality() -> dict[str, int]:
-        return run_stage("check_quality")
+        return run_stage("quality")
 
     @task(pool=DUCKDB_POOL, outlets=[ALERTS])
     def send_alerts() -> dict[str, int]:
-        return run_stage_with_event("send_alerts", ALERTS)
+        return run_stage_with_event("alerts", ALERTS)
 
     check_quality() >> send_alerts()
 

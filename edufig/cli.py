@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from edufig.core.config import Settings, StageResult
+from edufig.stages import STAGES
 
 if TYPE_CHECKING:
     from edufig.core.records import ParsedDocument
 
-STAGES = ("scrape", "ingest", "extract", "load", "build", "quality", "publish", "alerts")
+EX_TEMPFAIL = 75  # another run holds the warehouse: try again later
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:
@@ -37,17 +38,28 @@ def _counts(results: list[StageResult], stage: str) -> dict[str, int]:
     return next((r.counts for r in results if r.name == stage), {})
 
 
+def _document_counts(results: list[StageResult]) -> dict[str, int]:
+    """Documents fetched (by the crawl or the local ingest), and what parsing made of them."""
+    acquired = _counts(results, "scrape") or _counts(results, "ingest")
+    parsed = _counts(results, "parse")
+    return {
+        "fetched": acquired.get("fetched", 0),
+        "new": parsed.get("new", 0),
+        "unchanged": parsed.get("unchanged", 0),
+        "failed": acquired.get("failed", 0) + parsed.get("failed", 0),
+    }
+
+
 def format_summary(results: list[StageResult]) -> str:
     """The closing summary of `edufig run`: what came in, what landed, what was flagged."""
-    acquired = _counts(results, "scrape") or _counts(results, "ingest")
+    documents = _document_counts(results)
     extracted = _counts(results, "extract")
     built = _counts(results, "build")
     quality = _counts(results, "quality")
     alerts = _counts(results, "alerts")
-    doc_keys = ("fetched", "new", "unchanged", "failed")
     lines = [
         "── summary ──",
-        "documents: " + ", ".join(f"{k} {acquired.get(k, 0)}" for k in doc_keys),
+        "documents: " + ", ".join(f"{k} {v}" for k, v in documents.items()),
         f"figures extracted: {extracted.get('figures', 0)}"
         f" (documents re-extracted {extracted.get('documents_extracted', 0)})",
     ]
@@ -78,35 +90,45 @@ def format_summary(results: list[StageResult]) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from edufig.core.warehouse import WarehouseBusy
     from edufig.pipeline import run
 
     settings = _settings(args)
-    results = run(settings, corpus_dir=args.corpus, progress=_progress(args.quiet))
+    try:
+        results = run(settings, corpus_dir=args.corpus, progress=_progress(args.quiet))
+    except WarehouseBusy as exc:
+        print(f"edufig run: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
     print(format_summary(results))
     return 1 if any(r.failed for r in results) else 0
 
 
-def cmd_stage(args: argparse.Namespace) -> int:
-    from edufig import pipeline
-
-    settings = _settings(args)
-    progress = _progress(args.quiet)
-    calls = {
-        "scrape": lambda: pipeline.scrape(settings, args.source or None, progress=progress),
-        "ingest": lambda: pipeline.ingest_corpus(settings, args.corpus, progress=progress),
-        "extract": lambda: pipeline.extract(settings, progress=progress),
-        "load": lambda: pipeline.load(settings, progress=progress),
-        "build": lambda: pipeline.build_marts(
-            settings, select=args.select, full_refresh=args.full_refresh, progress=progress
-        ),
-        "quality": lambda: pipeline.check_quality(settings, progress=progress),
-        "publish": lambda: pipeline.publish(settings, progress=progress),
-        "alerts": lambda: pipeline.send_alerts(settings, progress=progress),
+def _stage_options(args: argparse.Namespace) -> dict:
+    """The options of `edufig stage` that the named stage declares."""
+    given = {
+        "source_names": args.source or None,
+        "corpus_dir": args.corpus,
+        "select": args.select,
+        "full_refresh": args.full_refresh or None,
     }
+    declared = STAGES[args.name].options
+    return {k: v for k, v in given.items() if k in declared and v is not None}
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    from edufig.core.warehouse import WarehouseBusy
+    from edufig.pipeline import run_stage
+
     if args.name == "ingest" and not args.corpus:
         print("edufig stage ingest: --corpus DIR is required", file=sys.stderr)
         return 2
-    result = calls[args.name]()
+    try:
+        result = run_stage(
+            args.name, _settings(args), _progress(args.quiet), **_stage_options(args)
+        )
+    except WarehouseBusy as exc:
+        print(f"edufig stage {args.name}: {exc}", file=sys.stderr)
+        return EX_TEMPFAIL
     for line in result.errors:
         print(f"! {line}", file=sys.stderr)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
@@ -190,9 +212,11 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 def cmd_flags(args: argparse.Namespace) -> int:
     from edufig.cli_tables import format_table
+    from edufig.core.warehouse import snapshot_path
     from edufig.quality import list_flags
 
-    flags = list_flags(_settings(args), province=args.province)
+    settings = _settings(args)
+    flags = list_flags(settings, province=args.province, database=snapshot_path(settings))
     columns = ["severity", "check_name", "region_name", "metric", "level", "year", "message_zh"]
     print(format_table(columns, [[f.get(c) for c in columns] for f in flags]))
     print(f"{len(flags)} open flag(s)")
@@ -270,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("stage", help="run one stage alone (what an Airflow task runs)")
-    p.add_argument("name", choices=STAGES)
+    p.add_argument("name", choices=list(STAGES))
     _pipeline_options(p)
     p.add_argument("--corpus", type=Path, help="for ingest: the local folder")
     p.add_argument("--source", action="append", help="for scrape: only this source (repeatable)")
@@ -294,12 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_sql)
 
-    p = sub.add_parser("flags", help="open data-quality flags")
+    p = sub.add_parser("flags", help="open data-quality flags, as last published")
     p.add_argument("--province", help="province name or code")
     _common(p)
     p.set_defaults(func=cmd_flags)
 
-    p = sub.add_parser("alerts", help="alert messages and their delivery state")
+    p = sub.add_parser("alerts", help="alert messages and their delivery state, as last published")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--pending", action="store_true")
     group.add_argument("--sent", action="store_true")

@@ -20,8 +20,14 @@ from pathlib import Path
 import duckdb
 
 from edufig.core.config import Settings, StageResult, timed
+from edufig.core.warehouse import (
+    dbt_dir,
+    last_build_file,
+    mart_tables,
+    reader,
+    writer_lock,
+)
 
-MART_SCHEMA = "marts"
 # The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without
 # the quality models that build on them.
 WAREHOUSE_SELECTION = "+marts staging intermediate"
@@ -58,14 +64,6 @@ class DbtRunResult:
             for n in self.nodes
             if n.resource_type == resource_type and (status is None or n.status == status)
         )
-
-
-def dbt_dir(settings: Settings) -> Path:
-    return settings.data_dir / "dbt"
-
-
-def last_build_file(settings: Settings) -> Path:
-    return dbt_dir(settings) / "last_build.json"
 
 
 @contextmanager
@@ -143,7 +141,7 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     command = [*args, "--project-dir", project, "--profiles-dir", project]
-    with _environment(env):
+    with writer_lock(settings), _environment(env):
         try:
             outcome = dbtRunner().invoke(command)
         finally:
@@ -155,17 +153,13 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
     )
 
 
-def mart_row_counts(warehouse: Path) -> dict[str, int]:
-    """Rows per mart table, read read-only so a reader never holds the write lock."""
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        tables = conn.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
-            [MART_SCHEMA],
-        ).fetchall()
+def mart_row_counts(settings: Settings) -> dict[str, int]:
+    """Rows per mart table, read under the writer lock so no other writer is mid-change."""
+    tables = mart_tables(settings)
+    with reader(settings) as conn:
         return {
-            name: conn.execute(f'select count(*) from {MART_SCHEMA}."{name}"').fetchone()[0]
-            for (name,) in tables
+            name: conn.execute(f'select count(*) from {schema}."{name}"').fetchone()[0]
+            for schema, name in tables
         }
 
 
@@ -210,9 +204,15 @@ def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, resul
     result.counts["tests_warned"] = run.count("test", "warn")
     result.errors.extend(error_lines(run))
     result.failed = not run.success or bool(run.failed_nodes)
-    if not result.failed:
-        for name, rows in mart_row_counts(settings.warehouse).items():
-            result.counts[f"rows_{name}"] = rows
+    if result.failed:
+        return
+    try:
+        counts = mart_row_counts(settings)
+    except duckdb.Error as exc:  # dbt's own result decides the build; counting is a report
+        result.errors.append(f"{settings.warehouse}: built, but rows not counted: {exc}")
+        return
+    for name, rows in counts.items():
+        result.counts[f"rows_{name}"] = rows
 
 
 def build_marts(
@@ -221,10 +221,13 @@ def build_marts(
     """`dbt build` (seeds, models, tests) on the warehouse; incremental unless full_refresh."""
     result = StageResult("build")
     with timed(result):
-        if settings.warehouse.exists():
-            _dbt_build(settings, select, full_refresh, result)
-        else:
-            result.errors.append(f"{settings.warehouse}: warehouse not found; run the load stage")
-            result.failed = True
-        record_last_build(settings, result)
+        try:
+            if settings.warehouse.exists():
+                _dbt_build(settings, select, full_refresh, result)
+            else:
+                missing = f"{settings.warehouse}: warehouse not found; run the load stage"
+                result.errors.append(missing)
+                result.failed = True
+        finally:
+            record_last_build(settings, result)
     return result

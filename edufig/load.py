@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.figure_files import read_figure_file
 from edufig.core.records import ParsedDocument
+from edufig.core.warehouse import writer
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
 
 LANDING_DDL = """
@@ -45,6 +47,7 @@ ALTER TABLE landing.documents ADD COLUMN IF NOT EXISTS reference_year INTEGER;
 ALTER TABLE landing.documents ADD COLUMN IF NOT EXISTS reference_year_basis VARCHAR;
 ALTER TABLE landing.figures ADD COLUMN IF NOT EXISTS scope VARCHAR;
 ALTER TABLE landing.figures ADD COLUMN IF NOT EXISTS confidence DOUBLE;
+ALTER TABLE landing.documents ADD COLUMN IF NOT EXISTS parser_version VARCHAR;
 CREATE TABLE IF NOT EXISTS landing.fetches (
     url VARCHAR NOT NULL, source VARCHAR, fetched_at TIMESTAMP NOT NULL, status INTEGER,
     outcome VARCHAR, sha256 VARCHAR, bytes BIGINT, error VARCHAR,
@@ -57,7 +60,7 @@ DOCUMENT_COLUMNS = [
     "encoding", "title", "publisher", "published_date", "doc_number", "index_number",
     "doc_type", "region_name", "region_code", "province", "parse_status", "parse_error",
     "text_chars", "figure_count", "extractor_version", "loaded_at", "reference_year",
-    "reference_year_basis",
+    "reference_year_basis", "parser_version",
 ]  # fmt: skip
 FIGURE_COLUMNS = [
     "figure_id", "doc_id", "doc_sha256", "ordinal", "metric", "level", "year",
@@ -68,22 +71,27 @@ FIGURE_COLUMNS = [
 FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "bytes", "error"]
 
 
-def connect_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The one writable connection; callers hold it only for the length of a stage."""
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse))
-    con.execute(LANDING_DDL)
-    con.execute(REVIEW_DECISIONS_DDL)
-    return con
+@contextmanager
+def landing_writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse's write connection with the landing tables in place."""
+    with writer(settings) as con:
+        con.execute(LANDING_DDL)
+        con.execute(REVIEW_DECISIONS_DDL)
+        yield con
 
 
 def figure_id(doc_id: str, sha256: str, ordinal: int) -> str:
     return hashlib.sha1(f"{doc_id}|{sha256}|{ordinal}".encode()).hexdigest()
 
 
-def _loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
-    rows = con.execute("SELECT doc_id, sha256, extractor_version FROM landing.documents")
-    return {doc_id: (sha, version) for doc_id, sha, version in rows.fetchall()}
+Versions = tuple[str, str | None, str]  # document bytes, parser version, extractor version
+
+
+def _loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, Versions]:
+    rows = con.execute(
+        "SELECT doc_id, sha256, parser_version, extractor_version FROM landing.documents"
+    )
+    return {doc_id: (sha, parser, extractor) for doc_id, sha, parser, extractor in rows.fetchall()}
 
 
 def _document_row(doc: ParsedDocument, figures: list[dict], meta: dict, now: datetime) -> dict:
@@ -129,7 +137,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 
 
 def _changed_documents(
-    settings: Settings, loaded: dict[str, tuple[str, str]], result: StageResult
+    settings: Settings, loaded: dict[str, Versions], result: StageResult
 ) -> Iterator[tuple[ParsedDocument, list[dict], dict]]:
     for path in sorted(settings.parsed_dir.glob("*.json")):
         try:
@@ -138,8 +146,12 @@ def _changed_documents(
         except (OSError, ValueError) as exc:
             result.errors.append(f"{path.name}: cannot load: {exc}")
             continue
-        version = meta.get("extractor_version", "") if meta.get("sha256") == doc.sha256 else ""
-        if loaded.get(doc.doc_id) == (doc.sha256, version):
+        current = (meta.get("sha256"), meta.get("parser_version")) == (
+            doc.sha256,
+            doc.parser_version,
+        )
+        version = meta.get("extractor_version", "") if current else ""
+        if loaded.get(doc.doc_id) == (doc.sha256, doc.parser_version, version):
             result.add("documents_unchanged")
             continue
         yield doc, figures if version else [], meta if version else {}
@@ -198,16 +210,14 @@ def load(settings: Settings) -> StageResult:
     result = StageResult("load")
     with timed(result):
         settings.ensure_dirs()
-        con = connect_writer(settings)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            _load_documents(con, settings, result)
-            _load_fetches(con, settings, result)
-            copy_decisions(con, settings, result)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            con.close()
+        with landing_writer(settings) as con:
+            try:
+                con.execute("BEGIN TRANSACTION")
+                _load_documents(con, settings, result)
+                _load_fetches(con, settings, result)
+                copy_decisions(con, settings, result)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
     return result

@@ -1,17 +1,22 @@
-"""The stage sequence. The CLI and the Airflow tasks call these same functions.
+"""Runs stages of the graph in `edufig.stages`: one alone (what an Airflow task or
+`edufig stage` does) or all in order (`edufig run`).
 
-Each stage reads what the previous one wrote (archive → parsed → figures → landing →
-marts → flags → outbox), so any stage can run alone and rerunning one is safe. Heavy
-libraries are imported inside the stages: DAG parsing imports this module.
+A run holds the warehouse's writer lock from its first step to its last, so a second run on
+the same warehouse is refused before it writes anything; a stage run alone takes the lock
+only when it touches the warehouse, so crawl tasks still fan out. Heavy libraries are
+imported by the stages themselves: DAG parsing imports this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
-from edufig.core.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult
+from edufig.core.warehouse import writer_lock
+from edufig.stages import run_order, stage
 
 Progress = Callable[[str], None]
 
@@ -20,149 +25,37 @@ def _quiet(_: str) -> None:
     return None
 
 
-@contextmanager
-def _sources(settings: Settings) -> Iterator[list]:
-    """The configured sources; with none configured, the bundled mirror served on loopback."""
-    if settings.sources_file is not None:
-        from scrapers.registry import load_sources
-
-        yield load_sources(Path(settings.sources_file))
-        return
-    from scrapers.mirror import serve_mirror
-
-    with serve_mirror() as mirror:
-        yield mirror.sources()
-
-
 def list_source_names(settings: Settings) -> list[str]:
     """Source names for the Airflow fan-out (one mapped scrape task each)."""
-    with _sources(settings) as sources:
+    from scrapers.crawl import configured_sources
+
+    with configured_sources(settings) as sources:
         return [source.name for source in sources]
 
 
-def scrape(
-    settings: Settings, source_names: list[str] | None = None, progress: Progress = _quiet
+def run_stage(
+    name: str, settings: Settings, progress: Progress = _quiet, **options: Any
 ) -> StageResult:
-    """Crawl the sources into the raw archive and parse new or changed documents."""
-    from scrapers.crawl import crawl_sources
-
-    settings.ensure_dirs()
-    with _sources(settings) as sources:
-        if source_names is not None:
-            unknown = set(source_names) - {s.name for s in sources}
-            if unknown:
-                raise ValueError(f"unknown source(s): {', '.join(sorted(unknown))}")
-            sources = [s for s in sources if s.name in source_names]
-        return crawl_sources(sources, settings, progress=progress)
-
-
-def ingest_corpus(settings: Settings, corpus_dir: Path, progress: Progress = _quiet) -> StageResult:
-    """Archive and parse a local folder of reports instead of crawling."""
-    from scrapers.local import ingest_corpus as ingest
-
-    settings.ensure_dirs()
-    if not Path(corpus_dir).is_dir():
-        raise ValueError(f"--corpus {corpus_dir}: not a directory")
-    progress(f"ingesting {corpus_dir}")
-    return ingest(Path(corpus_dir), settings)
-
-
-def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
-    """Extract figures of every parsed document whose content or extractor changed."""
-    from edufig.core.figure_files import read_figure_meta, write_figure_file
-    from edufig.core.records import ParsedDocument
-    from edufig.extract import EXTRACTOR_VERSION, explain_figures
-
-    result = StageResult("extract")
-    with timed(result):
-        settings.ensure_dirs()
-        for path in sorted(settings.parsed_dir.glob("*.json")):
-            try:
-                doc = ParsedDocument.load(path)
-                target = settings.figures_dir / f"{doc.doc_id}.jsonl"
-                wanted = {
-                    "doc_id": doc.doc_id,
-                    "sha256": doc.sha256,
-                    "extractor_version": EXTRACTOR_VERSION,
-                }
-                written = read_figure_meta(target)
-                if {key: written.get(key) for key in wanted} == wanted:
-                    result.add("documents_unchanged")
-                    continue
-                explained = explain_figures(doc) if doc.parse_status == "ok" else None
-                figures = [figure for figure, _ in explained.figures] if explained else []
-                context = explained.context if explained else None
-                if context is not None:
-                    wanted["reference_year"] = context.reference_year
-                    wanted["reference_year_basis"] = context.basis
-                write_figure_file(target, wanted, figures)
-            except Exception as exc:  # one bad document never stops the run
-                result.errors.append(f"{path.name}: extraction failed: {exc}")
-                result.add("documents_failed")
-                continue
-            result.add("documents_extracted")
-            result.add("figures", len(figures))
-            progress(f"extracted {len(figures):4d} figures from {doc.doc_id}")
+    """Run one stage of the graph with the options it declares (others are refused)."""
+    declared = stage(name)
+    unknown = set(options) - set(declared.options)
+    if unknown:
+        raise TypeError(f"stage {name!r} takes no option(s) {', '.join(sorted(unknown))}")
+    if "progress" in declared.options:
+        options["progress"] = progress
+    lock = writer_lock(settings, f"edufig stage {name}") if declared.uses_warehouse else None
+    with lock or nullcontext():
+        result = declared.load()(settings, **options)
+    result.name = name
     return result
 
 
-def load(settings: Settings, progress: Progress = _quiet) -> StageResult:
-    """Copy documents, figures and the crawl log into the landing tables."""
-    from edufig.load import load as load_landing
-
-    return load_landing(settings)
-
-
-def build_marts(
-    settings: Settings,
-    select: str | None = None,
-    full_refresh: bool = False,
-    progress: Progress = _quiet,
-) -> StageResult:
-    """`dbt build` of staging → intermediate → marts (and the dq candidate models)."""
-    from edufig.dbt_build import build_marts as dbt_build
-
-    return dbt_build(settings, select=select, full_refresh=full_refresh)
-
-
-def check_quality(settings: Settings, progress: Progress = _quiet) -> StageResult:
-    """Great Expectations checkpoint over the marts; writes dq.dq_flags and Data Docs."""
-    from edufig.quality import check_quality as run_checks
-
-    return run_checks(settings)
-
-
-def publish(settings: Settings, progress: Progress = _quiet) -> StageResult:
-    """Swap in a read-only snapshot of the marts for analysts."""
-    from edufig.publish import publish as publish_snapshot
-
-    return publish_snapshot(settings)
-
-
-def send_alerts(settings: Settings, progress: Progress = _quiet) -> StageResult:
-    """Plan digests of new flags per subscriber and deliver the outbox."""
-    from edufig.alerts import send_alerts as deliver
-
-    return deliver(settings)
-
-
-POST_ACQUISITION = (
-    ("extract", extract),
-    ("load", load),
-    ("build", build_marts),
-    ("quality", check_quality),
-    ("publish", publish),
-    ("alerts", send_alerts),
-)
-
-
-def _run_stage(name: str, func: Callable[[], StageResult], progress: Progress) -> StageResult:
+def _run_step(name: str, func: Callable[[], StageResult], progress: Progress) -> StageResult:
     progress(f"▶ {name}")
     try:
         result = func()
     except Exception as exc:  # a stage failing as a whole is reported, later ones skipped
         result = StageResult(name, errors=[f"{name}: {type(exc).__name__}: {exc}"], failed=True)
-    result.name = name
     for line in result.errors:
         progress(f"  ! {line}")
     return result
@@ -171,17 +64,22 @@ def _run_stage(name: str, func: Callable[[], StageResult], progress: Progress) -
 def run(
     settings: Settings, corpus_dir: Path | None = None, progress: Progress = _quiet
 ) -> list[StageResult]:
-    """The whole pipeline; stops at the first stage that fails as a whole."""
-    if corpus_dir is not None:
-        results = [
-            _run_stage("ingest", lambda: ingest_corpus(settings, corpus_dir, progress), progress)
-        ]
-    else:
-        results = [_run_stage("scrape", lambda: scrape(settings, progress=progress), progress)]
-    for name, stage in POST_ACQUISITION:
-        if results[-1].failed:
-            break
-        results.append(
-            _run_stage(name, lambda stage=stage: stage(settings, progress=progress), progress)
-        )
+    """The whole pipeline under the writer lock; stops at the first stage that fails as a
+    whole. Raises `WarehouseBusy` at once when another run holds the warehouse."""
+    acquire = "ingest" if corpus_dir is not None else "scrape"
+    results: list[StageResult] = []
+    with writer_lock(settings, "edufig run"):
+        for step in run_order(acquire):
+            options = {"corpus_dir": corpus_dir} if step.name == "ingest" else {}
+            results.append(
+                _run_step(
+                    step.name,
+                    lambda step=step, options=options: run_stage(
+                        step.name, settings, progress, **options
+                    ),
+                    progress,
+                )
+            )
+            if results[-1].failed:
+                break
     return results

@@ -4,8 +4,10 @@ Layout under `settings.archive_dir` (documented in scrapers/README.md):
 - `blobs/<sha[:2]>/<sha>`: the exact bytes received, never rewritten (content-addressed),
 - `responses.jsonl`: one line per archived response (url, fetched_at, status, headers,
   sha256, bytes), so any figure traces back to the exact bytes and headers fetched,
-- `fetches.jsonl`: one line per request attempt outcome (the crawl log, `landing.fetches`).
-Re-parsing reads blobs, so re-extraction never needs a re-crawl.
+- `fetches.jsonl`: one line per request attempt outcome (the crawl log, `landing.fetches`),
+- `documents.jsonl`: one line per archived document version (`ArchivedDocument`): which
+  blobs make up a report (page and attachments) and where it came from. The parse stage
+  reads this, so re-parsing never needs a re-crawl.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 
 def utc_now() -> str:
@@ -32,6 +35,44 @@ class FetchLog:
     sha256: str | None = None
     bytes: int = 0
     error: str | None = None
+
+
+@dataclass
+class ArchivedPart:
+    """One archived body of a document: its page or an attachment."""
+
+    url: str
+    sha256: str
+    content_type: str | None = None
+    suffix: str = ""
+
+
+@dataclass
+class ArchivedDocument:
+    """What the crawler (or the local ingester) leaves for the parse stage."""
+
+    doc_id: str
+    url: str
+    source: str
+    fetched_at: str
+    page: ArchivedPart
+    attachments: list[ArchivedPart] = field(default_factory=list)
+    attachment_urls: list[str] = field(default_factory=list)  # found, fetched or not
+    list_title: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)  # registry facts, see crawl.py
+
+    @property
+    def content_key(self) -> str:
+        """The bytes this document is made of: parse again only when this changes."""
+        shas = [self.page.sha256, *(a.sha256 for a in self.attachments)]
+        return hashlib.sha256(",".join(shas).encode()).hexdigest()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArchivedDocument:
+        data = dict(data)
+        data["page"] = ArchivedPart(**data["page"])
+        data["attachments"] = [ArchivedPart(**a) for a in data.get("attachments", [])]
+        return cls(**data)
 
 
 class Archive:
@@ -72,6 +113,23 @@ class Archive:
 
     def log(self, entry: FetchLog) -> None:
         self._append("fetches.jsonl", asdict(entry))
+
+    def add_document(self, document: ArchivedDocument) -> None:
+        self._append("documents.jsonl", asdict(document))
+
+    def documents(self) -> list[ArchivedDocument]:
+        """The latest version of every archived document, in the order first archived."""
+        path = self.root / "documents.jsonl"
+        if not path.exists():
+            return []
+        latest: dict[str, ArchivedDocument] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                document = ArchivedDocument.from_dict(json.loads(line))
+            except (ValueError, TypeError, KeyError):  # a line torn by a kill mid-append
+                continue
+            latest[document.doc_id] = document
+        return list(latest.values())
 
     def _append(self, name: str, record: dict) -> None:
         """One write per line in append mode: parallel crawl tasks never interleave lines."""

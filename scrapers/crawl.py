@@ -1,43 +1,60 @@
-"""The scrape stage: crawl every source, archive every response, land parsed reports.
+"""The scrape stage: crawl every source and archive every response; parsing is a stage of
+its own (`scrapers.parse_stage`).
 
 A run walks each source's list pages, keeps the links whose title names an education
-report, fetches each article (conditionally, so an unchanged site costs only 304s), pulls
-its PDF/DOCX attachments, and saves one `ParsedDocument` per report. A document is new
-when its text is; the same text reached by another URL is a duplicate, not a document.
-One failing URL or source never stops the run; a blocked source stops only itself.
+report, fetches each detail page (conditionally, so an unchanged site costs only 304s) and
+its PDF/DOCX attachments, and records one `ArchivedDocument` per report: which archived
+bodies make it up and what the registry says about where it came from. One failing URL or
+source never stops the run; a blocked source stops only itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.records import ParsedDocument
-from scrapers.archive import Archive
+from scrapers.archive import Archive, ArchivedDocument, ArchivedPart
 from scrapers.decode import decode_bytes
 from scrapers.fetch import Fetched, Fetcher, FetchFailed, Skipped, SourceBlocked
+from scrapers.html import parse_html
 from scrapers.listing import list_links
-from scrapers.metadata import doc_number_in_text
-from scrapers.parse import Parsed, UnparseableError, document_from
-from scrapers.registry import Source
+from scrapers.parse import UnparseableError, sniff
+from scrapers.registry import Source, load_sources
 from scrapers.state import CrawlState
-from scrapers.worker import ParseWorkers
 
 Progress = Callable[[str], None]
-Parser = Callable[..., Parsed]  # parse_bytes(data, content_type, url, suffix) or a worker's
-COUNT_KEYS = ("fetched", "new", "unchanged", "failed", "blocked", "documents")
+COUNT_KEYS = ("fetched", "archived", "pages_unchanged", "failed", "blocked")
 
 
 def doc_id_for(source: Source, url: str) -> str:
     return f"{source.name}-{hashlib.sha1(source.identity(url).encode()).hexdigest()[:12]}"
 
 
-def text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def page_links(page: Fetched) -> list[tuple[str, str]]:
+    """Links of an HTML detail page, for its attachments; other bodies link nowhere."""
+    try:
+        if sniff(page.body, page.content_type) != "html":
+            return []
+    except UnparseableError:
+        return []
+    return parse_html(decode_bytes(page.body, page.content_type)[0], page.url).links
+
+
+def _provenance(source: Source) -> dict:
+    """What the registry knows about a source's documents, kept for the parse stage."""
+    region = source.region
+    return {
+        "publisher": source.publisher,
+        "region_name": region.name,
+        "region_code": region.code,
+        "province": region.province,
+        "doc_types": [[rule.pattern, rule.doc_type] for rule in source.doc_types],
+    }
 
 
 class SourceCrawl:
@@ -51,13 +68,14 @@ class SourceCrawl:
         state: CrawlState,
         result: StageResult,
         last_request: dict[str, float],
-        parse: Parser,
+        archived: set[str],
     ) -> None:
         self.source = source
         self.settings = settings
+        self.archive = archive
+        self.archived = archived  # doc_ids already recorded, by this run or an earlier one
         self.state = state
         self.result = result
-        self.parse = parse
         self.fetcher = Fetcher(source, archive, state, settings.crawl_delay, last_request)
 
     def fail(self, message: str) -> None:
@@ -118,120 +136,68 @@ class SourceCrawl:
             )
         before = dict(self.result.counts)
         for url, title in candidates.values():
-            self.land_guarded(url, title)
+            self.archive_guarded(url, title)
         done = {k: self.result.counts.get(k, 0) - before.get(k, 0) for k in COUNT_KEYS}
         progress(
-            f"{self.source.name}: {done['new']} new, {done['unchanged']} unchanged, "
-            f"{done['failed']} failed"
+            f"{self.source.name}: {done['archived']} archived, "
+            f"{done['pages_unchanged']} unchanged, {done['failed']} failed"
         )
 
-    def land_guarded(self, url: str, title: str) -> None:
-        """`land`, with any fault but a block confined to this one document."""
+    def archive_guarded(self, url: str, title: str) -> None:
+        """`archive_document`, with any fault but a block confined to this one document."""
         try:
-            self.land(url, title)
+            self.archive_document(url, title)
         except SourceBlocked:
             raise
         except Exception as exc:
             self.fail(f"{self.source.identity(url)}: {type(exc).__name__}: {_short(exc)}")
 
-    def land(self, url: str, title: str) -> None:
+    def archive_document(self, url: str, title: str) -> None:
+        """Fetch a detail page and its attachments and record them as one document; an
+        unchanged page (304 or same bytes) already recorded costs nothing more."""
         doc_id = doc_id_for(self.source, url)
         page = self.fetch(url)
         if page is None:
             return
         self.result.add("fetched")
-        target = self.settings.parsed_dir / f"{doc_id}.json"
-        if not page.changed and target.exists():
-            self.result.add("unchanged")
+        if not page.changed and doc_id in self.archived:
+            self.result.add("pages_unchanged")
             return
-        if not page.changed and "duplicate_of" in self.state.documents.get(doc_id, {}):
-            self.result.add("duplicates")
-            return
-        doc = self.build_document(doc_id, page, title)
-        self.record(doc, target)
+        urls = self.attachment_urls(page)
+        document = ArchivedDocument(
+            doc_id=doc_id,
+            url=self.source.identity(page.url),
+            source=self.source.name,
+            fetched_at=page.fetched_at,
+            page=ArchivedPart(page.url, page.sha256, page.content_type),
+            attachments=[part for part in map(self.attachment, urls) if part is not None],
+            attachment_urls=[self.source.identity(u) for u in urls],
+            list_title=title,
+            provenance=_provenance(self.source),
+        )
+        self.archive.add_document(document)
+        self.archived.add(doc_id)
+        self.result.add("archived")
 
-    def build_document(self, doc_id: str, page: Fetched, list_title: str) -> ParsedDocument:
-        try:
-            parsed = self.parse(page.body, page.content_type, page.url)
-        except UnparseableError as exc:
-            self.fail(f"{self.source.identity(page.url)}: {exc}")
-            doc = ParsedDocument(
-                doc_id=doc_id,
-                text="",
-                sha256=page.sha256,
-                parse_status="failed",
-                parse_error=str(exc),
-            )
-            return self.provenance(doc, page, list_title)
-        texts, tables, attachments = [parsed.text], list(parsed.tables or []), []
-        for url in self.attachment_urls(parsed):
-            attachments.append(self.source.identity(url))
-            office = self.attachment(url)
-            if office is not None:
-                texts.append(office.text)
-                tables.extend(office.tables or [])
-        parsed.text = "\n\n".join(t for t in texts if t)
-        doc = document_from(parsed, doc_id, page.body)
-        doc.tables, doc.attachments = tables, attachments
-        return self.provenance(doc, page, list_title)
-
-    def attachment_urls(self, parsed: Parsed) -> list[str]:
+    def attachment_urls(self, page: Fetched) -> list[str]:
         pattern = re.compile(self.source.attachment_pattern, re.I)
+        try:
+            links = page_links(page)
+        except Exception as exc:  # a hostile page costs its attachments, not the crawl
+            self.fail(f"{self.source.identity(page.url)}: links not readable: {exc}")
+            return []
         urls: list[str] = []
-        for url, _label in parsed.links or []:
+        for url, _label in links:
             if pattern.search(url) and self.source.is_allowed(url) and url not in urls:
                 urls.append(url)
         return urls
 
-    def attachment(self, url: str) -> Parsed | None:
+    def attachment(self, url: str) -> ArchivedPart | None:
         fetched = self.fetch(url)
         if fetched is None:
             return None
-        try:
-            suffix = PurePosixPath(urlsplit(fetched.url).path).suffix
-            parsed = self.parse(fetched.body, fetched.content_type, fetched.url, suffix)
-        except UnparseableError as exc:
-            self.fail(f"{self.source.identity(url)}: attachment not readable: {exc}")
-            return None
-        return parsed if parsed.kind in ("pdf", "docx") else None
-
-    def provenance(self, doc: ParsedDocument, page: Fetched, list_title: str) -> ParsedDocument:
-        source = self.source
-        doc.url, doc.source = source.identity(page.url), source.name
-        doc.fetched_at, doc.http_status = page.fetched_at, 200
-        doc.title = doc.title or list_title
-        doc.publisher = doc.publisher or source.publisher
-        doc.doc_number = doc.doc_number or doc_number_in_text(doc.text)
-        doc.doc_type = source.doc_type_of(doc.title or list_title)
-        doc.region_name, doc.region_code = source.region.name, source.region.code
-        doc.province = source.region.province
-        return doc
-
-    def record(self, doc: ParsedDocument, target: Path) -> None:
-        """Save unless the same text is already a document (this or another doc_id)."""
-        digest = text_sha(doc.text)
-        owner = self.state.text_index.get(digest) if doc.parse_status == "ok" else None
-        if owner is not None and owner != doc.doc_id:
-            self.result.add("duplicates")
-            self.state.documents[doc.doc_id] = {"url": doc.url, "duplicate_of": owner}
-            return
-        known = self.state.documents.get(doc.doc_id)
-        if owner == doc.doc_id and target.exists():
-            self.result.add("unchanged")
-            return
-        doc.save(target)
-        self.result.add("documents")
-        if doc.parse_status == "ok":
-            self.result.add("new")
-            if known:
-                self.result.add("changed")
-        self.state.documents[doc.doc_id] = {
-            "url": doc.url,
-            "sha256": doc.sha256,
-            "text_sha256": digest,
-        }
-        if doc.parse_status == "ok":
-            self.state.text_index[digest] = doc.doc_id
+        suffix = PurePosixPath(urlsplit(fetched.url).path).suffix
+        return ArchivedPart(url, fetched.sha256, fetched.content_type, suffix)
 
 
 def _short(exc: Exception) -> str:
@@ -266,19 +232,18 @@ def _crawl_one(crawl: SourceCrawl, progress: Progress) -> None:
 def crawl_sources(
     sources: list[Source], settings: Settings, progress: Progress | None = None
 ) -> StageResult:
-    """Crawl `sources` into settings.archive_dir and settings.parsed_dir (the scrape stage)."""
+    """Crawl `sources` into settings.archive_dir."""
     progress = progress or (lambda _message: None)
     settings.ensure_dirs()
     result = StageResult("scrape", counts=dict.fromkeys(COUNT_KEYS, 0))
     state_path = settings.data_dir / "crawl_state.json"
-    with timed(result), ParseWorkers() as workers:
+    with timed(result):
         archive = Archive(settings.archive_dir)
         state = CrawlState.load(state_path)
         last_request: dict[str, float] = {}  # per host, shared: sources may share a host
+        archived = {document.doc_id for document in archive.documents()}
         for source in sources:
-            crawl = SourceCrawl(
-                source, settings, archive, state, result, last_request, workers.parse
-            )
+            crawl = SourceCrawl(source, settings, archive, state, result, last_request, archived)
             try:
                 _crawl_one(crawl, progress)
             finally:
@@ -289,3 +254,28 @@ def crawl_sources(
         enabled = [s for s in sources if s.enabled]
         result.failed = bool(enabled) and result.counts["fetched"] == 0 and bool(result.errors)
     return result
+
+
+@contextmanager
+def configured_sources(settings: Settings) -> Iterator[list[Source]]:
+    """The configured sources; with none configured, the bundled mirror served on loopback."""
+    if settings.sources_file is not None:
+        yield load_sources(Path(settings.sources_file))
+        return
+    from scrapers.mirror import serve_mirror
+
+    with serve_mirror() as mirror:
+        yield mirror.sources()
+
+
+def scrape(
+    settings: Settings, source_names: list[str] | None = None, progress: Progress | None = None
+) -> StageResult:
+    """The scrape stage: the configured sources (or the named ones) into the archive."""
+    with configured_sources(settings) as sources:
+        if source_names is not None:
+            unknown = set(source_names) - {s.name for s in sources}
+            if unknown:
+                raise ValueError(f"unknown source(s): {', '.join(sorted(unknown))}")
+            sources = [s for s in sources if s.name in source_names]
+        return crawl_sources(sources, settings, progress=progress)

@@ -1,8 +1,8 @@
 """Crawl state kept between runs under the data directory (`crawl_state.json`).
 
-Conditional-GET validators make an unchanged site cost only 304s; the document index
-(doc_id → sha of its text, text sha → doc_id) makes a report reached by two URLs one
-document; blocked sources and gone URLs are remembered so a rerun does not hammer them.
+Conditional-GET validators make an unchanged site cost only 304s; blocked sources and gone
+URLs are remembered so a rerun does not hammer them. (Which text belongs to which document
+is the parse stage's state, `parse_state.json`.)
 
 Airflow crawls sources in parallel tasks sharing this file, so a save merges only this
 process's changes (against what it loaded) into the file's current content, under a lock.
@@ -34,8 +34,6 @@ def _merge(disk: dict, loaded: dict, mine: dict) -> dict:
 @dataclass
 class CrawlState:
     validators: dict[str, dict[str, str]] = field(default_factory=dict)
-    documents: dict[str, dict[str, str]] = field(default_factory=dict)
-    text_index: dict[str, str] = field(default_factory=dict)
     blocked: dict[str, dict[str, object]] = field(default_factory=dict)
     gone: dict[str, float] = field(default_factory=dict)
 

@@ -116,7 +116,7 @@ def _dbt_build_task() -> Any:
 
     @task(task_id="dbt_build", pool=DUCKDB_POOL)
     def dbt_build() -> dict[str, int]:
-        return run_stage("build_marts")
+        return run_stage("build")
 
     return dbt_build()
 

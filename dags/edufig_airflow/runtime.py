@@ -71,10 +71,11 @@ def stage_settings():
 
 
 def stage_result(stage: str, **kwargs: Any):
-    """Call one `edufig.pipeline` stage and log what it did, one line per failed item."""
-    from edufig import pipeline
+    """Run one stage of the graph in `edufig.stages` and log what it did, one line per
+    failed item."""
+    from edufig.pipeline import run_stage as run_graph_stage
 
-    result = getattr(pipeline, stage)(stage_settings(), **kwargs)
+    result = run_graph_stage(stage, stage_settings(), **kwargs)
     log.info("%s: %s in %.1fs", stage, result.counts, result.seconds)
     for line in result.errors:
         log.warning("%s: %s", stage, line)
@@ -93,8 +94,8 @@ def run_stage(stage: str, **kwargs: Any) -> dict[str, int]:
 
 
 def brought_new_documents(counts: dict[str, Any]) -> bool:
-    """Whether a crawl's counts mean downstream work: new or changed documents."""
-    return bool(counts.get("new", 0) or counts.get("changed", 0))
+    """Whether a crawl's counts mean downstream work: new or changed documents archived."""
+    return bool(counts.get("archived", 0))
 
 
 def run_stage_with_event(stage: str, asset: Any) -> dict[str, int]:

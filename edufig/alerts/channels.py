@@ -27,6 +27,7 @@ from edufig.alerts.subscriptions import (
     WeComChannel,
 )
 from edufig.alerts.tables import OutboxMessage
+from edufig.core.warehouse import ensure_no_write_connection
 
 IN_CALL_ATTEMPTS = 3
 RETRY_WAIT_ENV = "EDUFIG_ALERTS_RETRY_WAIT"  # seconds before the first in-call retry
@@ -70,6 +71,7 @@ class Deliverer:
     def attempt(self, message: OutboxMessage) -> Outcome:
         """Send with in-call retries of transient failures; never raises, so one bad message
         cannot stop the others. Errors come back redacted."""
+        ensure_no_write_connection(f"delivering {message.message_id}")
         retrying = Retrying(
             stop=stop_after_attempt(IN_CALL_ATTEMPTS),
             wait=wait_exponential(multiplier=float(os.environ.get(RETRY_WAIT_ENV, "0.5")), max=4),

@@ -11,14 +11,16 @@ from datetime import datetime
 
 import duckdb
 
-from edufig.alerts.channels import Deliverer
+from edufig.alerts.channels import Deliverer, Outcome
 from edufig.alerts.digests import digest_messages
 from edufig.alerts.flag_routing import Flag, flags_table_exists, in_scope, read_flags, uncovered
 from edufig.alerts.secrets import Redactor, redacted_logs
 from edufig.alerts.subscriptions import Fallback, Recipient, Subscriptions, load_subscriptions
 from edufig.alerts.tables import (
+    ALERT_TABLES,
     MAX_FAILED_RUNS,
     FlagChanges,
+    OutboxMessage,
     dead_letters,
     delivered_flags,
     due_messages,
@@ -32,9 +34,18 @@ from edufig.alerts.tables import (
     sync_flag_state,
 )
 from edufig.core.config import Settings, StageResult, timed
+from edufig.core.warehouse import (
+    has_table,
+    read_only_connection,
+    replace_snapshot,
+    snapshot_path,
+    writer,
+    writer_lock,
+)
 from edufig.review.landing import reviewed_flag_ids
 
 log = logging.getLogger("edufig.alerts")
+ALERTS_SNAPSHOT = "alert_outbox.duckdb"
 COUNT_KEYS = (
     "digests",
     "messages_written",
@@ -100,37 +111,61 @@ def plan(
             result.add("messages_written", written)
 
 
+def _record(settings: Settings, message: OutboxMessage, outcome: Outcome, result: StageResult):
+    attempts = message.attempts + outcome.attempts
+    with writer(settings) as con:
+        if outcome.error is None:
+            mark_sent(con, message, attempts, outcome.body_path, _now())
+        else:
+            mark_failed(con, message, attempts, outcome.error, _now())
+    if outcome.error is None:
+        result.add("messages_sent")
+        log.info("sent %s to %s via %s", message.message_id, message.recipient, message.channel)
+        return
+    result.add("messages_failed")
+    result.errors.append(
+        f"alert {message.message_id} to {message.recipient} via {message.channel_key}:"
+        f" {outcome.error}"
+    )
+    log.warning("delivery of %s failed: %s", message.message_id, outcome.error)
+
+
 def deliver_due(
-    con: duckdb.DuckDBPyConnection,
     settings: Settings,
     subscriptions: Subscriptions,
     result: StageResult,
     now: datetime | None = None,
 ) -> None:
-    """Send every outbox message whose attempt is due; record each outcome as it happens."""
+    """Send every outbox message whose attempt is due and record each outcome as it happens.
+    No write connection is open while a server is being talked to: each outcome is written
+    through a connection of its own."""
+    with writer(settings) as con:
+        due = due_messages(con, now or _now())
     redact = Redactor()
     deliverer = Deliverer(settings.outbox_dir, subscriptions.smtp, redact)
     failed_digests: set[str] = set()
-    for message in due_messages(con, now or _now()):
+    for message in due:
         if message.digest_id in failed_digests:
             continue
-        mark_sending(con, message)
+        with writer(settings) as con:
+            mark_sending(con, message)
         with redacted_logs(redact, "urllib3.connectionpool", "edufig.alerts"):
             outcome = deliverer.attempt(message)
-        attempts = message.attempts + outcome.attempts
-        if outcome.error is None:
-            mark_sent(con, message, attempts, outcome.body_path, _now())
-            result.add("messages_sent")
-            log.info("sent %s to %s via %s", message.message_id, message.recipient, message.channel)
-            continue
-        mark_failed(con, message, attempts, outcome.error, _now())
-        failed_digests.add(message.digest_id)
-        result.add("messages_failed")
-        result.errors.append(
-            f"alert {message.message_id} to {message.recipient} via {message.channel_key}:"
-            f" {outcome.error}"
-        )
-        log.warning("delivery of %s failed: %s", message.message_id, outcome.error)
+        _record(settings, message, outcome, result)
+        if outcome.error is not None:
+            failed_digests.add(message.digest_id)
+
+
+def _plan(settings: Settings, subscriptions: Subscriptions, result: StageResult, now: datetime):
+    with writer(settings) as con:
+        ensure_schema(con)
+        if flags_table_exists(con):
+            plan(con, subscriptions, result, now)
+        else:
+            result.errors.append(
+                f"{settings.warehouse}: no dq.dq_flags table (run the quality stage first);"
+                " only delivering messages already queued"
+            )
 
 
 def report_dead_letters(con: duckdb.DuckDBPyConnection, result: StageResult) -> None:
@@ -148,42 +183,34 @@ def report_dead_letters(con: duckdb.DuckDBPyConnection, result: StageResult) -> 
 
 
 def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
-    """The `alerts` stage. `now` lets a caller act as a later run (retry backoff is real time)."""
+    """The `alerts` stage. `now` lets a caller act as a later run (retry backoff is real time).
+    Ends by publishing the alert tables, which `edufig alerts` reads."""
     result = StageResult("alerts", counts=dict.fromkeys(COUNT_KEYS, 0))
-    with timed(result):
+    with timed(result), writer_lock(settings):
         subscriptions = load_subscriptions(settings.subscriptions_file)
-        settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(settings.warehouse)) as con:
-            ensure_schema(con)
-            if flags_table_exists(con):
-                plan(con, subscriptions, result, now or _now())
-            else:
-                result.errors.append(
-                    f"{settings.warehouse}: no dq.dq_flags table (run the quality stage first);"
-                    " only delivering messages already queued"
-                )
-            deliver_due(con, settings, subscriptions, result, now)
+        _plan(settings, subscriptions, result, now or _now())
+        deliver_due(settings, subscriptions, result, now)
+        with writer(settings) as con:
             report_dead_letters(con, result)
+        replace_snapshot(settings, ALERTS_SNAPSHOT, list(ALERT_TABLES))
     return result
 
 
 def requeue_alerts(settings: Settings, message_ids: list[str]) -> int:
     """`edufig alerts --requeue`: dead or failed messages get a fresh retry budget."""
-    with duckdb.connect(str(settings.warehouse)) as con:
+    with writer(settings) as con:
         ensure_schema(con)
         return requeue(con, message_ids)
 
 
 def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
-    """Outbox messages for `edufig alerts`: all, 'pending', 'sent', 'failed' or 'dead'."""
-    if not settings.warehouse.exists():
+    """Outbox messages for `edufig alerts`, as last published: all, 'pending', 'sent',
+    'failed' or 'dead'."""
+    path = settings.published_dir / ALERTS_SNAPSHOT
+    if not path.exists():
         return []
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables"
-            " WHERE table_schema = 'alerts' AND table_name = 'outbox'"
-        ).fetchone()
-        if not exists or not exists[0]:
+    with read_only_connection(path) as con:
+        if not has_table(con, "alerts", "outbox"):
             return []
         return list_messages(con, status)
 
@@ -191,8 +218,9 @@ def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
 def unassigned_flags(settings: Settings) -> tuple[list[Flag], Fallback | None]:
     """Current flags no recipient covers, and who receives them instead (`edufig alerts`)."""
     subscriptions = load_subscriptions(settings.subscriptions_file)
-    if not settings.warehouse.exists():
+    path = snapshot_path(settings)
+    if not path.exists():
         return [], subscriptions.fallback
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with read_only_connection(path) as con:
         flags = read_flags(con) if flags_table_exists(con) else []
     return uncovered(subscriptions.recipients, flags), subscriptions.fallback

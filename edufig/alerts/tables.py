@@ -23,6 +23,7 @@ import duckdb
 MAX_FAILED_RUNS = 10  # with the backoff below: about a day and a half of retries
 RETRY_BASE = timedelta(minutes=5)
 RETRY_CAP = timedelta(hours=6)
+ALERT_TABLES = (("alerts", "flag_state"), ("alerts", "deliveries"), ("alerts", "outbox"))
 
 SCHEMA = """
 CREATE SCHEMA IF NOT EXISTS alerts;

@@ -111,6 +111,8 @@ class ParsedDocument:
     parse_error: str | None = None
     tables: list[list[list[str]]] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
+    parser_version: str | None = None  # which parser produced `text` (the parse stage's)
+    content_key: str | None = None  # hash of the archived bodies (page, attachments) parsed
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(path.suffix + ".tmp")

@@ -9,11 +9,13 @@ warehouse is read read-only and opened for writing only to replace the flags tab
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from edufig.core.config import Settings, StageResult, timed
+from edufig.core.warehouse import read_only_connection, writer
 from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.registry import CHECKS
@@ -162,18 +164,22 @@ def check_quality(settings: Settings) -> StageResult:
         run_id = uuid.uuid4().hex
         flagged = read_flagged_rows(settings, sorted(failed))
         flags = build_flags(flagged, failed, docs_url, run_id)
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with writer(settings) as con:
             write_flags(con, flags)
         result.counts["candidate_rows"] = count_candidates(settings)
         _count(result, flags)
     return result
 
 
-def list_flags(settings: Settings, province: str | None = None) -> list[dict]:
-    """The flags of the latest run, errors first; `province` is a name (山西省, 山西) or a code."""
-    if not settings.warehouse.exists():
+def list_flags(
+    settings: Settings, province: str | None = None, database: Path | None = None
+) -> list[dict]:
+    """The flags of the latest run, errors first; `province` is a name (山西省, 山西) or a code.
+    `database` defaults to the live warehouse; reader commands pass the published snapshot."""
+    database = database or settings.warehouse
+    if not database.exists():
         return []
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with read_only_connection(database) as con:
         tables = con.execute(
             "SELECT 1 FROM information_schema.tables "
             "WHERE table_schema = 'dq' AND table_name = 'dq_flags'"

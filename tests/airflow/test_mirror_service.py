@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from edufig.core.config import Settings
-from edufig.pipeline import scrape
+from edufig.pipeline import run_stage
 from scrapers.mirror import SITES_DIR
 from scrapers.registry import load_sources
 
@@ -72,9 +72,10 @@ def test_the_crawler_fetches_the_reports_through_the_service(
 ) -> None:
     settings = Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")
     settings.sources_file = mirror_service
-    result = scrape(settings, source_names=["chuxiong-jyj"])
+    result = run_stage("scrape", settings, source_names=["chuxiong-jyj"])
     assert not result.failed, result.errors
-    assert result.counts["new"] == 1
+    assert result.counts["archived"] == 1
+    assert run_stage("parse", settings).counts["new"] == 1
     parsed = [json.loads(p.read_text(encoding="utf-8")) for p in settings.parsed_dir.glob("*.json")]
     assert len(parsed) == 1
     service_host = urlsplit(chuxiong_start_url(mirror_service)).netloc

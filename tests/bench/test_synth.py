@@ -15,9 +15,9 @@ from bench.synth.generate import generate
 from bench.synth.prose import growth
 from edufig.core.config import Settings
 from edufig.core.divisions import divisions_by_code
-from scrapers.crawl import crawl_sources
 from scrapers.parse import parse_bytes, parse_file
 from scrapers.registry import load_sources
+from tests.scrapers.conftest import crawl_and_parse
 
 DOCS = 60  # two regions and a bit: every report type, several years
 
@@ -166,7 +166,7 @@ def test_the_production_crawler_crawls_the_synthetic_sites(corpus, tmp_path):
             text = text.replace("${" + name + "}", url)
         registry.write_text(text, encoding="utf-8")
         settings = Settings(warehouse=tmp_path / "data" / "warehouse.duckdb", crawl_delay=0.0)
-        result = crawl_sources(load_sources(registry), settings)
+        result = crawl_and_parse(load_sources(registry), settings)
     assert result.counts["documents"] == corpus.documents, result.errors
     parsed = [json.loads(p.read_text(encoding="utf-8")) for p in settings.parsed_dir.glob("*.json")]
     assert {urlsplit(d["url"]).path for d in parsed} == {m["path"] for m in _manifest(corpus)}

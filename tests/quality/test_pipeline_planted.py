@@ -24,15 +24,10 @@ PLANTED = GOLD_DIR / "authored" / "planted" / "planted_errors.jsonl"
 def flags(tmp_path_factory) -> list[dict]:
     work = tmp_path_factory.mktemp("pipeline")
     settings = Settings(warehouse=work / "warehouse.duckdb")
-    stages = (
-        lambda: pipeline.ingest_corpus(settings, AUTHORED_DOCS),
-        lambda: pipeline.extract(settings),
-        lambda: pipeline.load(settings),
-        lambda: pipeline.build_marts(settings),
-        lambda: pipeline.check_quality(settings),
-    )
-    for stage in stages:
-        result = stage()
+    stages = (("ingest", {"corpus_dir": AUTHORED_DOCS}), ("parse", {}), ("extract", {}))
+    stages += (("load", {}), ("build", {}), ("quality", {}))
+    for name, options in stages:
+        result = pipeline.run_stage(name, settings, **options)
         assert not result.failed and not result.errors, (result.name, result.errors)
     return list_flags(settings)
 

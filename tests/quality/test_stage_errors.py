@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from edufig.core.config import Settings
-from edufig.load import connect_writer
+from edufig.load import landing_writer
 from edufig.quality import check_quality, list_flags
 from edufig.quality.run import validate
 
@@ -23,7 +23,8 @@ def test_missing_warehouse_is_named(tmp_path):
 
 def test_warehouse_without_check_models_asks_for_the_build(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
-    connect_writer(settings).close()
+    with landing_writer(settings):
+        pass
     result = check_quality(settings)
     assert result.failed and len(result.errors) == 1
     assert "dq.dq_check_rows missing; run the build stage" in result.errors[0]

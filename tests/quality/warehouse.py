@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from edufig.core.config import REPO_ROOT, Settings
-from edufig.load import DOCUMENT_COLUMNS, FIGURE_COLUMNS, connect_writer
+from edufig.load import DOCUMENT_COLUMNS, FIGURE_COLUMNS, landing_writer
 
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 LOADED_AT = datetime(2026, 1, 1)
@@ -82,15 +82,12 @@ def write_landing(settings: Settings, docs: list[Doc]) -> None:
     figures = pd.DataFrame(
         [r for d in docs for r in d.figure_rows()], columns=FIGURE_COLUMNS
     ).astype({"year": "Int64", "period_start": "Int64"})
-    con = connect_writer(settings)
-    try:
+    with landing_writer(settings) as con:
         con.register("documents_frame", documents)
         con.register("figures_frame", figures)
         con.execute("DELETE FROM landing.figures; DELETE FROM landing.documents")
         con.execute("INSERT INTO landing.documents SELECT * FROM documents_frame")
         con.execute("INSERT INTO landing.figures SELECT * FROM figures_frame")
-    finally:
-        con.close()
 
 
 def build_quality_models(settings: Settings, work_dir: Path) -> None:

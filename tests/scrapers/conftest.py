@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from edufig.core.config import Settings
+from edufig.core.config import Settings, StageResult
+from scrapers.crawl import crawl_sources
 from scrapers.mirror import RunningMirror, serve_mirror
+from scrapers.parse_stage import parse_archive
 from scrapers.registry import Source
 from tests.scrapers.fault_server import FaultServer
 
@@ -51,3 +53,15 @@ def fault_source(
 def fetch_log(settings: Settings) -> list[dict]:
     path = settings.archive_dir / "fetches.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def crawl_and_parse(sources: list[Source], settings: Settings) -> StageResult:
+    """The scrape stage then the parse stage, their counts and errors as one result: what
+    the crawler tests assert about reports landing."""
+    result = crawl_sources(sources, settings)
+    parsed = parse_archive(settings)
+    for key, value in parsed.counts.items():
+        result.add(key, value)
+    result.errors += parsed.errors
+    result.failed = result.failed or parsed.failed
+    return result

@@ -9,8 +9,7 @@ import pytest
 
 from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
-from scrapers.crawl import crawl_sources
-from tests.scrapers.conftest import fault_source, fetch_log
+from tests.scrapers.conftest import crawl_and_parse, fault_source, fetch_log
 from tests.scrapers.fault_server import (
     ChallengeHandler,
     CookieChallengeHandler,
@@ -45,7 +44,7 @@ def test_transport_fault_is_an_error_line_for_that_url(
         ),
         fault_source(fault.base_url, "ok", name="healthy"),
     ]
-    result = crawl_sources(sources, settings)
+    result = crawl_and_parse(sources, settings)
     url = f"{fault.base_url}/case/{case}.html"
     assert [e for e in result.errors if e.startswith(url)], result.errors
     assert reason in " ".join(result.errors)
@@ -62,7 +61,7 @@ def test_transport_fault_is_an_error_line_for_that_url(
 def test_unparseable_page_lands_as_failed_document(
     fault: FaultServer, settings: Settings, case: str, error: str
 ) -> None:
-    result = crawl_sources([fault_source(fault.base_url, case)], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, case)], settings)
     (doc,) = landed(settings)
     assert (doc.parse_status, doc.parse_error, doc.text) == ("failed", error, "")
     assert result.errors == [f"{fault.base_url}/case/{case}.html: {error}"]
@@ -72,7 +71,7 @@ def test_unparseable_page_lands_as_failed_document(
 def test_gbk_without_or_against_its_header_decodes(
     fault: FaultServer, settings: Settings, case: str
 ) -> None:
-    result = crawl_sources([fault_source(fault.base_url, case)], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, case)], settings)
     (doc,) = landed(settings)
     assert result.errors == []
     assert doc.encoding == "gb18030"
@@ -81,7 +80,7 @@ def test_gbk_without_or_against_its_header_decodes(
 
 
 def test_malformed_html_still_yields_text_and_table(fault: FaultServer, settings: Settings) -> None:
-    crawl_sources([fault_source(fault.base_url, "malformed")], settings)
+    crawl_and_parse([fault_source(fault.base_url, "malformed")], settings)
     (doc,) = landed(settings)
     assert doc.parse_status == "ok"
     assert "473813.97万元" in doc.text and "未闭合段落" in doc.text
@@ -89,13 +88,13 @@ def test_malformed_html_still_yields_text_and_table(fault: FaultServer, settings
 
 
 def test_5xx_then_success_is_retried(fault: FaultServer, settings: Settings) -> None:
-    result = crawl_sources([fault_source(fault.base_url, "flaky")], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, "flaky")], settings)
     assert fault.state.paths().count("/case/flaky.html") == 2
     assert result.errors == [] and result.counts["new"] == 1
 
 
 def test_429_waits_for_retry_after(fault: FaultServer, settings: Settings) -> None:
-    result = crawl_sources([fault_source(fault.base_url, "rate-limited")], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, "rate-limited")], settings)
     hits = [r.at for r in fault.state.requests if r.path == "/case/rate-limited.html"]
     assert len(hits) == 2
     assert hits[1] - hits[0] >= 0.95
@@ -117,9 +116,9 @@ def test_challenge_blocks_the_source_and_the_others_go_on(
             fault_source(guarded.base_url, "ok", name="guarded", retries=3),
             fault_source(fault.base_url, "ok", name="healthy"),
         ]
-        result = crawl_sources(sources, settings)
+        result = crawl_and_parse(sources, settings)
         assert len(guarded.state.requests) == 1
-        again = crawl_sources(sources, settings)
+        again = crawl_and_parse(sources, settings)
         assert len(guarded.state.requests) == 1
     assert result.counts["blocked"] == 1
     assert any(e.startswith("guarded: blocked:") and reason in e for e in result.errors)
@@ -137,8 +136,8 @@ def test_rerun_after_a_failure_resumes_and_keeps_what_landed(
         fault_source(fault.base_url, "ok"),
         fault_source(fault.base_url, "always-500", name="broken"),
     ]
-    crawl_sources(sources, settings)
-    second = crawl_sources(sources, settings)
+    crawl_and_parse(sources, settings)
+    second = crawl_and_parse(sources, settings)
     assert second.counts["unchanged"] == 1 and second.counts["new"] == 0
     assert second.counts["failed"] == 1
     assert [d.source for d in landed(settings)] == ["faulty"]
@@ -147,7 +146,7 @@ def test_rerun_after_a_failure_resumes_and_keeps_what_landed(
 def test_unreachable_host_fails_the_stage_as_a_whole(settings: Settings) -> None:
     with FaultServer() as gone:
         base = gone.base_url  # the port is closed once the server is gone
-    result = crawl_sources([fault_source(base, "ok")], settings)
+    result = crawl_and_parse([fault_source(base, "ok")], settings)
     assert result.failed
     assert result.errors[0].startswith(
         f"{base}/list/ok.html: robots.txt unreachable: ConnectionError"
@@ -156,7 +155,7 @@ def test_unreachable_host_fails_the_stage_as_a_whole(settings: Settings) -> None
 
 
 def test_redirect_chain_inside_the_host_is_followed(fault: FaultServer, settings: Settings) -> None:
-    result = crawl_sources([fault_source(fault.base_url, "redirect-chain")], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, "redirect-chain")], settings)
     (doc,) = landed(settings)
     assert doc.url == f"{fault.base_url}/case/ok.html"
     assert "473813.97万元" in doc.text and result.errors == []
@@ -178,7 +177,7 @@ def test_redirect_chain_inside_the_host_is_followed(fault: FaultServer, settings
 def test_other_walls_block_the_source(
     fault: FaultServer, settings: Settings, case: str, reason: str
 ) -> None:
-    result = crawl_sources([fault_source(fault.base_url, case, retries=3)], settings)
+    result = crawl_and_parse([fault_source(fault.base_url, case, retries=3)], settings)
     assert result.counts["blocked"] == 1
     assert fault.state.paths().count(f"/case/{case}.html") == 1
     assert reason in result.errors[0] and result.errors[0].startswith("faulty: blocked:")
@@ -192,7 +191,7 @@ def test_one_request_at_a_time_per_host_with_the_crawl_delay(
         fault_source(fault.base_url, "ok", name="first", crawl_delay=0.25),
         fault_source(fault.base_url, "flaky", name="second", crawl_delay=0.25),
     ]
-    crawl_sources(sources, settings)
+    crawl_and_parse(sources, settings)
     times = [r.at for r in fault.state.requests]
     assert fault.state.paths() == [
         "/robots.txt",
@@ -211,7 +210,7 @@ def test_a_broken_later_list_page_is_reported_not_taken_for_the_end(
     source = fault_source(fault.base_url, "ok").model_copy(
         update={"family": "trs", "start_urls": [f"{fault.base_url}/trs/index.html"]}
     )
-    result = crawl_sources([source], settings)
+    result = crawl_and_parse([source], settings)
     assert result.errors == [f"{fault.base_url}/trs/index_1.html: HTTP 500 (after 2 attempts)"]
     assert "/trs/index_2.html" not in fault.state.paths()
     assert [d.source for d in landed(settings)] == ["faulty"]
@@ -221,10 +220,10 @@ def test_a_source_with_no_report_links_is_an_error_unless_it_expects_none(
     fault: FaultServer, settings: Settings
 ) -> None:
     quiet = fault_source(fault.base_url, "ok").model_copy(update={"include": ["招生简章"]})
-    result = crawl_sources([quiet], settings)
+    result = crawl_and_parse([quiet], settings)
     assert result.errors == [
         f"faulty: no report links found from {fault.base_url}/list/ok.html"
         " (set expect_empty: true if this column has none)"
     ]
     empty_ok = quiet.model_copy(update={"expect_empty": True})
-    assert crawl_sources([empty_ok], settings).errors == []
+    assert crawl_and_parse([empty_ok], settings).errors == []

@@ -10,10 +10,9 @@ import pytest
 
 from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
-from scrapers.crawl import crawl_sources
 from scrapers.mirror import SITES_DIR, serve_mirror
 from tests.conftest import SEEDS_DIR
-from tests.scrapers.conftest import fetch_log
+from tests.scrapers.conftest import crawl_and_parse, fetch_log
 
 
 def seed(prefix: str) -> str:
@@ -33,9 +32,9 @@ def docs_by_source(settings: Settings) -> dict[str, ParsedDocument]:
 def crawled(tmp_path_factory: pytest.TempPathFactory, mirror):
     """Two crawls of the unchanged mirror into one data dir: (settings, first, second, n)."""
     settings = Settings(warehouse=tmp_path_factory.mktemp("crawl") / "warehouse.duckdb")
-    first = crawl_sources(mirror.sources(), settings)
+    first = crawl_and_parse(mirror.sources(), settings)
     first_lines = len(fetch_log(settings))
-    second = crawl_sources(mirror.sources(), settings)
+    second = crawl_and_parse(mirror.sources(), settings)
     return settings, first, second, first_lines
 
 
@@ -198,12 +197,12 @@ def test_changed_page_lands_again_as_a_new_version(tmp_path: Path, settings: Set
     sites = tmp_path / "sites"
     shutil.copytree(SITES_DIR, sites)
     with serve_mirror(sites) as running:
-        crawl_sources(running.sources(), settings)
+        crawl_and_parse(running.sources(), settings)
     before = {p.name: p.read_bytes() for p in settings.parsed_dir.glob("*.json")}
     page = sites / "chuxiong" / "zwgk/jyj/202207/t20220705_1131877.shtml"
     page.write_bytes(page.read_bytes().replace(b"473813.97", b"473999.01"))
     with serve_mirror(sites) as running:  # new ports: identities must not depend on them
-        again = crawl_sources(running.sources(), settings)
+        again = crawl_and_parse(running.sources(), settings)
     assert (again.counts["new"], again.counts["documents"], again.counts["changed"]) == (1, 1, 1)
     after = {p.name: p.read_bytes() for p in settings.parsed_dir.glob("*.json")}
     changed = [name for name in after if after[name] != before.get(name)]

@@ -11,6 +11,7 @@ from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
 from scrapers.local import ingest_corpus
 from scrapers.mirror import SITES_DIR
+from scrapers.parse_stage import parse_archive
 from scrapers.registry import PRODUCTION_SOURCES, RegistryError, load_sources
 from scrapers.state import CrawlState
 from tests.conftest import SEEDS_DIR
@@ -108,8 +109,16 @@ def test_local_corpus_ingest_reports_corrupt_files_and_lands_the_rest(tmp_path: 
     (corpus / "cut.pdf").write_bytes((corpus / "puer_reply.pdf").read_bytes()[:900])
     settings = Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")
 
-    result = ingest_corpus(corpus, settings)
-    assert result.counts == {"fetched": 9, "new": 6, "unchanged": 0, "failed": 3, "documents": 9}
+    archived = ingest_corpus(settings, corpus)
+    assert archived.counts == {"fetched": 9, "archived": 9, "files_unchanged": 0, "failed": 0}
+    result = parse_archive(settings)
+    counts = ("documents", "new", "unchanged", "failed")
+    assert {k: result.counts[k] for k in counts} == {
+        "documents": 9,
+        "new": 6,
+        "unchanged": 0,
+        "failed": 3,
+    }
     failed = sorted(e.split(": ")[0].rsplit("/", 1)[1] for e in result.errors)
     assert failed == ["cut.pdf", "empty.txt", "junk.html"]
     assert any("corrupt PDF" in e for e in result.errors)
@@ -120,11 +129,13 @@ def test_local_corpus_ingest_reports_corrupt_files_and_lands_the_rest(tmp_path: 
     junk = ParsedDocument.load(settings.parsed_dir / "junk.json")
     assert junk.parse_status == "failed" and "binary" in junk.parse_error
 
-    again = ingest_corpus(corpus, settings)
+    assert ingest_corpus(settings, corpus).counts["files_unchanged"] == 9
+    again = parse_archive(settings)
     assert (again.counts["new"], again.counts["unchanged"], again.counts["failed"]) == (0, 9, 3)
     assert any(e.endswith("empty content (unchanged since the last run)") for e in again.errors)
     (corpus / "002_314c944275f2f8a4.txt").write_text("改过的报告\n教育经费1万元", encoding="utf-8")
-    third = ingest_corpus(corpus, settings)
+    assert ingest_corpus(settings, corpus).counts["archived"] == 1
+    third = parse_archive(settings)
     assert (third.counts["new"], third.counts["unchanged"]) == (1, 8)
     assert len((settings.archive_dir / "fetches.jsonl").read_text().splitlines()) == 27
 

@@ -1,0 +1,247 @@
+"""The parse stage: archived documents → `ParsedDocument` files, keyed by the archived bytes
+and the parser version.
+
+The crawler and the local ingester only archive; this stage reads `documents.jsonl` and
+the blobs and parses what changed: new bytes, or the same bytes under a new PARSER_VERSION.
+So a parser fix reaches every archived document on the next run without one HTTP request.
+A document is new when its text is: the same text reached by another URL is a duplicate,
+not a document. One unreadable document is recorded as failed and never stops the stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from edufig.core.config import Settings, StageResult, timed
+from edufig.core.records import ParsedDocument
+from scrapers.archive import Archive, ArchivedDocument
+from scrapers.metadata import doc_number_in_text
+from scrapers.parse import Parsed, UnparseableError, document_from
+from scrapers.worker import Job, ParseWorkers
+
+# Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
+# yields: the next parse stage re-parses every archived document from its blobs.
+PARSER_VERSION = "1"
+COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
+
+PARSE_BATCH = 16  # documents read ahead and parsed on all workers at once
+Progress = Callable[[str], None]
+Outcome = Parsed | UnparseableError
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def state_path(settings: Settings) -> Path:
+    return settings.data_dir / "parse_state.json"
+
+
+def _load_state(path: Path) -> dict[str, dict]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _save_state(path: Path, state: dict[str, dict]) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _jobs(archive: Archive, record: ArchivedDocument) -> list[Job]:
+    """The page and each attachment as a parser job, in that order."""
+    parts = (record.page, *record.attachments)
+    return [(archive.blob(p.sha256), p.content_type, p.url, p.suffix) for p in parts]
+
+
+def _attachments(
+    record: ArchivedDocument, outcomes: list[Outcome], errors: list[str]
+) -> list[Parsed]:
+    parsed = []
+    for part, office in zip(record.attachments, outcomes, strict=True):
+        if isinstance(office, UnparseableError):
+            errors.append(f"{part.url}: attachment not readable: {office}")
+        elif office.kind in ("pdf", "docx"):
+            parsed.append(office)
+    return parsed
+
+
+def _with_provenance(doc: ParsedDocument, record: ArchivedDocument) -> ParsedDocument:
+    doc.source, doc.fetched_at = record.source, record.fetched_at
+    facts = record.provenance
+    if not facts:  # a local file: its own header may name its URL
+        doc.url = doc.url or record.url
+        return doc
+    doc.url, doc.http_status = record.url, 200
+    doc.title = doc.title or record.list_title
+    doc.publisher = doc.publisher or facts.get("publisher")
+    doc.doc_number = doc.doc_number or doc_number_in_text(doc.text)
+    title = doc.title or record.list_title or ""
+    doc.doc_type = next((t for p, t in facts.get("doc_types", []) if re.search(p, title)), None)
+    doc.region_name, doc.region_code = facts.get("region_name"), facts.get("region_code")
+    doc.province = facts.get("province")
+    return doc
+
+
+def build_document(
+    archive: Archive, record: ArchivedDocument, outcomes: list[Outcome], errors: list[str]
+) -> ParsedDocument:
+    """The document's page and readable attachments (`outcomes`, parsed in `_jobs` order) as
+    one text; a page no parser can read becomes a failed document, so the registry shows
+    what was skipped and why."""
+    parsed, *attached = outcomes
+    if isinstance(parsed, UnparseableError):
+        errors.append(f"{record.url}: {parsed}")
+        doc = ParsedDocument(
+            doc_id=record.doc_id,
+            text="",
+            sha256=record.page.sha256,
+            parse_status="failed",
+            parse_error=str(parsed),
+        )
+        return _with_provenance(doc, record)
+    attachments = _attachments(record, attached, errors)
+    tables = list(parsed.tables or [])
+    for office in attachments:
+        tables.extend(office.tables or [])
+    parsed.text = "\n\n".join(t for t in [parsed.text, *(a.text for a in attachments)] if t)
+    doc = document_from(parsed, record.doc_id, archive.blob(record.page.sha256))
+    doc.tables, doc.attachments = tables, list(record.attachment_urls)
+    return _with_provenance(doc, record)
+
+
+class ArchiveParse:
+    """One run of the parse stage; counts and errors go to `result`."""
+
+    def __init__(self, settings: Settings, result: StageResult, workers: ParseWorkers) -> None:
+        self.settings = settings
+        self.result = result
+        self.workers = workers
+        self.archive = Archive(settings.archive_dir)
+        self.state = _load_state(state_path(settings))
+        self.owners = {  # text → the crawled document that owns it
+            entry["text_sha256"]: doc_id
+            for doc_id, entry in self.state.items()
+            if entry.get("crawled") and entry.get("text_sha256")
+        }
+
+    def current(self, record: ArchivedDocument) -> dict | None:
+        """The state entry when this document's bytes were parsed by this parser already."""
+        entry = self.state.get(record.doc_id)
+        if not entry or entry.get("content_key") != record.content_key:
+            return None
+        if entry.get("parser_version") != PARSER_VERSION:
+            return None
+        if (
+            entry.get("duplicate_of")
+            or (self.settings.parsed_dir / f"{record.doc_id}.json").exists()
+        ):
+            return entry
+        return None
+
+    def skip(self, record: ArchivedDocument, entry: dict) -> None:
+        if entry.get("duplicate_of"):
+            self.result.add("duplicates")
+            return
+        self.result.add("unchanged")
+        if entry.get("parse_error"):
+            self.result.add("failed")
+            self.result.errors.append(
+                f"{record.url}: {entry['parse_error']} (unchanged since the last run)"
+            )
+
+    def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:
+        """Parse what changed, a batch at a time on every worker at once."""
+        batch: list[ArchivedDocument] = []
+        for record in records:
+            entry = self.current(record)
+            if entry is not None:
+                self.skip(record, entry)
+                continue
+            batch.append(record)
+            if len(batch) >= PARSE_BATCH:
+                self.parse_batch(batch)
+                batch = []
+        self.parse_batch(batch)
+
+    def parse_batch(self, batch: list[ArchivedDocument]) -> None:
+        jobs: list[tuple[ArchivedDocument, list[Job]]] = []
+        for record in batch:
+            try:
+                jobs.append((record, _jobs(self.archive, record)))
+            except OSError as exc:
+                self.fail(record, f"archived bytes not readable: {exc}")
+        outcomes = iter(self.workers.parse_all(job for _, mine in jobs for job in mine))
+        for record, mine in jobs:
+            parsed = [next(outcomes) for _ in mine]
+            try:
+                self.land(record, parsed)
+            except Exception as exc:  # one bad document never stops the stage
+                self.fail(record, f"parse failed: {exc}")
+
+    def fail(self, record: ArchivedDocument, message: str) -> None:
+        self.result.add("failed")
+        self.result.errors.append(f"{record.url}: {message}")
+
+    def land(self, record: ArchivedDocument, outcomes: list[Outcome]) -> None:
+        errors: list[str] = []
+        doc = build_document(self.archive, record, outcomes, errors)
+        self.result.errors.extend(errors)
+        self.result.add("failed", len(errors))
+        self.record(record, doc)
+
+    def record(self, record: ArchivedDocument, doc: ParsedDocument) -> None:
+        """Save unless the same text was crawled already as another document (local files
+        are taken as given)."""
+        previous = self.state.get(doc.doc_id, {})
+        digest = text_sha(doc.text) if doc.parse_status == "ok" else None
+        crawled = bool(record.provenance)
+        owner = self.owners.get(digest) if digest and crawled else None
+        entry = {
+            "content_key": record.content_key,
+            "parser_version": PARSER_VERSION,
+            "crawled": crawled,
+        }
+        if owner is not None and owner != doc.doc_id:
+            self.result.add("duplicates")
+            self.state[doc.doc_id] = {**entry, "duplicate_of": owner}
+            return
+        doc.parser_version, doc.content_key = PARSER_VERSION, record.content_key
+        doc.save(self.settings.parsed_dir / f"{doc.doc_id}.json")
+        self.result.add("documents")
+        self._count(previous, digest)
+        self.state[doc.doc_id] = {**entry, "text_sha256": digest, "parse_error": doc.parse_error}
+        if digest and crawled:
+            self.owners.setdefault(digest, doc.doc_id)
+
+    def _count(self, previous: dict, digest: str | None) -> None:
+        if digest is None:
+            return
+        if previous.get("text_sha256") == digest:
+            self.result.add("reparsed")
+            return
+        self.result.add("new")
+        if previous:
+            self.result.add("changed")
+
+
+def parse_archive(settings: Settings, progress: Progress | None = None) -> StageResult:
+    """Parse every archived document whose bytes or parser version changed (the parse stage)."""
+    progress = progress or (lambda _message: None)
+    result = StageResult("parse", counts=dict.fromkeys(COUNT_KEYS, 0))
+    with timed(result), ParseWorkers() as workers:
+        settings.ensure_dirs()
+        run = ArchiveParse(settings, result, workers)
+        try:
+            run.parse_pending(run.archive.documents())
+        finally:
+            _save_state(state_path(settings), run.state)
+        progress(
+            f"parsed {result.counts['documents']} document(s), "
+            f"{result.counts['unchanged']} unchanged, {result.counts['failed']} failed"
+        )
+    return result
