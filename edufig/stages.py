@@ -150,3 +150,7 @@ def mermaid() -> str:
         lines += [f"    {d} --> {s.name}_stage" for d in s.reads]
         lines += [f"    {s.name}_stage --> {d}" for d in s.writes]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # the blocks of docs/architecture.md
+    print(f"```mermaid\n{mermaid()}\n```\n\n{markdown_table()}")

@@ -133,7 +133,7 @@ def test_chain_raises_quality_flags_and_writes_alerts(chain: Chain) -> None:
 
 def test_asset_events_carry_the_crawl_counts_and_the_chain_date(chain: Chain) -> None:
     crawl = chain.asset_events("edufig://crawl")
-    assert crawl[0]["archived"] == 5 and crawl[0]["chain_date"] == DATE
+    assert crawl[0]["archived"] == 6 and crawl[0]["chain_date"] == DATE
     assert len(chain.asset_events("edufig://parsed")) == 1
     for name in ("edufig://landing", "edufig://marts", "edufig://alerts"):
         events = chain.asset_events(name)
@@ -147,7 +147,7 @@ def test_rerunning_the_date_changes_nothing(chain: Chain) -> None:
     landing_before = chain.query(landing)
     assert chain.test("edufig_scrape") == "success"
     rerun = chain.asset_events("edufig://crawl")[-1]
-    assert rerun["archived"] == 0 and rerun["pages_unchanged"] == 5
+    assert rerun["archived"] == 0 and rerun["pages_unchanged"] == 6
     assert len(chain.asset_events("edufig://parsed")) == 1, "no new documents, no parsed event"
     assert chain.test("edufig_extract_load") == "success"
     assert chain.query(landing) == landing_before

@@ -1,0 +1,110 @@
+"""Parsing is a stage of its own: it reads the archive, never the network, so a parser fix
+reaches every archived document by bumping PARSER_VERSION and rerunning the stage."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from edufig.core.config import Settings
+from edufig.core.figure_files import read_figure_meta
+from edufig.core.records import ParsedDocument
+from edufig.pipeline import run_stage
+from scrapers import parse_stage
+from scrapers.mirror.server import SiteHandler
+from scrapers.parse import Parsed
+
+FIX_MARK = "【解析器修订】"
+
+
+class RequestCounter:
+    """Every request any mirror site answers, counted on the server side."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        serve = SiteHandler.do_GET
+
+        def counted(handler: SiteHandler) -> None:
+            with self._lock:
+                self.count += 1
+            serve(handler)
+
+        monkeypatch.setattr(SiteHandler, "do_GET", counted)
+
+
+def parsed_docs(settings: Settings) -> dict[str, ParsedDocument]:
+    docs = (ParsedDocument.load(p) for p in settings.parsed_dir.glob("*.json"))
+    return {d.doc_id: d for d in docs}
+
+
+def fixed_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser change that alters every text: what a real fix to scrapers.parse does."""
+    parse = parse_stage.parse_bytes
+
+    def parse_with_fix(*args, **kwargs) -> Parsed:
+        parsed = parse(*args, **kwargs)
+        parsed.text = f"{FIX_MARK}\n{parsed.text}"
+        return parsed
+
+    monkeypatch.setattr(parse_stage, "parse_bytes", parse_with_fix)
+
+
+@pytest.fixture
+def crawled(tmp_path, monkeypatch):
+    """The bundled mirror crawled (served on loopback by the scrape stage itself), parsed
+    and extracted once: (settings, request counter, first parse)."""
+    counter = RequestCounter(monkeypatch)
+    settings = Settings(warehouse=tmp_path / "data" / "warehouse.duckdb")
+    assert run_stage("scrape", settings).counts["archived"] == 6
+    first = run_stage("parse", settings)
+    assert run_stage("extract", settings).counts["documents_extracted"] == 5
+    assert counter.count > 0
+    return settings, counter, first
+
+
+def test_first_parse_records_content_key_and_parser_version(crawled) -> None:
+    settings, _counter, first = crawled
+    assert (first.counts["new"], first.counts["duplicates"]) == (5, 1)
+    docs = parsed_docs(settings)
+    assert len(docs) == 5
+    assert {d.parser_version for d in docs.values()} == {parse_stage.PARSER_VERSION}
+    assert all(len(d.content_key or "") == 64 for d in docs.values())
+
+
+def test_a_parser_fix_without_a_version_bump_changes_nothing(crawled, monkeypatch) -> None:
+    settings, _counter, _first = crawled
+    fixed_parser(monkeypatch)
+    again = run_stage("parse", settings)
+    assert (again.counts["unchanged"], again.counts["documents"]) == (5, 0)
+    assert not any(FIX_MARK in d.text for d in parsed_docs(settings).values())
+
+
+def test_bumping_the_parser_version_reparses_every_archived_document_without_http(
+    crawled, monkeypatch
+) -> None:
+    settings, counter, _first = crawled
+    before = parsed_docs(settings)
+    requests_before = counter.count
+    bumped = f"{parse_stage.PARSER_VERSION}+fix"
+    fixed_parser(monkeypatch)
+    monkeypatch.setattr(parse_stage, "PARSER_VERSION", bumped)
+
+    reparsed = run_stage("parse", settings)
+
+    assert counter.count == requests_before  # not one HTTP request
+    assert reparsed.errors == []
+    assert (reparsed.counts["documents"], reparsed.counts["unchanged"]) == (5, 0)
+    after = parsed_docs(settings)
+    assert sorted(after) == sorted(before)
+    for doc_id, doc in after.items():
+        assert doc.parser_version == bumped
+        assert doc.text.startswith(FIX_MARK)
+        assert doc.text.replace(f"{FIX_MARK}\n", "") == before[doc_id].text
+        assert doc.sha256 == before[doc_id].sha256
+    extracted = run_stage("extract", settings)
+    assert extracted.counts["documents_extracted"] == 5
+    metas = [read_figure_meta(p) for p in settings.figures_dir.glob("*.jsonl")]
+    assert {m["parser_version"] for m in metas} == {bumped}
+    assert counter.count == requests_before
