@@ -70,6 +70,11 @@ def _attachments(
     return parsed
 
 
+def _doc_type(rules: list[list[str]], title: str) -> str | None:
+    """The registry's first doc-type rule whose pattern the title matches."""
+    return next((doc_type for pattern, doc_type in rules if re.search(pattern, title)), None)
+
+
 def _with_provenance(doc: ParsedDocument, record: ArchivedDocument) -> ParsedDocument:
     doc.source, doc.fetched_at = record.source, record.fetched_at
     facts = record.provenance
@@ -80,8 +85,7 @@ def _with_provenance(doc: ParsedDocument, record: ArchivedDocument) -> ParsedDoc
     doc.title = doc.title or record.list_title
     doc.publisher = doc.publisher or facts.get("publisher")
     doc.doc_number = doc.doc_number or doc_number_in_text(doc.text)
-    title = doc.title or record.list_title or ""
-    doc.doc_type = next((t for p, t in facts.get("doc_types", []) if re.search(p, title)), None)
+    doc.doc_type = _doc_type(facts.get("doc_types", []), doc.title or record.list_title or "")
     doc.region_name, doc.region_code = facts.get("region_name"), facts.get("region_code")
     doc.province = facts.get("province")
     return doc

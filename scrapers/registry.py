@@ -157,12 +157,6 @@ class Source(BaseModel):
             return False
         return any(re.search(pattern, title) for pattern in self.include)
 
-    def doc_type_of(self, title: str) -> str | None:
-        for rule in self.doc_types:
-            if re.search(rule.pattern, title):
-                return rule.doc_type
-        return None
-
 
 def _substitute(value: object, substitutions: dict[str, str]) -> object:
     if isinstance(value, str):
