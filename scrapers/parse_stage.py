@@ -16,6 +16,8 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.records import ParsedDocument
@@ -75,6 +77,12 @@ def _doc_type(rules: list[list[str]], title: str) -> str | None:
     return next((doc_type for pattern, doc_type in rules if re.search(pattern, title)), None)
 
 
+def where(record: ArchivedDocument) -> str:
+    """How an error names a document: its file for a local one, its URL otherwise."""
+    parts = urlsplit(record.url)
+    return url2pathname(parts.path) if parts.scheme == "file" else record.url
+
+
 def _with_provenance(doc: ParsedDocument, record: ArchivedDocument) -> ParsedDocument:
     doc.source, doc.fetched_at = record.source, record.fetched_at
     facts = record.provenance
@@ -99,7 +107,7 @@ def build_document(
     what was skipped and why."""
     parsed, *attached = outcomes
     if isinstance(parsed, UnparseableError):
-        errors.append(f"{record.url}: {parsed}")
+        errors.append(f"{where(record)}: {parsed}")
         doc = ParsedDocument(
             doc_id=record.doc_id,
             text="",
@@ -155,7 +163,7 @@ class ArchiveParse:
         if entry.get("parse_error"):
             self.result.add("failed")
             self.result.errors.append(
-                f"{record.url}: {entry['parse_error']} (unchanged since the last run)"
+                f"{where(record)}: {entry['parse_error']} (unchanged since the last run)"
             )
 
     def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:
@@ -189,7 +197,7 @@ class ArchiveParse:
 
     def fail(self, record: ArchivedDocument, message: str) -> None:
         self.result.add("failed")
-        self.result.errors.append(f"{record.url}: {message}")
+        self.result.errors.append(f"{where(record)}: {message}")
 
     def land(self, record: ArchivedDocument, outcomes: list[Outcome]) -> None:
         errors: list[str] = []

@@ -10,6 +10,7 @@ import pytest
 
 from edufig.core.config import Settings, StageResult
 from scrapers.crawl import crawl_sources
+from scrapers.local import ingest_corpus
 from scrapers.mirror import RunningMirror, serve_mirror
 from scrapers.parse_stage import parse_archive
 from scrapers.registry import Source
@@ -55,13 +56,21 @@ def fetch_log(settings: Settings) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def crawl_and_parse(sources: list[Source], settings: Settings) -> StageResult:
-    """The scrape stage then the parse stage, their counts and errors as one result: what
-    the crawler tests assert about reports landing."""
-    result = crawl_sources(sources, settings)
+def _then_parsed(result: StageResult, settings: Settings) -> StageResult:
     parsed = parse_archive(settings)
     for key, value in parsed.counts.items():
         result.add(key, value)
     result.errors += parsed.errors
     result.failed = result.failed or parsed.failed
     return result
+
+
+def crawl_and_parse(sources: list[Source], settings: Settings) -> StageResult:
+    """The scrape stage then the parse stage, their counts and errors as one result: what
+    the crawler tests assert about reports landing."""
+    return _then_parsed(crawl_sources(sources, settings), settings)
+
+
+def ingest_and_parse(settings: Settings, corpus: Path) -> StageResult:
+    """The ingest stage then the parse stage, as one result."""
+    return _then_parsed(ingest_corpus(settings, corpus), settings)

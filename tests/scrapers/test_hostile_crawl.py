@@ -6,10 +6,9 @@ from __future__ import annotations
 from bench.hostile import docx_bomb
 from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
-from scrapers.crawl import crawl_sources
 from scrapers.limits import MIB
 from scrapers.registry import Source
-from tests.scrapers.conftest import fault_source, fetch_log
+from tests.scrapers.conftest import crawl_and_parse, fault_source, fetch_log
 from tests.scrapers.fault_server import FaultServer
 
 
@@ -24,7 +23,7 @@ def test_a_trickling_body_is_cut_at_the_fetch_deadline_and_the_crawl_goes_on(
 ) -> None:
     # read_timeout 2 s is never hit: the server sends a byte every 0.2 s for 40 s
     source = multi_case_source(fault.base_url, ["trickle", "report-1"], fetch_deadline=1.5)
-    result = crawl_sources([source], settings)
+    result = crawl_and_parse([source], settings)
     seen = fault.state.requests
     trickle = next(i for i, r in enumerate(seen) if r.path == "/case/trickle.html")
     assert seen[trickle + 1].at - seen[trickle].at < 3  # cut at 1.5 s, not after 40 s
@@ -43,7 +42,7 @@ def test_a_source_with_hostile_pages_delivers_all_its_other_documents(
     fault.attachments["bomb.docx"] = docx_bomb(150 * MIB)
     cases = ["report-1", "nested", "report-2", "bomb-attachment", "trickle", "report-3"]
     source = multi_case_source(fault.base_url, cases, fetch_deadline=1.5, max_bytes=5_000_000)
-    result = crawl_sources([source], settings)
+    result = crawl_and_parse([source], settings)
     docs = {
         d.url.rsplit("/", 1)[-1]: d
         for d in (ParsedDocument.load(p) for p in settings.parsed_dir.glob("*.json"))

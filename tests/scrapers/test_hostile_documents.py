@@ -25,9 +25,9 @@ from edufig.core.config import Settings
 from edufig.core.records import ParsedDocument
 from edufig.extract import extract_figures
 from scrapers.limits import MIB, LimitExceeded, Limits, UnparseableError
-from scrapers.local import ingest_corpus
 from scrapers.parse import parse_bytes, parse_file
 from scrapers.worker import ParseWorkers
+from tests.scrapers.conftest import ingest_and_parse
 
 GIB = 2**30
 
@@ -89,7 +89,7 @@ def test_the_probes_5000_page_pdf_is_refused_with_bounded_memory(tmp_path: Path)
     (tmp_path / "corpus" / "huge.pdf").write_bytes(pdf_pages(5_000))
     (tmp_path / "corpus" / "fine.txt").write_text(REPORT, encoding="utf-8")
     settings = Settings(warehouse=tmp_path / "w.duckdb")
-    result = ingest_corpus(tmp_path / "corpus", settings)
+    result = ingest_and_parse(settings, tmp_path / "corpus")
     assert any("huge.pdf: over the pdf_pages limit: 5,000 pages" in e for e in result.errors)
     assert ParsedDocument.load(settings.parsed_dir / "fine.json").text == REPORT
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 < GIB
@@ -137,7 +137,7 @@ def test_hostile_files_in_a_corpus_fail_alone_and_the_others_land(tmp_path: Path
     (corpus / "many.docx").write_bytes(docx_many_entries(1_200))
     (corpus / "fine.txt").write_text(REPORT, encoding="utf-8")
     settings = Settings(warehouse=tmp_path / "w.duckdb")
-    result = ingest_corpus(corpus, settings)
+    result = ingest_and_parse(settings, corpus)
     errors = "\n".join(result.errors)
     assert f"{corpus / 'bomb.docx'}: over the zip_uncompressed_bytes limit" in errors
     assert f"{corpus / 'many.docx'}: over the zip_entries limit" in errors
@@ -192,7 +192,7 @@ def test_a_symlink_out_of_the_corpus_is_refused_with_a_clear_message(tmp_path: P
     (corpus / "linked-folder").symlink_to(tmp_path / "outside")
     (corpus / "fine.txt").write_text(REPORT, encoding="utf-8")
     settings = Settings(warehouse=tmp_path / "w.duckdb")
-    result = ingest_corpus(corpus, settings)
+    result = ingest_and_parse(settings, corpus)
     assert f"{corpus / 'leak.txt'}: symlink to {secret}, outside the corpus folder" in "\n".join(
         result.errors
     )

@@ -7,11 +7,13 @@ import threading
 
 import pytest
 
+import scrapers.parse
 from edufig.core.config import Settings
 from edufig.core.figure_files import read_figure_meta
 from edufig.core.records import ParsedDocument
 from edufig.pipeline import run_stage
 from scrapers import parse_stage
+from scrapers.limits import Limits
 from scrapers.mirror.server import SiteHandler
 from scrapers.parse import Parsed
 
@@ -40,15 +42,16 @@ def parsed_docs(settings: Settings) -> dict[str, ParsedDocument]:
 
 
 def fixed_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A parser change that alters every text: what a real fix to scrapers.parse does."""
-    parse = parse_stage.parse_bytes
+    """A parser change that alters every text: what a real fix to scrapers.parse does. It
+    patches a step inside `parse_bytes`, which the forked parse workers inherit."""
+    cleaned = scrapers.parse._cleaned
 
-    def parse_with_fix(*args, **kwargs) -> Parsed:
-        parsed = parse(*args, **kwargs)
+    def cleaned_with_fix(parsed: Parsed, limits: Limits) -> Parsed:
+        parsed = cleaned(parsed, limits)
         parsed.text = f"{FIX_MARK}\n{parsed.text}"
         return parsed
 
-    monkeypatch.setattr(parse_stage, "parse_bytes", parse_with_fix)
+    monkeypatch.setattr(scrapers.parse, "_cleaned", cleaned_with_fix)
 
 
 @pytest.fixture
