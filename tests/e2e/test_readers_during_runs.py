@@ -77,6 +77,7 @@ def stop_readers(stop: Path, readers: list[subprocess.Popen]) -> list[dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # ten whole runs, each with a real dbt build
 def test_ten_runs_succeed_while_four_reader_loops_query(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
