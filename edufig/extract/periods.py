@@ -200,7 +200,7 @@ def subject_year(title: str, published: int | None) -> int | None:
 def document_year(text: str, published_date: str | None, title: str = "") -> int | None:
     """The year the document speaks from: the year its title reports on, else its
     published date, else a date at its end or its top, else the year it names most."""
-    lines = [line for line in text.strip().split("\n")[:2] if "|" not in line]
+    lines = [line for line in text.strip().split("\n", 2)[:2] if "|" not in line]
     heading = " ".join([title, *lines])[:200]
     published = _published_year(text, published_date)
     return subject_year(heading, published) or published or _most_named_year(text)

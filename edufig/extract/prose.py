@@ -72,7 +72,7 @@ BUILD_TOPIC = re.compile(
     r"(?:新建|改扩建|扩建|改建|建设)[^,;。]{0,12}?(?:学校|幼儿园|小学|中学|校舍)"
     r"|(?:学校|幼儿园|小学|中学|校舍)[^,;。]{0,3}建设|基本建设|基建|改薄|固定资产"
 )
-SKIP_WORDS = ("代课", "1类", "2类", "一类", "二类")
+SKIP_WORDS = re.compile(r"代课|[12一二]类")
 PART_YEAR = re.compile(r"[春秋]季?学期|上半年|下半年|\d{1,2} ?[-—~至] ?\d{1,2} ?月")
 AFTER_NUMBER_OK = (
     "以上",
@@ -308,7 +308,7 @@ class ProseReader:
         state.previous = drafts[-1] if drafts else None
 
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
-        if any(word in segment for word in SKIP_WORDS):
+        if SKIP_WORDS.search(segment):
             return True
         clause = self.clause_marks.last(sentence.start, quantity.start)
         before = self.clause_marks.last(sentence.start, max(sentence.start, clause - 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cache
 
 SENTENCE_END = re.compile(r"[。!?!?\n]")
 CLAUSE_MARKS = ",;:,;:"
@@ -43,19 +44,24 @@ class MarkIndex:
     """
 
     def __init__(self, text: str, marks: str):
-        self.positions = [m.start() for m in re.finditer(f"[{re.escape(marks)}]", text)]
+        self.positions = [m.start() for m in _marks_pattern(marks).finditer(text)]
 
     def last(self, lo: int, hi: int) -> int:
         """Index just after the last mark in [lo, hi), or lo when there is none."""
         index = bisect_left(self.positions, hi) - 1
         if index >= 0 and self.positions[index] >= lo:
-            return max(self.positions[index] + 1, hi - LIMIT)
-        return max(lo, hi - LIMIT)
+            lo = self.positions[index] + 1
+        return lo if lo > hi - LIMIT else hi - LIMIT
 
     def next(self, start: int, hi: int) -> int:
         """Index of the next mark at or after `start`, capped at `hi`."""
         index = bisect_left(self.positions, start)
-        cap = min(hi, start + LIMIT)
-        if index < len(self.positions):
-            return min(self.positions[index], cap)
+        cap = hi if hi < start + LIMIT else start + LIMIT
+        if index < len(self.positions) and self.positions[index] < cap:
+            return self.positions[index]
         return cap
+
+
+@cache
+def _marks_pattern(marks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(marks)}]")
