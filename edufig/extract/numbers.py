@@ -9,7 +9,7 @@ normalised by `textview.make_view` (ASCII digits and punctuation).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import cn2an
 
@@ -78,8 +78,7 @@ RANGE_BEFORE = re.compile(r"\d ?[-—–~至到] ?$")
 NOT_A_QUANTITY_AFTER = ("/", "每", "一")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its unit, in the spec's base unit; offsets are into the scanned text."""
 
     start: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import cn2an
 
@@ -44,8 +44,7 @@ COMPARISONS = ("较", "比", "相比", "由", "从")
 PLAN_FIRST_YEAR = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
 
 
-@dataclass(frozen=True, slots=True)
-class YearMark:
+class YearMark(NamedTuple):
     """A time reference at [start, end): the year it names, a period start, target-ness.
 
     `relative` marks (`近三年`, `以来`) count back from the document's date; `lasting`

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 SENTENCE_END = re.compile(r"[。!?!?\n]")
 CLAUSE_MARKS = ",;:,;:"
@@ -13,8 +13,11 @@ GROUP_MARKS = ";;"
 LIMIT = 400
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence at [start, end) of its paragraph. The extractor's per-position records
+    (sentences, quantities, keyword, level and year hits, cells) are named tuples: built by
+    the thousand per document, they cost a third of a frozen dataclass to create."""
+
     start: int
     end: int
     paragraph_start: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from edufig.core.catalog import load_metrics
 from edufig.extract.levels import find_levels
@@ -50,8 +51,7 @@ GROUP_LABEL_CHARS = 20
 MAX_ROW_WIDTH = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     start: int
     end: int
