@@ -52,7 +52,7 @@ class LevelHit(NamedTuple):
 
 def find_levels(text: str) -> list[LevelHit]:
     return [
-        LevelHit(m.start(), m.end(), LEVEL_OF[m.group()])
+        LevelHit(m.start(), m.end(), LEVEL_OF[word])
         for m in LEVEL_PATTERN.finditer(text)
-        if m.group() in LEVEL_OF
+        if (word := m.group()) in LEVEL_OF
     ]

@@ -73,6 +73,7 @@ PREFIX_HEDGES = (
 )
 SUFFIX_HEDGES = (("以上", "at_least"), ("以下", "at_most"), ("以内", "at_most"), ("左右", "approx"))
 PREFIX_OF = dict(PREFIX_HEDGES)
+PREFIX_LAST_CHARS = frozenset(word[-1] for word in PREFIX_OF)
 SUFFIX_OF = dict(SUFFIX_HEDGES)
 RANGE_BEFORE = re.compile(r"\d ?[-—–~至到] ?$")
 NOT_A_QUANTITY_AFTER = ("/", "每", "一")
@@ -90,10 +91,13 @@ class Quantity(NamedTuple):
 
 
 def _qualifier(text: str, start: int, end: int, hedged: bool) -> str:
-    for size in (3, 2, 1):
-        found = PREFIX_OF.get(text[max(0, start - size) : start])
-        if found:
-            return found
+    """The hedge around a number: the longest prefix word (`不低于`), else a suffix word, else
+    `approx` for a hedge inside it (`3万余元`)."""
+    if text[start - 1 : start] in PREFIX_LAST_CHARS:
+        for size in (3, 2, 1):
+            found = PREFIX_OF.get(text[max(0, start - size) : start])
+            if found:
+                return found
     return SUFFIX_OF.get(text[end : end + 2]) or ("approx" if hedged else "exact")
 
 

@@ -588,11 +588,12 @@ class ProseReader:
 
 PARENTHESES = re.compile(r"\([^()\n]{0,160}\)")
 BOOK_TITLES = re.compile(r"《[^《》\n]{0,120}》")
+MASKED_MARKS = str.maketrans(",;:", "···")
 
 
 def mask_parentheses(text: str) -> str:
     """`text` with clause marks inside parentheses blanked, so `(主要包括…,…)` is one clause."""
-    return PARENTHESES.sub(lambda m: re.sub(r"[,;:]", "·", m.group()), text)
+    return PARENTHESES.sub(lambda m: m.group().translate(MASKED_MARKS), text)
 
 
 def sentence_evidence(sentence: Sentence, start: int, end: int) -> tuple[int, int]:
