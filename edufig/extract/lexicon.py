@@ -337,7 +337,7 @@ def _postfix() -> tuple[tuple[re.Pattern[str], str], ...]:
 def postfix_metric(after: str) -> str | None:
     """The metric a noun phrase right after a number names (`…万元培训经费`)."""
     for pattern, code in _postfix():
-        if pattern.search(after):
+        if pattern.match(after):
             return code
     return None
 

@@ -35,10 +35,12 @@ from edufig.extract.spans import Spans, blank
 from edufig.extract.timeline import Timeline, When
 
 T = TypeVar("T")
+# A clause ending in a change verb (`同比增加`, `比上年净增`, `较去年下降了`). Only tested for
+# a match, so the words that may precede the verb (`同比`, `比上年`, `分别`, `净`) need not be
+# spelled out, and every branch opens with a literal, which lets `re` skip in C.
 CHANGE = re.compile(
-    r"(?:(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
-    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|净增|净减|增幅为?|降幅为?|增速为?)"
-    r"|(?:同比|上年|去年|净)[增减])了?$"
+    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|增幅为?|降幅为?|增速为?"
+    r"|同比[增减]|上年[增减]|去年[增减]|净[增减])了?$"
 )
 NEGATIVE_CHANGE = ("减", "下降", "降低", "回落", "降幅")
 BASE = re.compile(
@@ -57,9 +59,12 @@ INVEST_VERB = re.compile(
 PLANNED = re.compile(
     r"(?:年度|年|再|将)计划|计划(?:投资|新增|再|新建|建设)|规划|目标|力争|争取|预计"
 )
+# Planning words earlier in a sentence (`拟新建`, `计划投资`, `今年将新增`). Only tested for a
+# match, so words before `将` (`今年`, `年内`) need not be listed; every branch opens with a
+# literal (`模拟` is excluded after its `拟`), which lets `re` skip in C.
 PLANNED_SENTENCE = re.compile(
-    r"(?<!模)拟(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
-    r"|(?:今年|明年|年内|全年)?将(?:新建|新增|改扩建|建设|建成|投入|安排|完成|招聘|增加)"
+    r"拟(?<!模拟)(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
+    r"|将(?:新建|新增|改扩建|建设|建成|投入|安排|完成|招聘|增加)"
     r"|任务目标|目标是"
 )
 DONE = re.compile(r"已|完成|实际|累计|实现")
