@@ -102,9 +102,9 @@ def _qualifier(text: str, start: int, end: int, hedged: bool) -> str:
 
 
 def _arabic(match: re.Match[str]) -> tuple[float, str, bool]:
-    number = float(match["num"].replace(",", ""))
-    value = number * SCALE_OF[match["scale"] or ""]
-    return value, match["unit"], bool(match["hedge"] or match["hedge2"])
+    num, scale, unit, hedge, hedge2 = match.group("num", "scale", "unit", "hedge", "hedge2")
+    value = float(num.replace(",", "")) * SCALE_OF[scale or ""]
+    return value, unit, bool(hedge or hedge2)
 
 
 def _chinese(match: re.Match[str]) -> tuple[float, str, bool] | None:
@@ -122,7 +122,7 @@ def _bare_scaled(match: re.Match[str]) -> tuple[float, str, bool]:
 
 
 def _is_range_end(text: str, start: int) -> bool:
-    return bool(RANGE_BEFORE.search(text[max(0, start - 4) : start]))
+    return RANGE_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
 def _parsed(match: re.Match[str]) -> tuple[float, str, bool] | None:
