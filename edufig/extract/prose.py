@@ -165,6 +165,8 @@ class SentenceState:
     previous_end: int = 0
     previous_was_change: bool = False
     carried: bool = False
+    # Where the clause of the quantity being read ends (its next clause mark), looked up once.
+    clause_end: int = 0
 
 
 class ProseReader:
@@ -302,6 +304,7 @@ class ProseReader:
             if changed is not None:
                 attach_change(changed, segment, quantity)
             return
+        state.clause_end = self.clause_marks.next(quantity.end, sentence.end)
         drafts = self._drafts(state, seg_start, segment, quantity)
         scope = self._scope(seg_start, quantity.start) if drafts else None
         for draft in drafts:
@@ -354,7 +357,7 @@ class ProseReader:
         if self._planned(state.sentence, segment, quantity):
             when = replace(when, target=True)
             self.cues["kind"] = "planning words in the sentence"
-        end = self.clause_marks.next(quantity.end, state.sentence.end)
+        end = state.clause_end
         base = bool(NAMED_BASE.match(stripped))
         evidence = sentence_evidence(state.sentence, seg_start, end)
         return [
@@ -433,7 +436,7 @@ class ProseReader:
         lo = seg_start
         if quantity.unit == "percent" and RATIO_TAIL.match(segment.strip()):
             lo = self.clause_marks.last(state.sentence.start, seg_start - 1)
-        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
+        after = self.text[quantity.end : state.clause_end]
         if is_before_noun(after):
             postfix = postfix_metric(after)
             if postfix is None or not accepts(postfix, quantity.unit):
@@ -477,7 +480,7 @@ class ProseReader:
         )
 
     def _unnamed_metric(self, state: SentenceState, segment: str, quantity: Quantity) -> str | None:
-        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
+        after = self.text[quantity.end : state.clause_end]
         postfix = postfix_metric(after)
         if postfix is not None and accepts(postfix, quantity.unit):
             return self._noted("metric", "noun after the number", postfix)
@@ -552,9 +555,7 @@ class ProseReader:
         """Level of an unlabelled figure: the figure before it in the same `;` group, a level
         named earlier in the group, the previous sentence's, or one named right after."""
         sentence = state.sentence
-        own = single_level(
-            self._levels(quantity.end, self.clause_marks.next(quantity.end, sentence.end))
-        )
+        own = single_level(self._levels(quantity.end, state.clause_end))
         if own is not None:
             return self._noted("level", "named after the number", own)
         group = self.group_marks.last(sentence.start, quantity.start)
