@@ -31,8 +31,8 @@ def split_sentences(text: str) -> list[Sentence]:
         end = match.start()
         if end > start:
             out.append(Sentence(start, end, paragraph))
-        start = match.end()
-        if match.group() == "\n":
+        start = end + 1
+        if text[end] == "\n":
             paragraph = start
     if start < len(text):
         out.append(Sentence(start, len(text), paragraph))
