@@ -77,11 +77,10 @@ def _lead(text: str, start: int) -> str:
     return ""
 
 
-def _single(match: re.Match[str], lead: str, doc_year: int | None) -> YearMark | None:
+def _single(match: re.Match[str], lead: str, doc_year: int | None) -> YearMark:
+    """A plain year (`2021年`, `到2025年`, `2017年以来`); calendar dates are left out before."""
     year = int(match["y"])
     start = match.start() - len(lead)
-    if match["date"]:
-        return None
     if match["since"]:
         return YearMark(start, match.end(), None, year, relative=1, carries=False)
     ahead = doc_year is not None and year > doc_year
@@ -150,11 +149,10 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
             ranges.append(match.span("y"))
     taken = Spans(ranges)
     for match in SINGLE.finditer(text):
-        if match.start() in hidden or match.start("y") in taken:
+        start = match.start()  # the year's own start: `y` opens the pattern
+        if start in hidden or start in taken or match["date"]:
             continue
-        mark = _single(match, _lead(text, match.start()), doc_year)
-        if mark is not None:
-            marks.append(mark)
+        marks.append(_single(match, _lead(text, start), doc_year))
     marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if m.start() not in hidden]
     relative = (_relative(text, m) for m in RELATIVE.finditer(text) if m.start() not in hidden)
     marks += [mark for mark in relative if mark is not None]
