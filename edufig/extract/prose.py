@@ -318,11 +318,14 @@ class ProseReader:
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
         if SKIP_WORDS.search(segment):
             return True
+        flow_unit = quantity.unit in ("yuan", "person_time")
+        if not flow_unit and self.text.find("资助", sentence.start, quantity.start) == -1:
+            return False  # no flow: neither money nor aid anywhere before it in the sentence
         clause = self.clause_marks.last(sentence.start, quantity.start)
         before = self.clause_marks.last(sentence.start, max(sentence.start, clause - 1))
         group = self.group_marks.last(sentence.start, quantity.start)
         window = self.text[max(before, group) : quantity.start]
-        flow = quantity.unit in ("yuan", "person_time") or "资助" in window
+        flow = flow_unit or "资助" in window
         return flow and bool(PART_YEAR.search(window) or self._part_year_opening(sentence))
 
     def _part_year_opening(self, sentence: Sentence) -> bool:
