@@ -336,6 +336,8 @@ def _postfix() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def postfix_metric(after: str) -> str | None:
     """The metric a noun phrase right after a number names (`…万元培训经费`)."""
+    if not after:  # the number ends its clause (every phrase has words)
+        return None
     for pattern, code in _postfix():
         if pattern.match(after):
             return code
