@@ -75,5 +75,7 @@ def cue_score(name: str, cue: str | None) -> float:
 
 def confidence(cues: dict[str, str]) -> float:
     """The product of the metric, level and year cue scores, rounded to two places."""
-    metric, level, year = (cue_score(name, cues.get(name)) for name in CUE_SCORES)
+    metric = cue_score("metric", cues.get("metric"))
+    level = cue_score("level", cues.get("level"))
+    year = cue_score("year", cues.get("year"))
     return round(metric * level * year, 2)

@@ -56,7 +56,8 @@ TITLE_LINE_CHARS = 60
 def heading_lines(doc: ParsedDocument, text: str) -> list[str]:
     """Title, the first line that reads like one and the first lines: where a document says
     what it is (`2021年教育经费执行情况统计公告`), even below a download site's header."""
-    lines = [line.strip() for line in text.strip().split("\n")[:TITLE_SEARCH_LINES]]
+    top = text.strip().split("\n", TITLE_SEARCH_LINES)[:TITLE_SEARCH_LINES]
+    lines = [line.strip() for line in top]
     titled = next((ln for ln in lines if len(ln) <= TITLE_LINE_CHARS and TITLE_LINE.search(ln)), "")
     first = [line for line in lines[:HEADING_LINES] if "|" not in line]
     return [line[:HEADING_CHARS] for line in (doc.title or "", titled, *first) if line]

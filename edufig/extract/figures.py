@@ -48,7 +48,8 @@ def _figure(
 ) -> Figure:
     start = view.source_offset(draft.start)
     end = view.source_offset(draft.end)
-    first, last = (view.source_offset(i) for i in (draft.evidence or (draft.start, draft.end)))
+    evidence = draft.evidence or (draft.start, draft.end)
+    first, last = view.source_offset(evidence[0]), view.source_offset(evidence[1])
     when = counted_when(draft.metric, draft.when)
     named = [view.text[a:b] for a, b in places.within(draft.start, draft.quantity.start)]
     region = sub_region(region[1], named) or region
@@ -95,8 +96,10 @@ def explain_figures(doc: ParsedDocument) -> Explained:
     sections = find_sections(view.text, doc_year, plan_base)
     timeline = Timeline(view.text, marks, sections, doc_year, context.reference_year)
     tables, table_spans = read_tables(view.text, timeline)
-    covered = Spans(table_spans)
-    sentences = [s for s in split_sentences(view.text) if s.start not in covered]
+    sentences = split_sentences(view.text)
+    if table_spans:
+        covered = Spans(table_spans)
+        sentences = [s for s in sentences if s.start not in covered]
     places = Spans(place_name_spans(view.text))
     drafts = ProseReader(view.text, timeline, places).read(sentences) + tables
     drafts.sort(key=lambda d: (d.start, d.quantity.start))

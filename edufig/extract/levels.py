@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from edufig.extract.trie import trie_regex
 
@@ -44,8 +44,7 @@ LEVEL_OF = {word: level for level, words in LEVEL_WORDS.items() for word in word
 LEVEL_PATTERN = trie_regex([*LEVEL_OF, *NOT_LEVELS])
 
 
-@dataclass(frozen=True, slots=True)
-class LevelHit:
+class LevelHit(NamedTuple):
     start: int
     end: int
     level: str
@@ -53,7 +52,7 @@ class LevelHit:
 
 def find_levels(text: str) -> list[LevelHit]:
     return [
-        LevelHit(m.start(), m.end(), LEVEL_OF[m.group()])
+        LevelHit(m.start(), m.end(), LEVEL_OF[word])
         for m in LEVEL_PATTERN.finditer(text)
-        if m.group() in LEVEL_OF
+        if (word := m.group()) in LEVEL_OF
     ]

@@ -9,8 +9,8 @@ metric already named earlier in the sentence. Postfix keywords follow the number
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from edufig.core.catalog import load_metrics
 from edufig.extract.trie import trie_regex
@@ -271,8 +271,7 @@ ACCEPTS = {
 NEW_PLACES_UNITS = ("count", "person", "scaled")
 
 
-@dataclass(frozen=True, slots=True)
-class KeywordHit:
+class KeywordHit(NamedTuple):
     """A metric keyword at [start, end); `partial` ones only continue an earlier metric."""
 
     start: int
@@ -337,8 +336,10 @@ def _postfix() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def postfix_metric(after: str) -> str | None:
     """The metric a noun phrase right after a number names (`…万元培训经费`)."""
+    if not after:  # the number ends its clause (every phrase has words)
+        return None
     for pattern, code in _postfix():
-        if pattern.search(after):
+        if pattern.match(after):
             return code
     return None
 

@@ -9,7 +9,7 @@ normalised by `textview.make_view` (ASCII digits and punctuation).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import cn2an
 
@@ -31,14 +31,16 @@ UNIT_OF = {
 }
 SCALE_OF = {"": 1.0, "万": 1e4, "亿": 1e8, "万亿": 1e12}
 SCALES = ("万", "亿")
+HEDGE_CHARS = "余多"
 ARABIC = (
     r"(?<![\d.])(?<!\d,)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<hedge> ?[余多])? ?(?P<scale>万亿|万|亿)?(?P<hedge2>[余多])? ?"
+    rf"(?P<hedge> ?[{HEDGE_CHARS}])? ?(?P<scale>万亿|万|亿)?(?P<hedge2>[{HEDGE_CHARS}])? ?"
     r"(?P<unit>元|人次|人|名|位|所|个百分点|百分点|个|套|家|%)"
 )
+CN_DIGITS = "零一二两三四五六七八九十百千万亿"
 CHINESE = (
-    r"(?<![第])(?P<cnum>[零一二两三四五六七八九十百千万亿]*[十百千万亿][零一二两三四五六七八九十百千万亿]*)"
-    r"(?P<chedge>[余多])?(?P<cunit>元|人次|人|名|所|个)"
+    rf"(?<![第])(?P<cnum>[{CN_DIGITS}]*[十百千万亿][{CN_DIGITS}]*)"
+    rf"(?P<chedge>[{HEDGE_CHARS}])?(?P<cunit>元|人次|人|名|所|个)"
 )
 RATIO = r"(?<![\d.])(?P<ratio>\d+(?:\.\d+)?) ?: ?1(?![\d.])"
 NUMBER = re.compile(f"{ARABIC}|{CHINESE}|{RATIO}")
@@ -46,7 +48,16 @@ BARE_SCALED = re.compile(
     r"(?<![\d.])(?<!\d,)(?P<num>\d+(?:\.\d+)?) ?(?P<scale>万|亿)"
     r"(?=[,;。、)\s]|比|较|增|减|同比|其中|$)"
 )
-CANDIDATES = re.compile(r"\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万亿]{2,}")
+# A run of Arabic digits (`\\d+(?:[.,]\\d+)*`) or of two or more Chinese numerals. Written
+# to open with one character class, which lets `re` skip to the next candidate in C instead
+# of trying both branches at every position of the text.
+CANDIDATES = re.compile(
+    rf"[\d{CN_DIGITS}](?:(?<=\d)\d*(?:[.,]\d+)*|(?<=[{CN_DIGITS}])[{CN_DIGITS}]+)"
+)
+# What may follow a run that NUMBER or BARE_SCALED reads: a space, a hedge, a scale or the
+# first character of a unit word. A run followed by anything else (`2021年`, `3月`) is no
+# quantity, so the full pattern is not tried there.
+FOLLOWERS = frozenset(f" {HEDGE_CHARS}{''.join(SCALES)}") | {word[0] for word in UNIT_OF if word}
 PREFIX_HEDGES = (
     ("不低于", "at_least"),
     ("不少于", "at_least"),
@@ -62,13 +73,13 @@ PREFIX_HEDGES = (
 )
 SUFFIX_HEDGES = (("以上", "at_least"), ("以下", "at_most"), ("以内", "at_most"), ("左右", "approx"))
 PREFIX_OF = dict(PREFIX_HEDGES)
+PREFIX_LAST_CHARS = frozenset(word[-1] for word in PREFIX_OF)
 SUFFIX_OF = dict(SUFFIX_HEDGES)
 RANGE_BEFORE = re.compile(r"\d ?[-—–~至到] ?$")
 NOT_A_QUANTITY_AFTER = ("/", "每", "一")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number with its unit, in the spec's base unit; offsets are into the scanned text."""
 
     start: int
@@ -80,17 +91,20 @@ class Quantity:
 
 
 def _qualifier(text: str, start: int, end: int, hedged: bool) -> str:
-    for size in (3, 2, 1):
-        found = PREFIX_OF.get(text[max(0, start - size) : start])
-        if found:
-            return found
+    """The hedge around a number: the longest prefix word (`不低于`), else a suffix word, else
+    `approx` for a hedge inside it (`3万余元`)."""
+    if text[start - 1 : start] in PREFIX_LAST_CHARS:
+        for size in (3, 2, 1):
+            found = PREFIX_OF.get(text[max(0, start - size) : start])
+            if found:
+                return found
     return SUFFIX_OF.get(text[end : end + 2]) or ("approx" if hedged else "exact")
 
 
 def _arabic(match: re.Match[str]) -> tuple[float, str, bool]:
-    number = float(match["num"].replace(",", ""))
-    value = number * SCALE_OF[match["scale"] or ""]
-    return value, match["unit"], bool(match["hedge"] or match["hedge2"])
+    num, scale, unit, hedge, hedge2 = match.group("num", "scale", "unit", "hedge", "hedge2")
+    value = float(num.replace(",", "")) * SCALE_OF[scale or ""]
+    return value, unit, bool(hedge or hedge2)
 
 
 def _chinese(match: re.Match[str]) -> tuple[float, str, bool] | None:
@@ -108,7 +122,7 @@ def _bare_scaled(match: re.Match[str]) -> tuple[float, str, bool]:
 
 
 def _is_range_end(text: str, start: int) -> bool:
-    return bool(RANGE_BEFORE.search(text[max(0, start - 4) : start]))
+    return RANGE_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
 def _parsed(match: re.Match[str]) -> tuple[float, str, bool] | None:
@@ -127,6 +141,9 @@ def find_quantities(text: str) -> list[Quantity]:
         candidate = CANDIDATES.search(text, position)
         if candidate is None:
             break
+        if text[candidate.end() : candidate.end() + 1] not in FOLLOWERS:
+            position = candidate.end()
+            continue
         match = NUMBER.match(text, candidate.start())
         if match is None and text[candidate.end() : candidate.end() + 2].strip(" ")[:1] in SCALES:
             match = BARE_SCALED.match(text, candidate.start())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import cn2an
 
@@ -23,10 +23,19 @@ SINGLE = re.compile(
     r"(?P<date> ?\d{1,2} ?月 ?\d{1,2} ?日)?(?P<month> ?\d{1,2} ?月)?(?P<since>以来)?"
 )
 LEADS = ("力争到", "预计到", "截止到", "截至", "截止", "到", "至", "相比", "较", "比", "由", "从")
-PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
-RELATIVE = re.compile(r"(?P<n>[二两三四五六七八九十]|\d{1,2}) ?年(?P<tail>以来|来|间|中)?")
+# The patterns scanned over whole texts open with literal characters or one character class
+# (no optional part, no look-behind first), so `re` skips to the places they can match in C
+# instead of trying the pattern at every position.
+PLAN = re.compile(r"(?:“十|\"十|十)(?P<n>[一二三四五])五[”\"]?(?P<tail>期间|时期|以来|末)?")
+# `(?P<n>[二…十]|\d{1,2})` not preceded by a digit or 年: the digits of a year (`2021年`) or
+# `年三年` never start a match.
+RELATIVE = re.compile(
+    r"(?P<n>[二两三四五六七八九十\d](?<![\d年].)(?:(?<=\d)\d)?) ?年(?P<tail>以来|来|间|中)?"
+)
 SPOKEN_YEARS = {"今年": 0, "本年": 0, "去年": 1, "过去一年": 1, "上年": 1, "上一年": 1}
-SPOKEN = re.compile(r"(?<![比较同与])(?:今年|本年|去年|过去一年|上一?年)(?!度?以来|同期)")
+SPOKEN = re.compile(r"(?:今年|本年|去年|过去一年|上一?年)(?!度?以来|同期)")
+# `比去年`, `较上年`: a comparison's base, read with the comparison, not as a spoken year.
+NOT_SPOKEN_AFTER = frozenset("比较同与")
 SINCE = re.compile(rf"自 ?(?P<y>{YEAR}) ?年[^,;。!?\n]{{0,30}}?以来")
 ALIAS_YEAR = re.compile(rf"简称(?:为)?(?P<y>{YEAR})年")
 BRACKETS = re.compile(r"《[^》\n]{0,80}》|〔[^〕\n]{0,20}〕|\[[^\]\n]{0,20}\]|\([^()\n]{0,40}\)")
@@ -35,8 +44,7 @@ COMPARISONS = ("较", "比", "相比", "由", "从")
 PLAN_FIRST_YEAR = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
 
 
-@dataclass(frozen=True, slots=True)
-class YearMark:
+class YearMark(NamedTuple):
     """A time reference at [start, end): the year it names, a period start, target-ness.
 
     `relative` marks (`近三年`, `以来`) count back from the document's date; `lasting`
@@ -56,16 +64,23 @@ class YearMark:
     school_year: bool = False
 
 
+LEAD_SIZES = sorted({len(word) for word in LEADS}, reverse=True)
+
+
 def _lead(text: str, start: int) -> str:
-    """The word right before a year (`到2025年`, `较2015年`), if it is one that matters."""
-    return next((w for w in LEADS if text.startswith(w, max(0, start - len(w)), start)), "")
+    """The word right before a year (`到2025年`, `较2015年`), if it is one that matters; the
+    longest one (`截止到` rather than `到`)."""
+    for size in LEAD_SIZES:
+        word = text[max(0, start - size) : start]
+        if word in LEADS:
+            return word
+    return ""
 
 
-def _single(match: re.Match[str], lead: str, doc_year: int | None) -> YearMark | None:
+def _single(match: re.Match[str], lead: str, doc_year: int | None) -> YearMark:
+    """A plain year (`2021年`, `到2025年`, `2017年以来`); calendar dates are left out before."""
     year = int(match["y"])
     start = match.start() - len(lead)
-    if match["date"]:
-        return None
     if match["since"]:
         return YearMark(start, match.end(), None, year, relative=1, carries=False)
     ahead = doc_year is not None and year > doc_year
@@ -134,11 +149,10 @@ def find_year_marks(text: str, doc_year: int | None) -> list[YearMark]:
             ranges.append(match.span("y"))
     taken = Spans(ranges)
     for match in SINGLE.finditer(text):
-        if match.start() in hidden or match.start("y") in taken:
+        start = match.start()  # the year's own start: `y` opens the pattern
+        if start in hidden or start in taken or match["date"]:
             continue
-        mark = _single(match, _lead(text, match.start()), doc_year)
-        if mark is not None:
-            marks.append(mark)
+        marks.append(_single(match, _lead(text, start), doc_year))
     marks += [plan_mark(m, doc_year) for m in PLAN.finditer(text) if m.start() not in hidden]
     relative = (_relative(text, m) for m in RELATIVE.finditer(text) if m.start() not in hidden)
     marks += [mark for mark in relative if mark is not None]
@@ -159,7 +173,7 @@ def _spoken_years(text: str, doc_year: int | None, hidden: Spans) -> list[YearMa
             compared=text[m.start() - 1 : m.start()] == "由",
         )
         for m in SPOKEN.finditer(text)
-        if m.start() not in hidden
+        if m.start() not in hidden and text[m.start() - 1 : m.start()] not in NOT_SPOKEN_AFTER
     ]
 
 
@@ -183,7 +197,7 @@ def subject_year(title: str, published: int | None) -> int | None:
 def document_year(text: str, published_date: str | None, title: str = "") -> int | None:
     """The year the document speaks from: the year its title reports on, else its
     published date, else a date at its end or its top, else the year it names most."""
-    lines = [line for line in text.strip().split("\n")[:2] if "|" not in line]
+    lines = [line for line in text.strip().split("\n", 2)[:2] if "|" not in line]
     heading = " ".join([title, *lines])[:200]
     published = _published_year(text, published_date)
     return subject_year(heading, published) or published or _most_named_year(text)

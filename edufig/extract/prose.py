@@ -35,10 +35,12 @@ from edufig.extract.spans import Spans, blank
 from edufig.extract.timeline import Timeline, When
 
 T = TypeVar("T")
+# A clause ending in a change verb (`同比增加`, `比上年净增`, `较去年下降了`). Only tested for
+# a match, so the words that may precede the verb (`同比`, `比上年`, `分别`, `净`) need not be
+# spelled out, and every branch opens with a literal, which lets `re` skip in C.
 CHANGE = re.compile(
-    r"(?:(?:同比|比上年|较上年|比去年|较去年|分别)?(?:净)?"
-    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|净增|净减|增幅为?|降幅为?|增速为?)"
-    r"|(?:同比|上年|去年|净)[增减])了?$"
+    r"(?:增加|增长|提高|提升|上升|减少|下降|降低|回落|增幅为?|降幅为?|增速为?"
+    r"|同比[增减]|上年[增减]|去年[增减]|净[增减])了?$"
 )
 NEGATIVE_CHANGE = ("减", "下降", "降低", "回落", "降幅")
 BASE = re.compile(
@@ -57,9 +59,12 @@ INVEST_VERB = re.compile(
 PLANNED = re.compile(
     r"(?:年度|年|再|将)计划|计划(?:投资|新增|再|新建|建设)|规划|目标|力争|争取|预计"
 )
+# Planning words earlier in a sentence (`拟新建`, `计划投资`, `今年将新增`). Only tested for a
+# match, so words before `将` (`今年`, `年内`) need not be listed; every branch opens with a
+# literal (`模拟` is excluded after its `拟`), which lets `re` skip in C.
 PLANNED_SENTENCE = re.compile(
-    r"(?<!模)拟(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
-    r"|(?:今年|明年|年内|全年)?将(?:新建|新增|改扩建|建设|建成|投入|安排|完成|招聘|增加)"
+    r"拟(?<!模拟)(?:新增|新建|投入|建设|安排|招聘|完成)|计划(?:投资|新增|新建|改扩建|建设|完成|安排|招聘)"
+    r"|将(?:新建|新增|改扩建|建设|建成|投入|安排|完成|招聘|增加)"
     r"|任务目标|目标是"
 )
 DONE = re.compile(r"已|完成|实际|累计|实现")
@@ -72,7 +77,7 @@ BUILD_TOPIC = re.compile(
     r"(?:新建|改扩建|扩建|改建|建设)[^,;。]{0,12}?(?:学校|幼儿园|小学|中学|校舍)"
     r"|(?:学校|幼儿园|小学|中学|校舍)[^,;。]{0,3}建设|基本建设|基建|改薄|固定资产"
 )
-SKIP_WORDS = ("代课", "1类", "2类", "一类", "二类")
+SKIP_WORDS = re.compile(r"代课|[12一二]类")
 PART_YEAR = re.compile(r"[春秋]季?学期|上半年|下半年|\d{1,2} ?[-—~至] ?\d{1,2} ?月")
 AFTER_NUMBER_OK = (
     "以上",
@@ -160,6 +165,8 @@ class SentenceState:
     previous_end: int = 0
     previous_was_change: bool = False
     carried: bool = False
+    # Where the clause of the quantity being read ends (its next clause mark), looked up once.
+    clause_end: int = 0
 
 
 class ProseReader:
@@ -297,6 +304,7 @@ class ProseReader:
             if changed is not None:
                 attach_change(changed, segment, quantity)
             return
+        state.clause_end = self.clause_marks.next(quantity.end, sentence.end)
         drafts = self._drafts(state, seg_start, segment, quantity)
         scope = self._scope(seg_start, quantity.start) if drafts else None
         for draft in drafts:
@@ -308,13 +316,16 @@ class ProseReader:
         state.previous = drafts[-1] if drafts else None
 
     def _skipped(self, sentence: Sentence, segment: str, quantity: Quantity) -> bool:
-        if any(word in segment for word in SKIP_WORDS):
+        if SKIP_WORDS.search(segment):
             return True
+        flow_unit = quantity.unit in ("yuan", "person_time")
+        if not flow_unit and self.text.find("资助", sentence.start, quantity.start) == -1:
+            return False  # no flow: neither money nor aid anywhere before it in the sentence
         clause = self.clause_marks.last(sentence.start, quantity.start)
         before = self.clause_marks.last(sentence.start, max(sentence.start, clause - 1))
         group = self.group_marks.last(sentence.start, quantity.start)
         window = self.text[max(before, group) : quantity.start]
-        flow = quantity.unit in ("yuan", "person_time") or "资助" in window
+        flow = flow_unit or "资助" in window
         return flow and bool(PART_YEAR.search(window) or self._part_year_opening(sentence))
 
     def _part_year_opening(self, sentence: Sentence) -> bool:
@@ -349,7 +360,7 @@ class ProseReader:
         if self._planned(state.sentence, segment, quantity):
             when = replace(when, target=True)
             self.cues["kind"] = "planning words in the sentence"
-        end = self.clause_marks.next(quantity.end, state.sentence.end)
+        end = state.clause_end
         base = bool(NAMED_BASE.match(stripped))
         evidence = sentence_evidence(state.sentence, seg_start, end)
         return [
@@ -428,7 +439,7 @@ class ProseReader:
         lo = seg_start
         if quantity.unit == "percent" and RATIO_TAIL.match(segment.strip()):
             lo = self.clause_marks.last(state.sentence.start, seg_start - 1)
-        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
+        after = self.text[quantity.end : state.clause_end]
         if is_before_noun(after):
             postfix = postfix_metric(after)
             if postfix is None or not accepts(postfix, quantity.unit):
@@ -472,7 +483,7 @@ class ProseReader:
         )
 
     def _unnamed_metric(self, state: SentenceState, segment: str, quantity: Quantity) -> str | None:
-        after = self.text[quantity.end : self.clause_marks.next(quantity.end, state.sentence.end)]
+        after = self.text[quantity.end : state.clause_end]
         postfix = postfix_metric(after)
         if postfix is not None and accepts(postfix, quantity.unit):
             return self._noted("metric", "noun after the number", postfix)
@@ -547,9 +558,7 @@ class ProseReader:
         """Level of an unlabelled figure: the figure before it in the same `;` group, a level
         named earlier in the group, the previous sentence's, or one named right after."""
         sentence = state.sentence
-        own = single_level(
-            self._levels(quantity.end, self.clause_marks.next(quantity.end, sentence.end))
-        )
+        own = single_level(self._levels(quantity.end, state.clause_end))
         if own is not None:
             return self._noted("level", "named after the number", own)
         group = self.group_marks.last(sentence.start, quantity.start)
@@ -588,11 +597,12 @@ class ProseReader:
 
 PARENTHESES = re.compile(r"\([^()\n]{0,160}\)")
 BOOK_TITLES = re.compile(r"《[^《》\n]{0,120}》")
+MASKED_MARKS = str.maketrans(",;:", "···")
 
 
 def mask_parentheses(text: str) -> str:
     """`text` with clause marks inside parentheses blanked, so `(主要包括…,…)` is one clause."""
-    return PARENTHESES.sub(lambda m: re.sub(r"[,;:]", "·", m.group()), text)
+    return PARENTHESES.sub(lambda m: m.group().translate(MASKED_MARKS), text)
 
 
 def sentence_evidence(sentence: Sentence, start: int, end: int) -> tuple[int, int]:

@@ -54,12 +54,37 @@ def _prefectures() -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
     return {name: (code, tuple(counties.get(name, []))) for name, code in names.items()}
 
 
+@cache
+def _prefectures_by_ending() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """Prefecture names longer than two characters by their two-character ending, and a
+    pattern for their last characters (`市`, `州`, `区`, `盟`)."""
+    by_ending: dict[str, list[str]] = {}
+    for name in _prefectures():
+        if len(name) > 2:
+            by_ending.setdefault(name[-2:], []).append(name)
+    last = re.compile("[" + re.escape("".join(sorted({e[-1] for e in by_ending}))) + "]")
+    return last, {ending: tuple(names) for ending, names in by_ending.items()}
+
+
+def _named_prefectures(text: str) -> set[str]:
+    """Prefectures `text` names, looked up where a name can end: one scan of the text
+    instead of one per prefecture."""
+    last, by_ending = _prefectures_by_ending()
+    found: set[str] = set()
+    for match in last.finditer(text):
+        end = match.end()
+        for name in by_ending.get(text[end - 2 : end], ()):
+            if end >= len(name) and text.startswith(name, end - len(name)):
+                found.add(name)
+    return found
+
+
 def _prefecture_clue(text: str) -> set[str]:
     """Prefectures the masked name belongs to: the one written right before the mask
     (`《定西市***教师…规划》`) if that is unique, else every prefecture the text names."""
-    names = [name for name in _prefectures() if len(name) > 2 and name in text]
+    names = _named_prefectures(text)
     before_mask = {name for name in names if re.search(re.escape(name) + MASK, text)}
-    return before_mask or set(names)
+    return before_mask or names
 
 
 def _anonymised(doc: ParsedDocument) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from edufig.core.catalog import load_metrics
 from edufig.extract.levels import find_levels
@@ -50,8 +51,7 @@ GROUP_LABEL_CHARS = 20
 MAX_ROW_WIDTH = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     text: str
     start: int
     end: int
@@ -106,7 +106,7 @@ def _flat_runs(text: str) -> list[tuple[list[Cell], int, int]]:
     runs: list[tuple[list[Cell], int, int]] = []
     index = 0
     while index < len(lines) - 1:
-        if not (FLAT_HEADER.match(lines[index].strip()) and _flat_years_follow(lines, index)):
+        if not (_is_flat_header(lines[index]) and _flat_years_follow(lines, index)):
             index += 1
             continue
         cells: list[Cell] = []
@@ -119,6 +119,11 @@ def _flat_runs(text: str) -> list[tuple[list[Cell], int, int]]:
         if len(cells) >= MIN_FLAT_CELLS:
             runs.append((cells, starts[first], starts[index - 1] + len(lines[index - 1])))
     return runs
+
+
+def _is_flat_header(line: str) -> bool:
+    """`指标`, `主要指标`, `项目名称` alone on a line (the substring test spares the others)."""
+    return ("指标" in line or "项目" in line) and bool(FLAT_HEADER.match(line.strip()))
 
 
 def _flat_years_follow(lines: list[str], index: int) -> bool:
@@ -199,11 +204,15 @@ def _is_group_line(line: str, lines: list[str], index: int, next_offset: int) ->
 SPACED_CELL = re.compile(r"(?:(?! {2,}|\t).)+")
 MIN_SPACED_CELLS = 3
 SPACED_CELL_CHARS = 24
+# A cell holding one of these is prose, and so is a line holding one (an indented paragraph).
+PROSE_MARK = re.compile(r"[,。;]")
 
 
 def _spaced_cells(line: str, offset: int) -> list[Cell]:
     """Cells of a row whose columns were kept apart by tabs or runs of spaces (yearbook
     tables pasted as text): at least three short cells, or it is prose."""
+    if PROSE_MARK.search(line):
+        return []
     cells = []
     for match in SPACED_CELL.finditer(line):
         stripped = match.group().strip()
@@ -216,7 +225,7 @@ def _spaced_cells(line: str, offset: int) -> list[Cell]:
 
 
 def _is_prose(cell: str) -> bool:
-    return len(cell) > SPACED_CELL_CHARS or bool(re.search(r"[,。;]", cell))
+    return len(cell) > SPACED_CELL_CHARS or bool(PROSE_MARK.search(cell))
 
 
 def _line_cells(line: str, offset: int) -> list[Cell]:

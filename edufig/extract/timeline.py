@@ -197,4 +197,4 @@ class Timeline:
         if ANNUAL in sentence and found.period_start is not None and found.year is not None:
             found = replace(found, period_start=None)
         ahead = bool(self.doc_year and found.year and found.year > self.doc_year)
-        return replace(found, target=found.target or ahead)
+        return replace(found, target=True) if ahead and not found.target else found
