@@ -18,7 +18,7 @@ from tests.conftest import DEV_DIR, SEEDS_DIR
 
 RUNS = 10
 READER_LOOP = """
-import contextlib, io, json, sys
+import contextlib, io, json, sys, time
 from pathlib import Path
 from edufig.cli import main
 
@@ -34,6 +34,7 @@ while not stop.exists():
     calls += 1
     if code != 0:
         failures.append(f"{code}: {err.getvalue()[-300:]}")
+    time.sleep(0.2)  # an eager analyst, not a spinning core: the machine has two
 print(json.dumps({"calls": calls, "failures": failures[:5], "failed": len(failures)}))
 """
 READERS = (
