@@ -11,7 +11,10 @@ served on 127.0.0.1 (scrapers.mirror.synthetic) and crawled with crawl delay 0:
 - `state`: one run's state writes, 10 changed URLs (new article + its validator), into the
   SQLite store holding N articles and N validators, against the JSON store of the parent
   architecture (`git show <--json-from>:scrapers/state.py`: the whole file merged and
-  rewritten on every save), with N validators: save and load seconds, median of 5.
+  rewritten on every save), with N validators: save and load seconds, median of 5,
+- `json_store_crawl` (sizes up to `--old-up-to`): the same first and no-change crawls run by
+  the crawler of `--json-from` (its tree from `git archive`, in a subprocess), which asked
+  every known article again.
 
 Writes bench/results/crawl_state.json and bench/results/crawl_state.png. Timings depend on
 the machine. Usage: `python bench/bench_crawl_state.py [--sizes 1000 10000 100000]`.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -59,6 +63,7 @@ def _seed(state: CrawlState, running: RunningSynthetic, n: int) -> None:
         url = source.identity(running.base_url + SyntheticSite.article_path(number))
         rows.append((url, source.name, doc_id_for(source, url), f"report {number}", now))
     state.seed_articles(rows)
+    state.listed(source.name)  # as a first crawl walking the whole list records
     state.db.execute("BEGIN")
     state.db.executemany(
         "INSERT OR REPLACE INTO validators VALUES (?, ?, ?, ?, ?)",
@@ -174,6 +179,46 @@ def json_state_numbers(n: int, old: types.ModuleType) -> dict[str, float]:
         return {"save_seconds": _median_seconds(save), "load_seconds": _median_seconds(load)}
 
 
+OLD_CRAWL = """
+import json, sys, tempfile, time
+from pathlib import Path
+from edufig.core.config import Settings
+from scrapers.crawl import crawl_sources
+from scrapers.mirror.synthetic import SyntheticSite, serve_synthetic
+
+site = SyntheticSite(int(sys.argv[1]), page_size=20)
+with tempfile.TemporaryDirectory() as tmp, serve_synthetic(site) as running:
+    settings = Settings(warehouse=Path(tmp) / "warehouse.duckdb", data_dir=Path(tmp))
+    report = {}
+    for label in ("first_crawl", "no_change"):
+        start = time.perf_counter()
+        result = crawl_sources([running.source()], settings)
+        report[label] = {"seconds": round(time.perf_counter() - start, 3),
+                         "requests": result.counts["requests"]}
+print(json.dumps(report))
+"""
+
+
+def old_crawl_numbers(n: int, ref: str) -> dict[str, object]:
+    """First and no-change crawl of n articles by the crawler at `ref` (the JSON store)."""
+    with tempfile.TemporaryDirectory() as tree:
+        archive = subprocess.run(
+            ["git", "archive", ref, "scrapers", "edufig"], cwd=REPO, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        synthetic = Path(__file__).resolve().parents[1] / "scrapers/mirror/synthetic.py"
+        (Path(tree) / "scrapers/mirror/synthetic.py").write_bytes(synthetic.read_bytes())
+        done = subprocess.run(
+            [sys.executable, "-c", OLD_CRAWL, str(n)],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": tree},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return json.loads(done.stdout)
+
+
 def plot(report: dict[str, object], path: Path) -> None:
     import matplotlib
 
@@ -189,12 +234,26 @@ def plot(report: dict[str, object], path: Path) -> None:
     left.set(xscale="log", yscale="log", xlabel="known documents", ylabel="ms")
     left.set_title("State save time per run")
     left.legend(fontsize=8)
-    seconds = [row["no_change"]["seconds"] for row in report["sizes"]]
-    requests = [row["no_change"]["requests"] for row in report["sizes"]]
-    right.plot(sizes, seconds, "o-")
-    for x, y, r in zip(sizes, seconds, requests, strict=True):
-        right.annotate(f"{r} requests", (x, y), textcoords="offset points", xytext=(4, 6))
-    right.set(xscale="log", xlabel="known documents", ylabel="seconds")
+    old = [row for row in report["sizes"] if "json_store_crawl" in row]
+    for label, rows, pick, style in (
+        ("sqlite store, incremental", report["sizes"], lambda r: r["no_change"], "o-"),
+        (
+            "json store (every article asked)",
+            old,
+            lambda r: r["json_store_crawl"]["no_change"],
+            "s--",
+        ),
+    ):
+        if not rows:
+            continue
+        xs = [row["documents"] for row in rows]
+        ys = [pick(row)["seconds"] for row in rows]
+        right.plot(xs, ys, style, label=label)
+        for x, y, row in zip(xs, ys, rows, strict=True):
+            text = f"{pick(row)['requests']} req."
+            right.annotate(text, (x, y), textcoords="offset points", xytext=(4, 6), fontsize=8)
+    right.set(xscale="log", yscale="log", xlabel="known documents", ylabel="seconds")
+    right.legend(fontsize=8)
     right.set_title("No-change crawl (loopback, delay 0)")
     fig.suptitle(f"Incremental crawl state, commit {report['commit']}")
     fig.tight_layout()
@@ -206,6 +265,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--crawl-up-to", type=int, default=10_000)
     parser.add_argument("--json-from", default="arch2", help="git ref with the JSON store")
+    parser.add_argument("--old-up-to", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=RESULTS / "crawl_state.json")
     args = parser.parse_args()
     commit = subprocess.run(
@@ -216,6 +276,8 @@ def main() -> None:
     for n in args.sizes:
         row = crawl_numbers(n, args.crawl_up_to)
         row["state"] = {"sqlite": sqlite_state_numbers(n), "json": json_state_numbers(n, old)}
+        if n <= args.old_up_to:
+            row["json_store_crawl"] = old_crawl_numbers(n, args.json_from)
         report["sizes"].append(row)
         print(json.dumps(row), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -140,8 +140,11 @@ class SourceCrawl:
 
     def candidates(self) -> dict[str, Link]:
         """New report links by canonical URL. Lists run newest first, so paging a list stops
-        at the first page whose report links are all known: what follows was seen before."""
+        at the first page whose report links are all known: what follows was seen before.
+        Every `relist_days` the lists are walked to their end instead."""
         known = self.state.known_urls(self.source.name)
+        whole = self.state.listing_due(self.source.name, self.source.relist_days)
+        errors_before = len(self.result.errors)
         found: dict[str, Link] = {}
         for start_url in self.source.start_urls:
             for links in list_pages(self.source, start_url, self.fetch_text):
@@ -150,8 +153,10 @@ class SourceCrawl:
                 self.listed_known += len(on_page) - len(new)
                 for key, link in new.items():
                     found.setdefault(key, link)
-                if on_page and not new:
+                if on_page and not new and not whole:
                     break
+        if whole and len(self.result.errors) == errors_before:
+            self.state.listed(self.source.name)
         self.result.add("known", self.listed_known)
         return found
 

@@ -119,6 +119,9 @@ class Source(BaseModel):
     # most `revalidate_per_run` of them per run, oldest first; new links are always fetched.
     revalidate_days: float = Field(30.0, ge=0)
     revalidate_per_run: int = Field(50, ge=0)
+    # Every this many days paging ignores the all-known stop and walks the whole list once
+    # (conditionally), catching a report inserted below page one with an older date.
+    relist_days: float = Field(7.0, ge=0)
     user_agent: str = (
         "EduFiguresBot/0.1 (+https://github.com/edufigures/edufigures; research crawler)"
     )

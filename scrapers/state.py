@@ -184,6 +184,17 @@ class CrawlState:
             )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('articles_seeded', '1')")
 
+    def listing_due(self, source: str, every_days: float) -> bool:
+        """Whether the source's lists were last walked to their end longer ago than that."""
+        walked = self._meta(f"listed:{source}")
+        return walked is None or time.time() - float(walked) >= every_days * 86400
+
+    def listed(self, source: str) -> None:
+        """Record a walk of the source's lists to their end."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"listed:{source}", str(time.time()))
+        )
+
     def articles_seeded(self) -> bool:
         return self._meta("articles_seeded") is not None
 

@@ -41,12 +41,13 @@ class SyntheticSite:
         self.asked: list[Asked] = []
         self.lock = threading.Lock()
 
-    def add(self, count: int = 1) -> list[int]:
-        """Publish `count` new articles on top of page one; their numbers."""
+    def add(self, count: int = 1, at: int = 0) -> list[int]:
+        """Publish `count` new articles at list position `at` (0: on top of page one; lower
+        down: backdated); their numbers."""
         with self.lock:
-            start = (self.newest_first[0] if self.newest_first else 0) + 1
+            start = max(self.newest_first, default=0) + 1
             new = list(range(start + count - 1, start - 1, -1))
-            self.newest_first[:0] = new
+            self.newest_first[at:at] = new
         return new
 
     def edit(self, number: int) -> None:
@@ -76,7 +77,7 @@ class SyntheticSite:
 
     def article(self, number: int) -> bytes | None:
         with self.lock:
-            if not self.newest_first or not 1 <= number <= self.newest_first[0]:
+            if not self.newest_first or not 1 <= number <= len(self.newest_first):
                 return None  # numbers run 1..newest without gaps
             version = self.versions.get(number, 0)
         time.sleep(self.article_delay)

@@ -96,6 +96,25 @@ def test_new_articles_are_fetched_and_paging_stops_at_the_first_all_known_page(
     assert len(known(settings, "synth")) == 107
 
 
+def test_a_backdated_article_below_page_one_waits_for_the_periodic_whole_walk(
+    settings: Settings,
+) -> None:
+    site = SyntheticSite(95, page_size=10)
+    with serve_synthetic(site) as running:
+        crawl_sources([running.source()], settings)
+        (backdated,) = site.add(1, at=45)  # on page five, dated among the older ones
+        start = len(site.asked)
+        crawl_sources([running.source()], settings)
+        assert [path for path, _ in asked_since(site, start)] == ["/robots.txt", "/col/index.html"]
+        start = len(site.asked)
+        again = crawl_sources([running.source(relist_days=0)], settings)
+    asked = [path for path, _ in asked_since(site, start)]
+    lists = ["/col/index.html", *(f"/col/index_{n}.html" for n in range(1, 10))]
+    assert [path for path in asked if "index" in path] == lists
+    assert [path for path in asked if "/t2024" in path] == [article(backdated)]
+    assert again.counts["archived"] == 1
+
+
 def backdate(settings: Settings, numbers: dict[int, float], running: RunningSynthetic) -> None:
     """Set the last check of articles `numbers` to that many days ago (test setup)."""
     source = running.source()
