@@ -11,7 +11,8 @@ served on 127.0.0.1 (scrapers.mirror.synthetic) and crawled with crawl delay 0:
 - `state`: one run's state writes, 10 changed URLs (new article + its validator), into the
   SQLite store holding N articles and N validators, against the JSON store of the parent
   architecture (`git show <--json-from>:scrapers/state.py`: the whole file merged and
-  rewritten on every save), with N validators: save and load seconds, median of 5,
+  rewritten on every save), with N validators: save seconds, median of 5; and load seconds
+  (SQLite: open + one list page's known-article look-up; JSON: the whole file),
 - `json_store_crawl` (sizes up to `--old-up-to`): the same first and no-change crawls run by
   the crawler of `--json-from` (its tree from `git archive`, in a subprocess), which asked
   every known article again.
@@ -109,13 +110,18 @@ def crawl_numbers(n: int, crawl_up_to: int) -> dict[str, object]:
 
 def sqlite_state_numbers(n: int) -> dict[str, float]:
     """One run's writes (CHANGES URLs, a commit each) into a store of n articles, and an
-    open plus a source's known-set read (the O(n) part of a run); each median of REPEATS."""
+    open plus the known-article look-up of one list page (20 links), what a no-change run
+    reads; each median of REPEATS."""
     site = SyntheticSite(0)
     with tempfile.TemporaryDirectory() as tmp, serve_synthetic(site) as running:
         with CrawlState.open(Path(tmp)) as state:
             _seed(state, running, n)
         rounds = iter(range(10**6))
         state = CrawlState.open(Path(tmp))
+        source = running.source()
+        page = [
+            source.identity(running.base_url + SyntheticSite.article_path(k)) for k in range(1, 21)
+        ]
 
         def save() -> None:
             r = next(rounds)
@@ -126,7 +132,7 @@ def sqlite_state_numbers(n: int) -> dict[str, float]:
 
         def load() -> None:
             with CrawlState.open(Path(tmp)) as opened:
-                opened.known_urls("synth")
+                opened.known_among("synth", page)
 
         try:
             return {"save_seconds": _median_seconds(save), "load_seconds": _median_seconds(load)}

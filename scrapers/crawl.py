@@ -142,13 +142,13 @@ class SourceCrawl:
         """New report links by canonical URL. Lists run newest first, so paging a list stops
         at the first page whose report links are all known: what follows was seen before.
         Every `relist_days` the lists are walked to their end instead."""
-        known = self.state.known_urls(self.source.name)
         whole = self.state.listing_due(self.source.name, self.source.relist_days)
         errors_before = len(self.result.errors)
         found: dict[str, Link] = {}
         for start_url in self.source.start_urls:
             for links in list_pages(self.source, start_url, self.fetch_text):
                 on_page = self.reports(links)
+                known = self.state.known_among(self.source.name, on_page)
                 new = {key: link for key, link in on_page.items() if key not in known}
                 self.listed_known += len(on_page) - len(new)
                 for key, link in new.items():

@@ -143,6 +143,20 @@ class CrawlState:
         rows = self.db.execute("SELECT url FROM articles WHERE source = ?", (source,))
         return {url for (url,) in rows}
 
+    def known_among(self, source: str, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` (one list page's links) are known articles of `source`: indexed
+        look-ups, so a run's cost does not grow with the number of known documents."""
+        wanted, found = list(urls), set()
+        for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT url FROM articles WHERE source = ? AND url IN ({marks})",
+                (source, *chunk),
+            )
+            found.update(url for (url,) in rows)
+        return found
+
     def is_known(self, source: str, url: str) -> bool:
         row = self.db.execute(
             "SELECT 1 FROM articles WHERE source = ? AND url = ?", (source, url)
