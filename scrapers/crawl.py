@@ -1,11 +1,15 @@
 """The scrape stage: crawl every source and archive every response; parsing is a stage of
 its own (`scrapers.parse_stage`).
 
-A run walks each source's list pages, keeps the links whose title names an education
-report, fetches each detail page (conditionally, so an unchanged site costs only 304s) and
-its PDF/DOCX attachments, and records one `ArchivedDocument` per report: which archived
-bodies make it up and what the registry says about where it came from. One failing URL or
-source never stops the run; a blocked source stops only itself.
+A run walks each source's list pages newest first and keeps the links whose title names
+an education report. Links it has not archived before are fetched with their PDF/DOCX
+attachments and recorded as one `ArchivedDocument` each (which archived bodies make it up
+and what the registry says about where it came from). Known links are not asked again:
+paging a list stops at the first page holding only known reports, and a bounded rotation
+of the longest-unchecked known reports is revalidated each run (conditionally, so an
+unchanged one costs a 304). A no-change run thus costs robots.txt and the first list
+page(s), whatever the number of known documents. One failing URL or source never stops
+the run; a blocked source stops only itself.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -22,13 +27,22 @@ from scrapers.archive import Archive, ArchivedDocument, ArchivedPart
 from scrapers.decode import decode_bytes
 from scrapers.fetch import Fetched, Fetcher, FetchFailed, Skipped, SourceBlocked
 from scrapers.html import parse_html
-from scrapers.listing import list_links
+from scrapers.listing import Link, list_pages
 from scrapers.parse import UnparseableError, sniff
 from scrapers.registry import Source, load_sources
-from scrapers.state import CrawlState
+from scrapers.state import CrawlState, KnownArticle
 
 Progress = Callable[[str], None]
-COUNT_KEYS = ("fetched", "archived", "pages_unchanged", "failed", "blocked")
+COUNT_KEYS = (
+    "list_pages",  # list pages read (200 or 304)
+    "known",  # known report links seen on them, not requested again
+    "fetched",  # detail pages fetched (200 or 304)
+    "archived",
+    "pages_unchanged",
+    "revalidated",  # known reports asked again by the rotation
+    "failed",
+    "blocked",
+)
 
 
 def doc_id_for(source: Source, url: str) -> str:
@@ -68,13 +82,12 @@ class SourceCrawl:
         state: CrawlState,
         result: StageResult,
         last_request: dict[str, float],
-        archived: set[str],
     ) -> None:
         self.source = source
         self.settings = settings
         self.archive = archive
-        self.archived = archived  # doc_ids already recorded, by this run or an earlier one
         self.state = state
+        self.listed_known = 0  # known report links seen on this run's list pages
         self.result = result
         self.fetcher = Fetcher(source, archive, state, settings.crawl_delay, last_request)
 
@@ -106,13 +119,15 @@ class SourceCrawl:
             if required or not gone:
                 self.fail(str(exc))
             return None
+        self.result.add("list_pages")
         return decode_bytes(fetched.body, fetched.content_type)[0]
 
-    def candidates(self) -> dict[str, tuple[str, str]]:
-        """Report links by canonical URL: title wanted, on an allowed host, article-shaped."""
+    def reports(self, links: list[Link]) -> dict[str, Link]:
+        """A list page's report links by canonical URL: title wanted, on an allowed host,
+        article-shaped."""
         pattern = re.compile(self.source.article_pattern)
-        found: dict[str, tuple[str, str]] = {}
-        for url, title in list_links(self.source, self.fetch_text):
+        found: dict[str, Link] = {}
+        for url, title in links:
             key = self.source.identity(url)
             if not title or not self.source.wants(title) or key in found:
                 continue
@@ -123,12 +138,50 @@ class SourceCrawl:
                 found[key] = (url, title)
         return found
 
+    def candidates(self) -> dict[str, Link]:
+        """New report links by canonical URL. Lists run newest first, so paging a list stops
+        at the first page whose report links are all known: what follows was seen before.
+        Every `relist_days` the lists are walked to their end instead."""
+        whole = self.state.listing_due(self.source.name, self.source.relist_days)
+        errors_before = len(self.result.errors)
+        found: dict[str, Link] = {}
+        for start_url in self.source.start_urls:
+            for links in list_pages(self.source, start_url, self.fetch_text):
+                on_page = self.reports(links)
+                known = self.state.known_among(self.source.name, on_page)
+                new = {key: link for key, link in on_page.items() if key not in known}
+                self.listed_known += len(on_page) - len(new)
+                for key, link in new.items():
+                    found.setdefault(key, link)
+                if on_page and not new and not whole:
+                    break
+        if whole and len(self.result.errors) == errors_before:
+            self.state.listed(self.source.name)
+        self.result.add("known", self.listed_known)
+        return found
+
     def run(self, progress: Progress) -> None:
         errors_before = len(self.result.errors)
         candidates = self.candidates()
-        progress(f"{self.source.name}: {len(candidates)} report link(s) found")
+        source = self.source
+        due = [
+            article
+            for article in self.state.due(
+                source.name, source.revalidate_days, source.revalidate_per_run
+            )
+            if article.url not in candidates
+        ]
+        progress(
+            f"{source.name}: {len(candidates)} new report link(s), {self.listed_known} known"
+            f" on the lists, {len(due)} known report(s) due for revalidation"
+        )
         listing_failed = len(self.result.errors) > errors_before
-        if not candidates and not self.source.expect_empty and not listing_failed:
+        if (
+            not candidates
+            and not self.listed_known
+            and not self.source.expect_empty
+            and not listing_failed
+        ):
             starts = ", ".join(self.source.start_urls)
             self.result.errors.append(
                 f"{self.source.name}: no report links found from {starts}"
@@ -137,11 +190,20 @@ class SourceCrawl:
         before = dict(self.result.counts)
         for url, title in candidates.values():
             self.archive_guarded(url, title)
+        for article in due:
+            self.revalidate(article)
         done = {k: self.result.counts.get(k, 0) - before.get(k, 0) for k in COUNT_KEYS}
         progress(
             f"{self.source.name}: {done['archived']} archived, "
             f"{done['pages_unchanged']} unchanged, {done['failed']} failed"
         )
+
+    def revalidate(self, article: KnownArticle) -> None:
+        """Ask a known report again; its check time moves on even when the ask fails, so
+        one dead page does not hold the rotation (its archived version stays)."""
+        self.result.add("revalidated")
+        self.archive_guarded(self.source.fetchable(article.url), article.title or "")
+        self.state.checked(article.url, self.source.name, article.doc_id, article.title)
 
     def archive_guarded(self, url: str, title: str) -> None:
         """`archive_document`, with any fault but a block confined to this one document."""
@@ -155,12 +217,14 @@ class SourceCrawl:
     def archive_document(self, url: str, title: str) -> None:
         """Fetch a detail page and its attachments and record them as one document; an
         unchanged page (304 or same bytes) already recorded costs nothing more."""
+        key = self.source.identity(url)
         doc_id = doc_id_for(self.source, url)
         page = self.fetch(url)
         if page is None:
             return
         self.result.add("fetched")
-        if not page.changed and doc_id in self.archived:
+        if not page.changed and self.state.is_known(self.source.name, key):
+            self.state.checked(key, self.source.name, doc_id, title or None)
             self.result.add("pages_unchanged")
             return
         urls = self.attachment_urls(page)
@@ -176,7 +240,7 @@ class SourceCrawl:
             provenance=_provenance(self.source),
         )
         self.archive.add_document(document)
-        self.archived.add(doc_id)
+        self.state.checked(key, self.source.name, doc_id, title or None)  # after: kill-safe
         self.result.add("archived")
 
     def attachment_urls(self, page: Fetched) -> list[str]:
@@ -236,24 +300,33 @@ def crawl_sources(
     progress = progress or (lambda _message: None)
     settings.ensure_dirs()
     result = StageResult("scrape", counts=dict.fromkeys(COUNT_KEYS, 0))
-    state_path = settings.data_dir / "crawl_state.json"
-    with timed(result):
+    with timed(result), CrawlState.open(settings.data_dir) as state:
         archive = Archive(settings.archive_dir)
-        state = CrawlState.load(state_path)
+        if not state.articles_seeded():
+            state.seed_articles(_archived_articles(archive))
         last_request: dict[str, float] = {}  # per host, shared: sources may share a host
-        archived = {document.doc_id for document in archive.documents()}
         for source in sources:
-            crawl = SourceCrawl(source, settings, archive, state, result, last_request, archived)
+            crawl = SourceCrawl(source, settings, archive, state, result, last_request)
             try:
                 _crawl_one(crawl, progress)
             finally:
                 result.add("requests", crawl.fetcher.requests)
                 result.add("bytes", crawl.fetcher.bytes)
                 crawl.fetcher.close()
-                state.save(state_path)
         enabled = [s for s in sources if s.enabled]
-        result.failed = bool(enabled) and result.counts["fetched"] == 0 and bool(result.errors)
+        reached = result.counts["fetched"] or result.counts["list_pages"]
+        result.failed = bool(enabled) and not reached and bool(result.errors)
     return result
+
+
+def _archived_articles(archive: Archive) -> Iterator[tuple[str, str, str, str | None, float]]:
+    """Known-article rows for the crawled documents of an archive older than the store's
+    articles table (read once, on the first run with the table)."""
+    for document in archive.documents():
+        if document.provenance:  # crawled, not a local file
+            at = datetime.strptime(document.fetched_at, "%Y-%m-%dT%H:%M:%SZ")
+            stamp = at.replace(tzinfo=UTC).timestamp()
+            yield document.url, document.source, document.doc_id, document.list_title, stamp
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from scrapers.archive import Archive, FetchLog, utc_now
 from scrapers.deadline import Deadline, DeadlineAdapter
 from scrapers.registry import Source
-from scrapers.state import CrawlState
+from scrapers.state import CrawlState, Validator
 
 REDIRECTS = {301, 302, 303, 307, 308}
 _CHALLENGE_TITLE = re.compile("<title>[^<]*(安全验证|请稍候|访问验证|人机验证)", re.I)
@@ -217,14 +217,14 @@ class Fetcher:
         self.last_request[host] = time.monotonic()
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
-        known = self.state.validators.get(self.source.identity(url))
-        if not known or not self.archive.has(known.get("sha256", "")):
+        known = self.state.validator(self.source.identity(url))
+        if not known or not self.archive.has(known.sha256):
             return {}
         headers = {}
-        if known.get("etag"):
-            headers["If-None-Match"] = known["etag"]
-        if known.get("last_modified"):
-            headers["If-Modified-Since"] = known["last_modified"]
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
         return headers
 
     def _request_once(self, url: str, robots: bool) -> _Raw:
@@ -294,35 +294,29 @@ class Fetcher:
 
     def _finish(self, url: str, raw: _Raw) -> Fetched:
         key = self.source.identity(url)
-        known = self.state.validators.get(key, {})
+        known = self.state.validator(key)
         if raw.status == 304 and not known:
             self._log(url, raw, "failed", "HTTP 304 to an unconditional request")
             raise FetchFailed(f"{key}: HTTP 304 to an unconditional request")
         if raw.status == 304:
             self._log(url, raw, "unchanged")
-            body = self.archive.blob(known["sha256"])
-            return Fetched(
-                url,
-                304,
-                body,
-                known.get("content_type", ""),
-                known["sha256"],
-                False,
-                raw.fetched_at,
-            )
+            body = self.archive.blob(known.sha256)
+            return Fetched(url, 304, body, known.content_type, known.sha256, False, raw.fetched_at)
         if raw.status != 200:
             if raw.status in (404, 410):
-                self.state.gone[key] = time.time()
+                self.state.mark_gone(key)
             self._log(url, raw, "failed", f"HTTP {raw.status}")
             raise FetchFailed(f"{key}: HTTP {raw.status}")
-        changed = known.get("sha256") != raw.sha256
+        changed = known is None or known.sha256 != raw.sha256
         content_type = raw.headers.get("Content-Type", "")
-        self.state.validators[key] = {
-            "etag": raw.headers.get("ETag", ""),
-            "last_modified": raw.headers.get("Last-Modified", ""),
-            "sha256": raw.sha256 or "",
-            "content_type": content_type,
-        }
+        fresh = Validator(
+            raw.headers.get("ETag", ""),
+            raw.headers.get("Last-Modified", ""),
+            raw.sha256 or "",
+            content_type,
+        )
+        if fresh != known:  # an unchanged answer writes nothing
+            self.state.set_validator(key, fresh)
         self._log(url, raw, "new" if changed else "unchanged")
         return Fetched(url, 200, raw.body, content_type, raw.sha256 or "", changed, raw.fetched_at)
 
@@ -347,10 +341,11 @@ class Fetcher:
             return Protego.parse("User-agent: *\nDisallow: /\n")
         if raw.status == 304:
             self._log(robots_url, raw, "unchanged")
-            body = self.archive.blob(self.state.validators[key]["sha256"])
+            known = self.state.validator(key)
+            body = self.archive.blob(known.sha256 if known else "")
             return Protego.parse(body.decode("utf-8", "replace"))
         if raw.status != 200:
-            self.state.gone[key] = time.time()
+            self.state.mark_gone(key)
             self._log(robots_url, raw, "skipped", f"HTTP {raw.status}: no robots rules")
             return None
         self._finish(robots_url, raw)

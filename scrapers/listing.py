@@ -7,6 +7,10 @@
   records come from the dataproxy URL in `<nextgroup>` (three pages per request, GET).
 - json: `{"totalPage": N, "html": "<li>…"}` or a `data`/`list` array of {title, url}.
 - links: every link of the start pages, no paging.
+
+Each family yields one list page's links at a time, newest page first and lazily: a caller
+that stops iterating (the crawler, at the first page of only known articles) stops the
+paging, and no later page is requested.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from scrapers.registry import Source
 
 FetchText = Callable[[str, bool], str | None]
 Link = tuple[str, str]
+Pages = Iterator[list[Link]]
 
 _CREATE_PAGE = re.compile(
     r"""createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*["']([\w-]+)["']\s*,\s*["'](\w+)["']"""
@@ -54,17 +59,17 @@ def trs_pages(start_url: str, html: str) -> list[str]:
     return [urljoin(start_url, f"{stem}_{n}.{ext or 'html'}") for n in range(1, count)]
 
 
-def _trs(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
+def _trs(source: Source, start_url: str, fetch: FetchText) -> Pages:
     first = fetch(start_url, True)
     if first is None:
         return
-    yield from links_of(first, start_url)
+    yield links_of(first, start_url)
     for url in trs_pages(start_url, first)[: source.max_pages - 1]:
         text = fetch(url, False)
         found = links_of(text, url) if text else []
         if not _articles(source, found):
             return
-        yield from found
+        yield found
 
 
 def hanweb_records(text: str, base_url: str) -> tuple[list[Link], int, str | None]:
@@ -80,12 +85,12 @@ def hanweb_records(text: str, base_url: str) -> tuple[list[Link], int, str | Non
     return links_of(fragments, base_url) if fragments else [], total, proxy
 
 
-def _hanweb(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
+def _hanweb(source: Source, start_url: str, fetch: FetchText) -> Pages:
     first = fetch(start_url, True)
     if first is None:
         return
     links, total, proxy = hanweb_records(first, start_url)
-    yield from links
+    yield links
     seen, step = len(links), source.page_size * 3
     for _ in range(source.max_pages):
         if not proxy or not links or seen >= total:
@@ -94,7 +99,7 @@ def _hanweb(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
         answer = fetch(url, False)
         links = hanweb_records(answer, start_url)[0] if answer else []
         seen += step
-        yield from links
+        yield links
 
 
 def json_listing(text: str, base_url: str) -> tuple[list[Link], int]:
@@ -119,31 +124,31 @@ def with_page(url: str, number: int) -> str:
     return f"{url}{'&' if '?' in url else '?'}page={number}"
 
 
-def _json(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
+def _json(source: Source, start_url: str, fetch: FetchText) -> Pages:
     first = fetch(start_url, True)
     if first is None:
         return
     links, pages = json_listing(first, start_url)
-    yield from links
+    yield links
     for number in range(2, min(pages, source.max_pages) + 1):
         url = with_page(start_url, number)
         text = fetch(url, False)
         links = json_listing(text, start_url)[0] if text else []
         if not links:
             return
-        yield from links
+        yield links
 
 
-def _plain(source: Source, start_url: str, fetch: FetchText) -> Iterator[Link]:
+def _plain(source: Source, start_url: str, fetch: FetchText) -> Pages:
     text = fetch(start_url, True)
     if text is not None:
-        yield from links_of(text, start_url)
+        yield links_of(text, start_url)
 
 
 FAMILIES = {"trs": _trs, "hanweb": _hanweb, "json": _json, "links": _plain}
 
 
-def list_links(source: Source, fetch: FetchText) -> Iterator[Link]:
-    """Every link found on the source's list pages (filtering is the caller's job)."""
-    for start_url in source.start_urls:
-        yield from FAMILIES[source.family](source, start_url, fetch)
+def list_pages(source: Source, start_url: str, fetch: FetchText) -> Pages:
+    """The links of each list page under one start URL, page by page (filtering is the
+    caller's job)."""
+    return FAMILIES[source.family](source, start_url, fetch)

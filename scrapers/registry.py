@@ -115,6 +115,13 @@ class Source(BaseModel):
     max_pages: int = Field(20, ge=1)
     page_size: int = Field(15, ge=1)
     crawl_delay: float = Field(1.0, ge=0)
+    # A known article is asked again (conditionally) once its last check is this old, at
+    # most `revalidate_per_run` of them per run, oldest first; new links are always fetched.
+    revalidate_days: float = Field(30.0, ge=0)
+    revalidate_per_run: int = Field(50, ge=0)
+    # Every this many days paging ignores the all-known stop and walks the whole list once
+    # (conditionally), catching a report inserted below page one with an older date.
+    relist_days: float = Field(7.0, ge=0)
     user_agent: str = (
         "EduFiguresBot/0.1 (+https://github.com/edufigures/edufigures; research crawler)"
     )
@@ -147,6 +154,14 @@ class Source(BaseModel):
     def identity(self, url: str) -> str:
         """The stable URL used for doc_ids, crawl state and logs."""
         return canonical_url(url, self.host_aliases)
+
+    def fetchable(self, identity: str) -> str:
+        """A URL to request for a stored identity: the host alias mapped back to the host
+        that serves it now (the mirror's loopback port of this run)."""
+        parts = urlsplit(identity)
+        serving = {alias: host for host, alias in self.host_aliases.items()}
+        host = serving.get(parts.netloc)
+        return urlunsplit(parts._replace(netloc=host)) if host else identity
 
     def is_allowed(self, url: str) -> bool:
         return urlsplit(url).netloc in self.allowed_hosts

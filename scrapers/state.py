@@ -1,79 +1,257 @@
-"""Crawl state kept between runs under the data directory (`crawl_state.json`).
+"""Crawl state kept between runs in one SQLite file under the data directory
+(`crawl_state.sqlite`, WAL mode).
 
-Conditional-GET validators make an unchanged site cost only 304s; blocked sources and gone
-URLs are remembered so a rerun does not hammer them. (Which text belongs to which document
-is the parse stage's state, `parse_state.json`.)
+What it remembers: conditional-GET validators per URL (an unchanged page costs a 304),
+blocked sources and gone URLs (a rerun does not hammer them), and the known articles of
+every source with when each was last checked (a rerun neither re-requests them nor pages
+past the first list page that holds only known ones). Which text belongs to which document
+is the parse stage's state, `parse_state.json`.
 
-Airflow crawls sources in parallel tasks sharing this file, so a save merges only this
-process's changes (against what it loaded) into the file's current content, under a lock.
+Every update is its own small transaction, written when it happens: a run costs
+O(changes), not a rewrite of everything known, and a crawl killed between two URLs keeps
+all it did before. Airflow crawls sources in parallel processes against the same file;
+WAL lets them read while one writes, and the busy timeout queues their short writes.
+
+A `crawl_state.json` from before this store is migrated once on open (rows written, the
+file renamed to `crawl_state.json.migrated`).
 """
 
 from __future__ import annotations
 
-import copy
-import fcntl
 import json
-import os
+import sqlite3
 import time
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+STATE_FILE = "crawl_state.sqlite"
+LEGACY_FILE = "crawl_state.json"
 
-def _read(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY, etag TEXT NOT NULL DEFAULT '', last_modified TEXT NOT NULL DEFAULT '',
+    sha256 TEXT NOT NULL DEFAULT '', content_type TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS blocked (
+    source TEXT PRIMARY KEY, reason TEXT NOT NULL, at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS gone (url TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    source TEXT NOT NULL, url TEXT NOT NULL, doc_id TEXT NOT NULL, title TEXT,
+    first_seen REAL NOT NULL, last_checked REAL NOT NULL, PRIMARY KEY (source, url)
+);
+CREATE INDEX IF NOT EXISTS articles_by_age ON articles (source, last_checked);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
 
 
-def _merge(disk: dict, loaded: dict, mine: dict) -> dict:
-    merged = dict(disk)
-    merged.update({k: v for k, v in mine.items() if loaded.get(k) != v})
-    for key in loaded.keys() - mine.keys():
-        merged.pop(key, None)
-    return merged
+@dataclass(frozen=True)
+class Validator:
+    """What a URL answered last time: sent back as If-None-Match / If-Modified-Since."""
+
+    etag: str = ""
+    last_modified: str = ""
+    sha256: str = ""
+    content_type: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
+class KnownArticle:
+    url: str  # the source's identity of the article URL
+    doc_id: str
+    title: str | None
+    last_checked: float
+
+
 class CrawlState:
-    validators: dict[str, dict[str, str]] = field(default_factory=dict)
-    blocked: dict[str, dict[str, object]] = field(default_factory=dict)
-    gone: dict[str, float] = field(default_factory=dict)
+    """The crawl state store; one connection per process (and per crawl run)."""
 
-    def __post_init__(self) -> None:
-        self._loaded = copy.deepcopy(asdict(self))
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: each write below is one transaction, committed when the call returns.
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
+        self.db.executescript(_SCHEMA)
 
     @classmethod
-    def load(cls, path: Path) -> CrawlState:
-        data = _read(path)
-        return cls(**{f.name: data.get(f.name, {}) for f in fields(cls)})
+    def open(cls, data_dir: Path) -> CrawlState:
+        """The store under `data_dir`, with a legacy `crawl_state.json` migrated into it."""
+        state = cls(Path(data_dir) / STATE_FILE)
+        state.migrate_json(Path(data_dir) / LEGACY_FILE)
+        return state
 
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.with_suffix(".lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            disk = _read(path)
-            mine = asdict(self)
-            merged = {
-                name: _merge(disk.get(name, {}), self._loaded.get(name, {}), mine[name])
-                for name in mine
-            }
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=1), encoding="utf-8")
-            tmp.replace(path)
-        for name, values in merged.items():
-            setattr(self, name, values)
-        self._loaded = copy.deepcopy(merged)
+    def close(self) -> None:
+        self.db.close()
 
+    def __enter__(self) -> CrawlState:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- validators -------------------------------------------------------------------
+    def validator(self, url: str) -> Validator | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, sha256, content_type FROM validators WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return Validator(*row) if row else None
+
+    def set_validator(self, url: str, validator: Validator) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO validators VALUES (?, ?, ?, ?, ?)",
+            (
+                url,
+                validator.etag,
+                validator.last_modified,
+                validator.sha256,
+                validator.content_type,
+            ),
+        )
+
+    # -- blocked sources and gone URLs --------------------------------------------------
     def blocked_reason(self, source: str, retry_hours: float) -> str | None:
-        entry = self.blocked.get(source)
-        if not entry or time.time() - float(entry["at"]) > retry_hours * 3600:
+        row = self.db.execute(
+            "SELECT reason, at FROM blocked WHERE source = ?", (source,)
+        ).fetchone()
+        if not row or time.time() - row[1] > retry_hours * 3600:
             return None
-        return str(entry["reason"])
+        return str(row[0])
 
     def block(self, source: str, reason: str) -> None:
-        self.blocked[source] = {"reason": reason, "at": time.time()}
+        self.db.execute(
+            "INSERT OR REPLACE INTO blocked VALUES (?, ?, ?)", (source, reason, time.time())
+        )
 
     def unblock(self, source: str) -> None:
-        self.blocked.pop(source, None)
+        self.db.execute("DELETE FROM blocked WHERE source = ?", (source,))
 
     def is_gone(self, url: str, retry_hours: float) -> bool:
-        at = self.gone.get(url)
-        return at is not None and time.time() - at <= retry_hours * 3600
+        row = self.db.execute("SELECT at FROM gone WHERE url = ?", (url,)).fetchone()
+        return row is not None and time.time() - row[0] <= retry_hours * 3600
+
+    def mark_gone(self, url: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO gone VALUES (?, ?)", (url, time.time()))
+
+    # -- known articles -----------------------------------------------------------------
+    def known_urls(self, source: str) -> set[str]:
+        """Every article of `source` archived by an earlier run (identities)."""
+        rows = self.db.execute("SELECT url FROM articles WHERE source = ?", (source,))
+        return {url for (url,) in rows}
+
+    def known_among(self, source: str, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` (one list page's links) are known articles of `source`: indexed
+        look-ups, so a run's cost does not grow with the number of known documents."""
+        wanted, found = list(urls), set()
+        for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT url FROM articles WHERE source = ? AND url IN ({marks})",
+                (source, *chunk),
+            )
+            found.update(url for (url,) in rows)
+        return found
+
+    def is_known(self, source: str, url: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM articles WHERE source = ? AND url = ?", (source, url)
+        ).fetchone()
+        return row is not None
+
+    def checked(
+        self, url: str, source: str, doc_id: str, title: str | None, at: float | None = None
+    ) -> None:
+        """Record that an article was fetched and archived (or found unchanged) just now."""
+        at = time.time() if at is None else at
+        self.db.execute(
+            """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (source, url) DO UPDATE SET last_checked = excluded.last_checked,
+                   title = coalesce(excluded.title, articles.title)""",
+            (source, url, doc_id, title, at, at),
+        )
+
+    def due(self, source: str, older_than_days: float, limit: int) -> list[KnownArticle]:
+        """The oldest-checked known articles whose last check is older than the given age:
+        the rotation that revalidates a bounded number of them each run."""
+        cutoff = time.time() - older_than_days * 86400
+        rows = self.db.execute(
+            """SELECT url, doc_id, title, last_checked FROM articles
+               WHERE source = ? AND last_checked < ? ORDER BY last_checked LIMIT ?""",
+            (source, cutoff, limit),
+        )
+        return [KnownArticle(*row) for row in rows]
+
+    def seed_articles(self, articles: Iterable[tuple[str, str, str, str | None, float]]) -> None:
+        """Known articles from an archive crawled before this table existed, once: rows of
+        (url, source, doc_id, title, fetched_at)."""
+        with self._transaction():
+            if self._meta("articles_seeded"):
+                return
+            self.db.executemany(
+                "INSERT OR IGNORE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                ((s, u, d, t, at, at) for u, s, d, t, at in articles),
+            )
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('articles_seeded', '1')")
+
+    def listing_due(self, source: str, every_days: float) -> bool:
+        """Whether the source's lists were last walked to their end longer ago than that."""
+        walked = self._meta(f"listed:{source}")
+        return walked is None or time.time() - float(walked) >= every_days * 86400
+
+    def listed(self, source: str) -> None:
+        """Record a walk of the source's lists to their end."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"listed:{source}", str(time.time()))
+        )
+
+    def articles_seeded(self) -> bool:
+        return self._meta("articles_seeded") is not None
+
+    # -- one-time migration -------------------------------------------------------------
+    def migrate_json(self, legacy: Path) -> bool:
+        """Rows from a `crawl_state.json` (validators, blocked, gone), then rename it; under
+        an immediate transaction, so of two processes opening at once only one migrates."""
+        with self._transaction():
+            if not legacy.is_file():
+                return False
+            data = json.loads(legacy.read_text(encoding="utf-8") or "{}")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?, ?, ?)",
+                (
+                    (url, *(str(v.get(k, "")) for k in Validator.__dataclass_fields__))
+                    for url, v in data.get("validators", {}).items()
+                ),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO blocked VALUES (?, ?, ?)",
+                (
+                    (name, str(v["reason"]), float(v["at"]))
+                    for name, v in data.get("blocked", {}).items()
+                ),
+            )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO gone VALUES (?, ?)",
+                ((url, float(at)) for url, at in data.get("gone", {}).items()),
+            )
+            legacy.rename(legacy.with_name(legacy.name + ".migrated"))
+        return True
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, rolls back on error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")

@@ -147,7 +147,7 @@ def test_rerunning_the_date_changes_nothing(chain: Chain) -> None:
     landing_before = chain.query(landing)
     assert chain.test("edufig_scrape") == "success"
     rerun = chain.asset_events("edufig://crawl")[-1]
-    assert rerun["archived"] == 0 and rerun["pages_unchanged"] == 6
+    assert rerun["archived"] == 0 and rerun["fetched"] == 0 and rerun["known"] == 6
     assert len(chain.asset_events("edufig://parsed")) == 1, "no new documents, no parsed event"
     assert chain.test("edufig_extract_load") == "success"
     assert chain.query(landing) == landing_before

@@ -13,7 +13,6 @@ from scrapers.local import ingest_corpus
 from scrapers.mirror import SITES_DIR
 from scrapers.parse_stage import parse_archive
 from scrapers.registry import PRODUCTION_SOURCES, RegistryError, load_sources
-from scrapers.state import CrawlState
 from tests.conftest import SEEDS_DIR
 
 ENTRY = """
@@ -138,21 +137,3 @@ def test_local_corpus_ingest_reports_corrupt_files_and_lands_the_rest(tmp_path: 
     third = parse_archive(settings)
     assert (third.counts["new"], third.counts["unchanged"]) == (1, 8)
     assert len((settings.archive_dir / "fetches.jsonl").read_text().splitlines()) == 27
-
-
-def test_parallel_crawls_merge_their_state_instead_of_overwriting(tmp_path: Path) -> None:
-    path = tmp_path / "crawl_state.json"
-    seeded = CrawlState()
-    seeded.block("old", "HTTP 412")
-    seeded.save(path)
-    first, second = CrawlState.load(path), CrawlState.load(path)
-    first.validators["http://a.mirror/x"] = {"etag": '"1"', "sha256": "aa"}
-    first.unblock("old")
-    second.validators["http://b.mirror/y"] = {"etag": '"2"', "sha256": "bb"}
-    second.gone["http://b.mirror/z"] = 1.0
-    first.save(path)
-    second.save(path)
-    merged = CrawlState.load(path)
-    assert sorted(merged.validators) == ["http://a.mirror/x", "http://b.mirror/y"]
-    assert merged.gone == {"http://b.mirror/z": 1.0}
-    assert merged.blocked == {}
