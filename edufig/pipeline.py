@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from edufig.core.config import Settings, StageResult, timed
+from edufig.core.config import Settings, StageResult
 
 Progress = Callable[[str], None]
 
@@ -69,41 +69,9 @@ def ingest_corpus(settings: Settings, corpus_dir: Path, progress: Progress = _qu
 
 def extract(settings: Settings, progress: Progress = _quiet) -> StageResult:
     """Extract figures of every parsed document whose content or extractor changed."""
-    from edufig.core.figure_files import read_figure_meta, write_figure_file
-    from edufig.core.records import ParsedDocument
-    from edufig.extract import EXTRACTOR_VERSION, explain_figures
+    from edufig.extract_stage import extract_documents, parsed_paths
 
-    result = StageResult("extract")
-    with timed(result):
-        settings.ensure_dirs()
-        for path in sorted(settings.parsed_dir.glob("*.json")):
-            try:
-                doc = ParsedDocument.load(path)
-                target = settings.figures_dir / f"{doc.doc_id}.jsonl"
-                wanted = {
-                    "doc_id": doc.doc_id,
-                    "sha256": doc.sha256,
-                    "extractor_version": EXTRACTOR_VERSION,
-                }
-                written = read_figure_meta(target)
-                if {key: written.get(key) for key in wanted} == wanted:
-                    result.add("documents_unchanged")
-                    continue
-                explained = explain_figures(doc) if doc.parse_status == "ok" else None
-                figures = [figure for figure, _ in explained.figures] if explained else []
-                context = explained.context if explained else None
-                if context is not None:
-                    wanted["reference_year"] = context.reference_year
-                    wanted["reference_year_basis"] = context.basis
-                write_figure_file(target, wanted, figures)
-            except Exception as exc:  # one bad document never stops the run
-                result.errors.append(f"{path.name}: extraction failed: {exc}")
-                result.add("documents_failed")
-                continue
-            result.add("documents_extracted")
-            result.add("figures", len(figures))
-            progress(f"extracted {len(figures):4d} figures from {doc.doc_id}")
-    return result
+    return extract_documents(settings, parsed_paths(settings), progress)
 
 
 def load(settings: Settings, progress: Progress = _quiet) -> StageResult:
