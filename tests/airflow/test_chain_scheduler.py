@@ -110,7 +110,8 @@ def deployment(
         run.wait_for("the watch's run for today's slot", lambda: run.runs(WATCH))
         run.manual_watch = run.trigger(WATCH)
         run.wait_for("the late notice of the watch triggered by hand", run.late_notices)
-        for dag_id in ("edufig_scrape", *DOWNSTREAM):
+        # Downstream first: an asset event queues only the DAGs unpaused when it is emitted.
+        for dag_id in (*reversed(DOWNSTREAM), "edufig_scrape"):
             airflow(env, "dags", "unpause", dag_id)
         run.wait_for(
             "the chain to finish",
