@@ -161,6 +161,17 @@ def celery_deployment(
         yield run
     finally:
         run.stop()
+        forget_queue(queue)
+
+
+def forget_queue(queue: str) -> None:
+    """Delete what Celery left in the broker DB for this deployment's queue (its bindings)."""
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_BROKER_DB)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    client.close()
 
 
 def run_chain(run: Deployment) -> float:
