@@ -56,6 +56,17 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork")
 
 
+def _allow_children() -> None:
+    """A Celery worker's prefork pool runs each Airflow task in a process marked daemonic,
+    and multiprocessing refuses to start children there ("daemonic processes are not
+    allowed to have children"), so every parse failed on Celery. The flag only asks the
+    parent to kill this process at exit; the pool is stopped in `close`, so clearing it is
+    safe."""
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process._config["daemon"] = False  # the documented setter refuses a running process
+
+
 class ParseWorkers:
     """A pool of guarded parser processes; `parse` has `parse_bytes`'s signature."""
 
@@ -73,6 +84,7 @@ class ParseWorkers:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPool:
+        _allow_children()
         return ProcessPool(
             max_workers=self.workers,
             max_tasks=RECYCLE_AFTER,

@@ -75,7 +75,11 @@ def stage_result(stage: str, **kwargs: Any):
     failed item."""
     from edufig.pipeline import run_stage as run_graph_stage
 
-    result = run_graph_stage(stage, stage_settings(), **kwargs)
+    return logged(stage, run_graph_stage(stage, stage_settings(), **kwargs))
+
+
+def logged(stage: str, result):
+    """Log a stage's counts, and one warning line per failed item; returns the result."""
     log.info("%s: %s in %.1fs", stage, result.counts, result.seconds)
     for line in result.errors:
         log.warning("%s: %s", stage, line)
@@ -137,3 +141,18 @@ def stage_outbox_dir() -> Path:
     from edufig.core.config import Settings
 
     return Settings(warehouse=warehouse_path()).outbox_dir
+
+
+def extraction_batch_limits() -> tuple[int, int]:
+    """(at least this many batches, at most this many documents per batch) for extraction.
+
+    Variables `edufig_extract_min_batches` / `edufig_extract_batch_size`, else env, else
+    `edufig.extract.stage`'s defaults: one batch per worker slot on a small run, bounded
+    batches (each a task start) at scale.
+    """
+    from edufig.extract.stage import MAX_BATCH_SIZE, MIN_BATCHES
+
+    return (
+        int(option("extract_min_batches") or MIN_BATCHES),
+        int(option("extract_batch_size") or MAX_BATCH_SIZE),
+    )

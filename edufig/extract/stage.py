@@ -3,11 +3,19 @@
 A figure file's first line names the document bytes, parser version and extractor version
 it was made from; a file that still matches is skipped, so a rerun extracts only what a
 new crawl, a parser fix or an extractor fix changed.
+
+`edufig run` extracts every parsed document in one process; the Airflow DAG splits the
+documents whose figures are stale into batches (`pending_batches`) and runs each batch as a
+mapped task (`extract_batch`) on whichever worker is free. Both go through
+`extract_paths`, so one document gives the same figure file either way: a figure file
+depends only on its document and the versions, never on its batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from math import ceil
+from pathlib import Path
 
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.figure_files import read_figure_meta, write_figure_file
@@ -16,47 +24,124 @@ from edufig.extract import EXTRACTOR_VERSION, explain_figures
 
 Progress = Callable[[str], None]
 
+# A batch is a task: its start-up (seconds) is paid once per batch, so batches stay large
+# at scale; on a small run they are split so that every worker slot gets one.
+MAX_BATCH_SIZE = 1000
+MIN_BATCHES = 4
 
-def _extract_one(settings: Settings, doc: ParsedDocument, result: StageResult) -> int | None:
-    """Figures written for `doc`, or None when its figure file is current."""
-    target = settings.figures_dir / f"{doc.doc_id}.jsonl"
-    wanted = {
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def _wanted_meta(doc: ParsedDocument) -> dict[str, object]:
+    """What a figure file must record to count as extracted from this document version."""
+    return {
         "doc_id": doc.doc_id,
         "sha256": doc.sha256,
         "parser_version": doc.parser_version,
         "extractor_version": EXTRACTOR_VERSION,
     }
-    written = read_figure_meta(target)
-    if {key: written.get(key) for key in wanted} == wanted:
-        result.add("documents_unchanged")
-        return None
+
+
+def _figure_file(settings: Settings, doc: ParsedDocument) -> Path:
+    return settings.figures_dir / f"{doc.doc_id}.jsonl"
+
+
+def _is_current(settings: Settings, doc: ParsedDocument) -> bool:
+    wanted = _wanted_meta(doc)
+    written = read_figure_meta(_figure_file(settings, doc))
+    return {key: written.get(key) for key in wanted} == wanted
+
+
+def _extract_one(settings: Settings, doc: ParsedDocument) -> int:
+    """Write `doc`'s figure file; the number of figures in it."""
+    wanted = _wanted_meta(doc)
     explained = explain_figures(doc) if doc.parse_status == "ok" else None
     figures = [figure for figure, _ in explained.figures] if explained else []
-    context = explained.context if explained else None
-    if context is not None:
-        wanted["reference_year"] = context.reference_year
-        wanted["reference_year_basis"] = context.basis
-    write_figure_file(target, wanted, figures)
+    if explained is not None:
+        wanted["reference_year"] = explained.context.reference_year
+        wanted["reference_year_basis"] = explained.context.basis
+    write_figure_file(_figure_file(settings, doc), wanted, figures)
     return len(figures)
 
 
-def extract_documents(settings: Settings, progress: Progress | None = None) -> StageResult:
-    """Extract figures of every parsed document whose bytes, parser or extractor changed."""
+def parsed_paths(settings: Settings) -> list[Path]:
+    return sorted(settings.parsed_dir.glob("*.json"))
+
+
+def extract_paths(
+    settings: Settings, paths: Iterable[Path], progress: Progress = _quiet
+) -> StageResult:
+    """Extract figures of each parsed document whose bytes, parser or extractor changed."""
     result = StageResult("extract")
     with timed(result):
         settings.ensure_dirs()
-        for path in sorted(settings.parsed_dir.glob("*.json")):
+        for path in paths:
             try:
                 doc = ParsedDocument.load(path)
-                written = _extract_one(settings, doc, result)
+                if _is_current(settings, doc):
+                    result.add("documents_unchanged")
+                    continue
+                written = _extract_one(settings, doc)
             except Exception as exc:  # one bad document never stops the run
                 result.errors.append(f"{path.name}: extraction failed: {exc}")
                 result.add("documents_failed")
                 continue
-            if written is None:
-                continue
             result.add("documents_extracted")
             result.add("figures", written)
-            if progress:
-                progress(f"extracted {written:4d} figures from {doc.doc_id}")
+            progress(f"extracted {written:4d} figures from {doc.doc_id}")
     return result
+
+
+def extract_documents(settings: Settings, progress: Progress | None = None) -> StageResult:
+    """The extract stage: every parsed document whose figures are stale."""
+    return extract_paths(settings, parsed_paths(settings), progress or _quiet)
+
+
+def pending_documents(settings: Settings) -> list[str]:
+    """File names (in `parsed/`) of the documents whose figure file is missing or stale.
+
+    A document that cannot be read counts as pending, so its batch reports the failure.
+    """
+    pending = []
+    for path in parsed_paths(settings):
+        try:
+            current = _is_current(settings, ParsedDocument.load(path))
+        except Exception:  # reported by the batch that extracts it
+            current = False
+        if not current:
+            pending.append(path.name)
+    return pending
+
+
+def split_batches(
+    names: list[str], min_batches: int = MIN_BATCHES, max_size: int = MAX_BATCH_SIZE
+) -> list[list[str]]:
+    """Contiguous batches of nearly equal size: at least `min_batches` (when there are that
+    many names) so every worker slot gets work, and none larger than `max_size`."""
+    if not names:
+        return []
+    count = max(ceil(len(names) / max_size), min(len(names), max(1, min_batches)))
+    size, extra = divmod(len(names), count)
+    batches, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        batches.append(names[start:end])
+        start = end
+    return batches
+
+
+def pending_batches(
+    settings: Settings, min_batches: int = MIN_BATCHES, max_size: int = MAX_BATCH_SIZE
+) -> list[list[str]]:
+    """The stale documents in batches, one mapped extraction task each; none when up to date."""
+    return split_batches(pending_documents(settings), min_batches, max_size)
+
+
+def extract_batch(settings: Settings, names: list[str], progress: Progress = _quiet) -> StageResult:
+    """Extract one batch of `pending_batches`: parsed documents named by file name."""
+    for name in names:
+        if Path(name).name != name or not name.endswith(".json"):
+            raise ValueError(f"not a parsed document's file name: {name!r}")
+    return extract_paths(settings, [settings.parsed_dir / name for name in names], progress)

@@ -24,7 +24,11 @@ TELEMETRY_OPT_OUTS = ("DO_NOT_TRACK", "SCARF_NO_ANALYTICS")
 @pytest.fixture(scope="session")
 def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`dbt parse` into a temporary target: the DAGs render from this, never from dbt ls."""
-    target = tmp_path_factory.mktemp("dbt_target")
+    return build_dbt_manifest(tmp_path_factory.mktemp("dbt_target"))
+
+
+def build_dbt_manifest(target: Path) -> Path:
+    """`dbt parse` of the project into `target`; the path of the manifest it wrote."""
     subprocess.run(
         [BIN / "dbt", "parse", "--project-dir", DBT_PROJECT, "--profiles-dir", DBT_PROJECT,
          "--target-path", target, "--log-path", target / "logs", "--quiet"],
@@ -83,15 +87,18 @@ def airflow(
     return done
 
 
-def marts_snapshot(warehouse: Path) -> dict[str, tuple[int, int]]:
-    """Row count and an order-free checksum of every mart, ignoring processing timestamps."""
+def marts_snapshot(warehouse: Path, ignore: tuple[str, ...] = ()) -> dict[str, tuple[int, int]]:
+    """Row count and an order-free checksum of every mart, ignoring processing timestamps
+    and the columns in `ignore` (e.g. `dbt_invocation_id` when comparing two builds)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = con.execute(
             "SELECT table_name, list(column_name ORDER BY ordinal_position) "
             "FROM information_schema.columns WHERE table_schema = 'marts' "
-            "AND column_name NOT LIKE '%\\_at' ESCAPE '\\' GROUP BY table_name"
+            "AND column_name NOT LIKE '%\\_at' ESCAPE '\\' AND NOT list_contains(?, column_name)"
+            " GROUP BY table_name",
+            [list(ignore)],
         ).fetchall()
         return {
             table: con.execute(

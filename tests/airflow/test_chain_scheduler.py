@@ -20,103 +20,35 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import secrets
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pendulum
-import psycopg2
 import pytest
 
-from tests.airflow.conftest import BIN, POOLS_FILE, airflow, airflow_env, marts_snapshot
+from tests.airflow import deployment as components
+from tests.airflow.conftest import POOLS_FILE, airflow, airflow_env, marts_snapshot
 
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-DOWNSTREAM = ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
+DOWNSTREAM = components.CHAIN[1:]
 WATCH = "edufig_chain_deadline"
 LATE = "[edufig] daily chain late"
-WAIT_SECONDS = 900
 
 pytestmark = pytest.mark.timeout(1500)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def metadata_db() -> Iterator[str]:
-    name = f"edufig_airflow_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(PG_ADMIN)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-    try:
+    with components.scratch_database("edufig_airflow") as name:
         yield name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
 
 
-class Deployment:
-    """The metadata database, the started components and the warehouse they write."""
+class Deployment(components.Deployment):
+    """The components plus what the deadline watch leaves behind."""
 
     def __init__(self, home: Path, env: dict[str, str], db: str) -> None:
-        self.home, self.env, self.db = home, env, db
-        self.warehouse = Path(env["EDUFIG_WAREHOUSE"])
-        self.processes: list[subprocess.Popen] = []
+        super().__init__(home, env, db)
         self.manual_watch: str | None = None
-
-    def start(self, *args: str) -> None:
-        log = (self.home / f"{args[0]}.log").open("w")
-        command = [str(BIN / "airflow"), *args]
-        proc = subprocess.Popen(
-            command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.processes.append(proc)
-
-    def stop(self) -> None:
-        for proc in self.processes:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.processes:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-
-    def sql(self, query: str, *params: object) -> list[tuple]:
-        dsn = f"host=127.0.0.1 user=postgres dbname={self.db}"
-        with closing(psycopg2.connect(dsn)) as con, con.cursor() as cur:
-            cur.execute(query, params)
-            return cur.fetchall()
-
-    def runs(self, dag_id: str) -> list[tuple[str, str]]:
-        return self.sql("SELECT run_type, state FROM dag_run WHERE dag_id = %s ORDER BY id", dag_id)
-
-    def wait_for(self, what: str, condition) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            for proc in self.processes:
-                assert proc.poll() is None, f"{proc.args[1]} exited:\n{self.log_tail(proc)}"
-            time.sleep(3)
-        states = {d: self.runs(d) for d in ("edufig_scrape", *DOWNSTREAM)}
-        failed = self.sql("SELECT dag_id, task_id FROM task_instance WHERE state = 'failed'")
-        raise AssertionError(f"timed out waiting for {what}: runs {states}, failed {failed}")
-
-    def log_tail(self, proc: subprocess.Popen) -> str:
-        return (self.home / f"{proc.args[1]}.log").read_text(errors="replace")[-3000:]
 
     def late_notices(self) -> list[email.message.EmailMessage]:
         outbox = self.warehouse.parent / "outbox" / "airflow"
@@ -143,7 +75,7 @@ def deployment(
     tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path, metadata_db: str
 ) -> Iterator[Deployment]:
     home = tmp_path_factory.mktemp("airflow_scheduler")
-    port = _free_port()
+    port = components.free_port()
     env = airflow_env(
         home,
         home / "data",
@@ -163,9 +95,11 @@ def deployment(
     airflow(env, "pools", "import", str(POOLS_FILE))
     run = Deployment(home, env, metadata_db)
     try:
-        run.start("api-server", "--apps", "execution", "--port", str(port), "--workers", "1")
-        run.start("dag-processor")
-        run.start("scheduler")
+        run.start(
+            "api-server", "api-server", "--apps", "execution", "--port", str(port), "--workers", "1"
+        )
+        run.start("dag-processor", "dag-processor")
+        run.start("scheduler", "scheduler")
         run.wait_for(
             "the DAGs to be serialized",
             lambda: (
@@ -176,7 +110,8 @@ def deployment(
         run.wait_for("the watch's run for today's slot", lambda: run.runs(WATCH))
         run.manual_watch = run.trigger(WATCH)
         run.wait_for("the late notice of the watch triggered by hand", run.late_notices)
-        for dag_id in ("edufig_scrape", *DOWNSTREAM):
+        # Downstream first: an asset event queues only the DAGs unpaused when it is emitted.
+        for dag_id in (*reversed(DOWNSTREAM), "edufig_scrape"):
             airflow(env, "dags", "unpause", dag_id)
         run.wait_for(
             "the chain to finish",
