@@ -93,6 +93,8 @@ def _cleaned(parsed: Parsed, limits: Limits) -> Parsed:
     """Control characters out of everything a reader or the extractor will see."""
     check_text(parsed.text, limits)
     parsed.text = strip_controls(parsed.text)
+    if not parsed.text.strip():
+        raise UnparseableError(f"no readable text in this {parsed.kind} (control characters only)")
     parsed.title = strip_controls(parsed.title) if parsed.title else parsed.title
     if parsed.meta:
         parsed.meta = {k: strip_controls(v) if v else v for k, v in parsed.meta.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +55,8 @@ def test_canonical_url_is_idempotent_and_drops_tracking(
     assert canonical_url(once) == once
     assert "#" not in once and "utm_source" not in once and "spm=" not in once
     assert "127.0.0.1" not in once
+
+
+def test_a_page_of_control_characters_only_is_unparseable_not_empty() -> None:
+    with pytest.raises(UnparseableError, match="no readable text in this html"):
+        parse_bytes(b"<html><body><div id='zoom'>\x01", "text/html")
