@@ -28,7 +28,7 @@ from scrapers.worker import Job, ParseWorkers
 
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
 # yields: the next parse stage re-parses every archived document from its blobs.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: a text of control characters only is unparseable
 COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
 
 PARSE_BATCH = 16  # documents read ahead and parsed on all workers at once
