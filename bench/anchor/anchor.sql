@@ -660,7 +660,7 @@ envelope as (
     select
         min(soft_min) as soft_min, max(soft_max) as soft_max,
         min(hard_min) as hard_min, max(hard_max) as hard_max,
-        string_agg(distinct source_title, '; ') as source_title
+        string_agg(distinct source_title, '; ' order by source_title) as source_title
     from "seeds"."dq_plausibility_ranges"
     where measure = 'value' and metric = 'student_teacher_ratio' and level in (
         'preschool', 'primary', 'junior_secondary', 'general_senior_secondary',
@@ -892,7 +892,7 @@ ranged as (
         r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
         row_number() over (
             partition by p.doc_id, p.region_code, p.year, p.level_key, p.ratio_metric
-            order by (r.level <> '*') desc
+            order by (r.level <> '*') desc, r.region_level, r.year nulls first, r.unit
         ) as specificity
     from pairs as p
     inner join ratios as r on r.metric = p.ratio_metric and r.level in (p.level_key, '*')
@@ -1037,7 +1037,7 @@ flows as (
         case when any_value(metric) = 'students_aided' then max(value)
             else sum(distinct value) end as value,
         max(value_half_unit) as half_unit,
-        list(figure_id) as figure_ids,
+        list(figure_id order by figure_id) as figure_ids,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
         any_value(unit) as unit
@@ -1052,7 +1052,8 @@ by_level as (
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
         any_value(unit) as unit,
-        flatten(list(figure_ids)) as figure_ids,
+        -- the total's figures first ('all' sorts first): its sentence is the flag's evidence
+        flatten(list(figure_ids order by level_key)) as figure_ids,
         max(value) filter (where level_key = 'all') as total,
         max(half_unit) filter (where level_key = 'all') as total_half_unit,
         count(*) filter (where level_key <> 'all') as n_parts,
@@ -1200,7 +1201,9 @@ growth_vs_previous as (
         + 100.0 * (f.value_half_unit + abs(f.value) * p.previous_half_unit / p.previous_value)
         / p.previous_value as tolerance_pp,
         row_number() over (
-            partition by f.figure_id order by abs(p.implied_growth_pct - f.yoy_growth_pct)
+            partition by f.figure_id
+            -- the same previous value stated twice (text and table): the lower id, every run
+            order by abs(p.implied_growth_pct - f.yoy_growth_pct), p.previous_figure_id
         ) as closeness
     from facts as f
     inner join previous as p on p.figure_id = f.figure_id
@@ -1215,7 +1218,8 @@ change_vs_previous as (
         p.implied_change,
         f.value_half_unit + p.previous_half_unit + f.change_half_unit as tolerance,
         row_number() over (
-            partition by f.figure_id order by abs(p.implied_change - f.yoy_change)
+            partition by f.figure_id
+            order by abs(p.implied_change - f.yoy_change), p.previous_figure_id
         ) as closeness
     from facts as f
     inner join previous as p on p.figure_id = f.figure_id
@@ -1372,7 +1376,7 @@ jumps as (
         r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
         row_number() over (
             partition by c.region_code, c.metric, c.level_key, c.year
-            order by (r.level <> '*') desc
+            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
         ) as specificity
     from yearly as c
     inner join ranges as r on r.metric = c.metric and r.level in (c.level_key, '*')
@@ -1447,7 +1451,7 @@ rescaled as (
         x.factor,
         row_number() over (
             partition by c.figure_id
-            order by abs(ln(f.value * x.factor) - ln(sqrt(c.soft_min * c.soft_max)))
+            order by abs(ln(f.value * x.factor) - ln(sqrt(c.soft_min * c.soft_max))), x.factor
         ) as closeness
     from chosen as c
     inner join facts as f on f.figure_id = c.figure_id
@@ -2000,7 +2004,7 @@ by_siblings as (
 found as (
     select *
     from (select * from by_range union all select * from by_siblings) as candidates
-    qualify row_number() over (partition by figure_id order by priority) = 1
+    qualify row_number() over (partition by figure_id order by priority, scale_factor) = 1
 )
 
 select
@@ -2447,4 +2451,5 @@ SELECT r.*, l.name_zh AS level_name_zh, e.doc_ids, e.evidence_json
 FROM flagged AS r
 JOIN evidence AS e USING (check_row_id)
 LEFT JOIN seeds.education_levels AS l ON l.code = r.level
+ORDER BY r.check_row_id
 ;

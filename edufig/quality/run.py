@@ -65,6 +65,7 @@ SELECT r.*, l.name_zh AS level_name_zh, e.doc_ids, e.evidence_json
 FROM flagged AS r
 JOIN evidence AS e USING (check_row_id)
 LEFT JOIN seeds.education_levels AS l ON l.code = r.level
+ORDER BY r.check_row_id
 """
 
 
