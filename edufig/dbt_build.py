@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from edufig.core.config import Settings, StageResult, timed
+from edufig.core.warehouse_db import connect, dbt_environment
 
 MART_SCHEMA = "marts"
 # The warehouse's own nodes (seeds, staging, intermediate, marts and their tests), without
@@ -141,6 +140,7 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **dbt_environment(settings),
     }
     command = [*args, "--project-dir", project, "--profiles-dir", project]
     with _environment(env):
@@ -155,9 +155,9 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
     )
 
 
-def mart_row_counts(warehouse: Path) -> dict[str, int]:
+def mart_row_counts(settings: Settings) -> dict[str, int]:
     """Rows per mart table, read read-only so a reader never holds the write lock."""
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
+    with connect(settings, read_only=True) as conn:
         tables = conn.execute(
             "select table_name from information_schema.tables "
             "where table_schema = ? and table_type = 'BASE TABLE' order by table_name",
@@ -211,7 +211,7 @@ def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, resul
     result.errors.extend(error_lines(run))
     result.failed = not run.success or bool(run.failed_nodes)
     if not result.failed:
-        for name, rows in mart_row_counts(settings.warehouse).items():
+        for name, rows in mart_row_counts(settings).items():
             result.counts[f"rows_{name}"] = rows
 
 

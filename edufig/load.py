@@ -20,6 +20,7 @@ import pandas as pd
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.figure_files import read_figure_file
 from edufig.core.records import ParsedDocument
+from edufig.core.warehouse_db import connect
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
 
 LANDING_DDL = """
@@ -71,7 +72,7 @@ FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "
 def connect_writer(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The one writable connection; callers hold it only for the length of a stage."""
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse))
+    con = connect(settings)
     con.execute(LANDING_DDL)
     con.execute(REVIEW_DECISIONS_DDL)
     return con

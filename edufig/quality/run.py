@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from edufig.core.config import Settings, StageResult, timed
+from edufig.core.warehouse_db import connect
 from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.registry import CHECKS
@@ -72,7 +73,7 @@ ORDER BY r.check_row_id
 def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"{settings.warehouse}: warehouse not found; run load and build")
-    return duckdb.connect(str(settings.warehouse), read_only=True)
+    return connect(settings, read_only=True)
 
 
 def read_check_rows(settings: Settings) -> pd.DataFrame:
@@ -163,7 +164,7 @@ def check_quality(settings: Settings) -> StageResult:
         run_id = uuid.uuid4().hex
         flagged = read_flagged_rows(settings, sorted(failed))
         flags = build_flags(flagged, failed, docs_url, run_id)
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with connect(settings) as con:
             write_flags(con, flags)
         result.counts["candidate_rows"] = count_candidates(settings)
         _count(result, flags)
