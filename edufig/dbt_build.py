@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from edufig import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse_db import connect, dbt_environment
 
@@ -215,6 +216,28 @@ def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, resul
             result.counts[f"rows_{name}"] = rows
 
 
+def _build_unless_unchanged(
+    settings: Settings, select: str | None, full_refresh: bool, result: StageResult
+) -> None:
+    """The whole project is built only when its landing or code changed since the last
+    successful whole build; a partial or interrupted build leaves no fingerprint behind."""
+    whole = select is None
+    fingerprint = landing_fingerprint.current(settings) if whole else None
+    if (
+        whole
+        and not full_refresh
+        and fingerprint == landing_fingerprint.recorded(settings, "build")
+    ):
+        result.counts[landing_fingerprint.SKIPPED] = 1
+        for name, rows in mart_row_counts(settings).items():
+            result.counts[f"rows_{name}"] = rows
+        return
+    landing_fingerprint.record(settings, "build", None)
+    _dbt_build(settings, select, full_refresh, result)
+    if whole and not result.failed:
+        landing_fingerprint.record(settings, "build", fingerprint)
+
+
 def build_marts(
     settings: Settings, select: str | None = None, full_refresh: bool = False
 ) -> StageResult:
@@ -222,7 +245,7 @@ def build_marts(
     result = StageResult("build")
     with timed(result):
         if settings.warehouse.exists():
-            _dbt_build(settings, select, full_refresh, result)
+            _build_unless_unchanged(settings, select, full_refresh, result)
         else:
             result.errors.append(f"{settings.warehouse}: warehouse not found; run the load stage")
             result.failed = True

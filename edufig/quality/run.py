@@ -13,6 +13,7 @@ import uuid
 import duckdb
 import pandas as pd
 
+from edufig import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse_db import connect
 from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
@@ -149,6 +150,13 @@ def check_quality(settings: Settings) -> StageResult:
     """Run the edufig_quality checkpoint and replace dq.dq_flags with what it found."""
     result = StageResult("quality")
     with timed(result):
+        built_on = (
+            landing_fingerprint.recorded(settings, "build") if settings.warehouse.exists() else None
+        )
+        if built_on is not None and landing_fingerprint.recorded(settings, "quality") == built_on:
+            result.counts[landing_fingerprint.SKIPPED] = 1
+            _count(result, list_flags(settings))
+            return result
         try:
             frame = read_check_rows(settings)
         except (FileNotFoundError, LookupError) as exc:
@@ -166,6 +174,7 @@ def check_quality(settings: Settings) -> StageResult:
         flags = build_flags(flagged, failed, docs_url, run_id)
         with connect(settings) as con:
             write_flags(con, flags)
+        landing_fingerprint.record(settings, "quality", built_on)
         result.counts["candidate_rows"] = count_candidates(settings)
         _count(result, flags)
     return result
