@@ -2240,7 +2240,6 @@ where ranked.preference = 1
 
 -- node: model.edufigures.dq_check_rows
 CREATE OR REPLACE TABLE dq.dq_check_rows AS
-SELECT * FROM (
 with candidates as (
     
     select
@@ -2425,7 +2424,7 @@ select
     e.evidence_text
 from decided as c
 left join first_figure as e on e.check_name = c.check_name and e.row_id = c.row_id
-) WHERE severity IS NOT NULL
+where c.severity is not null
 ;
 
 -- node: anchor_flagged_rows

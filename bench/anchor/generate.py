@@ -7,8 +7,8 @@ branch); each becomes `CREATE VIEW` or `CREATE TABLE ... AS` in dependency order
 with an enforced contract cast to their declared column types, seeds read from their CSVs.
 What dbt adds around that SQL (its tests, incremental bookkeeping, run metadata) and what
 the quality stage adds (GX over the failing rows, messages) is what the anchor leaves out:
-the bench's ratios measure exactly that. The pass/fail decision keeps only the failing rows
-of dq_check_rows, then reads their evidence with the quality stage's own query.
+the bench's ratios measure exactly that. The quality stage is the pass/fail decision
+(dq_check_rows), then the failing rows' evidence read with the quality stage's own query.
 
 Usage: python -m bench.anchor.generate [--check]
 """
@@ -82,8 +82,6 @@ def model_statement(node: dict, invocation_id: str) -> str:
             for name, column in node["columns"].items()
         )
         select = f"SELECT\n    {casts}\nFROM (\n{select}\n)"
-    if node["unique_id"] == CHECK_ROWS:
-        select = f"SELECT * FROM (\n{select}\n) WHERE severity IS NOT NULL"
     return f"CREATE OR REPLACE TABLE {relation} AS\n{select}\n;"
 
 

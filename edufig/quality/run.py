@@ -45,7 +45,6 @@ FROM dq.dq_check_rows
 WHERE severity IS NOT NULL
 ORDER BY check_row_id
 """
-CANDIDATES_SQL = "SELECT count(*) FROM dq.dq_check_rows"
 FLAGGED_ROWS_SQL = """
 WITH flagged AS (
     SELECT r.* FROM dq.dq_check_rows AS r JOIN failed_ids USING (check_row_id)
@@ -91,11 +90,6 @@ def read_check_rows(settings: Settings) -> pd.DataFrame:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
             ) from exc
-
-
-def count_candidates(settings: Settings) -> int:
-    with _read_only(settings) as con:
-        return con.execute(CANDIDATES_SQL).fetchone()[0]
 
 
 def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
@@ -175,7 +169,7 @@ def check_quality(settings: Settings) -> StageResult:
         with connect(settings) as con:
             write_flags(con, flags)
         landing_fingerprint.record(settings, "quality", built_on)
-        result.counts["candidate_rows"] = count_candidates(settings)
+        result.counts["failing_rows"] = len(frame)
         _count(result, flags)
     return result
 
