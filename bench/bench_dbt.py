@@ -95,6 +95,8 @@ def measure(side: str, warehouse: Path, rerun: bool = False) -> dict:
         raise SystemExit(f"{side} failed: {done.stderr[-2000:]}")
     record = json.loads(done.stdout.strip().splitlines()[-1])
     record["total_s"] = round(record["build_s"] + record["quality_s"], 2)
+    # each record as it comes, so a run cut short still leaves what it measured
+    print(json.dumps({"side": side, "rerun": rerun, **record}), file=sys.stderr, flush=True)
     return record
 
 
