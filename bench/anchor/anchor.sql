@@ -2236,8 +2236,6 @@ where ranked.preference = 1
 )
 ;
 
--- stage: quality
-
 -- node: model.edufigures.dq_check_rows
 CREATE OR REPLACE TABLE dq.dq_check_rows AS
 with candidates as (
@@ -2426,6 +2424,8 @@ from decided as c
 left join first_figure as e on e.check_name = c.check_name and e.row_id = c.row_id
 where c.severity is not null
 ;
+
+-- stage: quality
 
 -- node: anchor_flagged_rows
 CREATE OR REPLACE TABLE dq.anchor_flagged_rows AS

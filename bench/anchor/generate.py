@@ -7,8 +7,9 @@ branch); each becomes `CREATE VIEW` or `CREATE TABLE ... AS` in dependency order
 with an enforced contract cast to their declared column types, seeds read from their CSVs.
 What dbt adds around that SQL (its tests, incremental bookkeeping, run metadata) and what
 the quality stage adds (GX over the failing rows, messages) is what the anchor leaves out:
-the bench's ratios measure exactly that. The quality stage is the pass/fail decision
-(dq_check_rows), then the failing rows' evidence read with the quality stage's own query.
+the bench's ratios measure exactly that. Stages split as the pipeline's do: dbt builds
+dq_check_rows (the pass/fail decision), so the anchor's build stage does too; its quality
+stage reads the failing rows' evidence with the quality stage's own query.
 
 Usage: python -m bench.anchor.generate [--check]
 """
@@ -30,8 +31,6 @@ from edufig.dbt_build import run_dbt
 from edufig.load import LANDING_DDL
 from edufig.quality.run import FLAGGED_ROWS_SQL
 
-# The check rows the stage decides on; the anchor keeps only those that fail.
-CHECK_ROWS = "model.edufigures.dq_check_rows"
 DATABASE = "warehouse"
 HEADER = """-- The plain-SQL anchor (issue 16, item 1), generated from the dbt project's compiled
 -- models by `python -m bench.anchor.generate`; do not edit. Run with `bench.anchor.run`.
@@ -116,21 +115,19 @@ def build_order(manifest: dict) -> list[dict]:
 
 
 def anchor_script(manifest: dict) -> str:
-    """The script: build stage (seeds, models), then quality (failing rows, evidence)."""
+    """The script: build stage (seeds, models), then quality (the failing rows' evidence)."""
     invocation_id = manifest["metadata"]["invocation_id"]
     order = build_order(manifest)
     schemas = sorted({node["schema"] for node in order})
     parts = [HEADER, "-- stage: build"]
     parts += [f"-- node: schema.{s}\nCREATE SCHEMA IF NOT EXISTS {s};" for s in schemas]
-    quality = []
     for node in order:
         if node["resource_type"] == "seed":
             statement = seed_statement(node)
         else:
             statement = model_statement(node, invocation_id)
-        target = quality if node["unique_id"] == CHECK_ROWS else parts
-        target.append(f"-- node: {node['unique_id']}\n{statement}")
-    parts += ["-- stage: quality", *quality, f"-- node: anchor_flagged_rows\n{flagged_statement()}"]
+        parts.append(f"-- node: {node['unique_id']}\n{statement}")
+    parts += ["-- stage: quality", f"-- node: anchor_flagged_rows\n{flagged_statement()}"]
     return "\n\n".join(parts) + "\n"
 
 
