@@ -1,11 +1,17 @@
-"""Full and incremental `dbt build` times on a synthetic landing of at least a million figures.
+"""The warehouse stages (dbt build, quality) side by side with the plain-SQL anchor.
 
-Usage: python bench/bench_dbt.py [--figures 1000000] [--per-doc 50] [--work bench/work/dbt]
+Usage: python -m bench.bench_dbt [--figures 1000000] [--per-doc 50] [--rounds 2]
+           [--changes] [--work bench/work/dbt]
 
-The landing is generated inside DuckDB (catalog metrics, real region codes, ten years,
-one in ten figures a target), then the warehouse's own nodes are built three times:
-full refresh, incremental after one new document, incremental after reloading 1 % of
-the documents. Each build includes all the dbt tests.
+Landing tables are generated inside DuckDB (bench/landing.py). Each round copies the same
+landing to two files and runs, each in its own process, the pipeline's build and quality
+stages (full refresh) and the anchor (bench/anchor: the same models as one DuckDB script, no
+dbt, no GX), alternating which goes first; the minimum per stage over the rounds is kept
+and each stage is reported as a ratio to the anchor's. The two warehouses are then compared
+(bench.anchor.compare) and the bench fails if their marts or failing rows differ. With
+--changes the pipeline then runs again with no change and after reloading 1 % of the
+documents, and the anchor again on the reloaded landing. Peak memory is each process's
+VmHWM (DuckDB and, for the pipeline, dbt and GX in the same process).
 """
 
 from __future__ import annotations
@@ -13,111 +19,162 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from edufig.core.catalog import load_metrics
+from bench.anchor.compare import differences, mismatches
+from bench.landing import generate_documents
+from bench.stage import _peak_rss_mb
 from edufig.core.config import REPO_ROOT, Settings
-from edufig.core.records import LEVELS
-from edufig.dbt_build import WAREHOUSE_SELECTION, build_marts
-from edufig.load import LANDING_DDL
 
-SEED_REGIONS = REPO_ROOT / "dbt_project" / "seeds" / "gbt2260_divisions.csv"
 BASE_LOAD = datetime(2026, 1, 1)
+SIDES = ("pipeline", "anchor")
 
 
-def _sql_list(values) -> str:
-    return "[" + ", ".join("'" + v + "'" for v in values) + "]"
+def _settings(warehouse: Path) -> Settings:
+    return Settings(warehouse=warehouse, data_dir=warehouse.with_suffix(".data"))
 
 
-def generate_documents(conn, first: int, count: int, per_doc: int, loaded_at: datetime) -> None:
-    """Documents first..first+count-1 (replacing any with the same id) and their figures."""
-    metrics = load_metrics()
-    codes, units = list(metrics), [metrics[c].unit for c in metrics]
-    conn.execute(
-        "create or replace temp table m as select *, row_number() over () - 1 as i from ("
-        f"select unnest({_sql_list(codes)}) as metric, unnest({_sql_list(units)}) as unit)"
-    )
-    conn.execute(
-        f"create or replace temp table r as select code, row_number() over () - 1 as i "
-        f"from read_csv('{SEED_REGIONS}', all_varchar = true)"
-    )
-    n_metrics, n_regions = len(codes), conn.execute("select count(*) from r").fetchone()[0]
-    levels = _sql_list(LEVELS)
-    ids = f"select 'doc_' || lpad(cast(d as varchar), 8, '0') as doc_id, d from range({first}, {first + count}) t(d)"  # noqa: E501
-    conn.execute(f"delete from landing.figures where doc_id in (select doc_id from ({ids}))")
-    conn.execute(f"delete from landing.documents where doc_id in (select doc_id from ({ids}))")
-    conn.execute(
-        f"""
-        insert into landing.documents (doc_id, sha256, source, url, fetched_at, http_status,
-            title, published_date, doc_type, region_name, region_code, province, parse_status,
-            text_chars, figure_count, extractor_version, loaded_at)
-        select doc_id, md5(doc_id || '{loaded_at}'), 'bench', 'https://example.gov.cn/' || doc_id,
-            ?, 200, '教育事业发展统计公报 ' || doc_id,
-            date '2020-01-01' + cast(d % 1500 as integer),
-            case when d % 3 = 0 then '统计公报' when d % 3 = 1 then '规划' else '工作报告' end,
-            null, r.code, null, 'ok', 20000, {per_doc}, 'bench', ?
-        from ({ids}) docs join r on r.i = d % {n_regions}
-        """,
-        [loaded_at, loaded_at],
-    )
-    conn.execute(
-        f"""
-        insert into landing.figures
-        select md5(doc_id || '|' || sha256 || '|' || o), doc_id, sha256, o, m.metric,
-            {levels}[1 + (d * 7 + o) % {len(LEVELS)}],
-            2015 + (d + o) % 10, null, case when o % 10 = 9 then 'target' else 'actual' end,
-            round(1000 * (1 + hash(doc_id || o) % 100000) / 997.0, 2), m.unit, 'exact',
-            null, null, null, null, '示例证据句子' || o, o * 40, o * 40 + 30, ?
-        from landing.documents docs
-        join (select doc_id as id, d from ({ids})) ids on ids.id = docs.doc_id
-        cross join range({per_doc}) t(o)
-        join m on m.i = (d + o * 3) % {n_metrics}
-        """,
-        [loaded_at],
-    )
+def run_pipeline(warehouse: Path, full_refresh: bool) -> dict:
+    """The pipeline's build and quality stages, timed apart."""
+    from edufig.dbt_build import build_marts
+    from edufig.quality import check_quality
+
+    settings, record = _settings(warehouse), {}
+    for stage, call in (
+        ("build", lambda: build_marts(settings, full_refresh=full_refresh)),
+        ("quality", lambda: check_quality(settings)),
+    ):
+        start = time.perf_counter()
+        result = call()
+        record[f"{stage}_s"] = round(time.perf_counter() - start, 2)
+        if result.failed:
+            raise SystemExit(f"{stage} failed: {result.errors[:3]}")
+        record.update({k: v for k, v in result.counts.items() if k in ("flags", "skipped")})
+    return record
 
 
-def timed_build(settings: Settings, full_refresh: bool) -> tuple[float, dict]:
-    start = time.perf_counter()
-    result = build_marts(settings, select=WAREHOUSE_SELECTION, full_refresh=full_refresh)
-    seconds = time.perf_counter() - start
-    if result.failed:
-        raise SystemExit(f"build failed: {result.errors}")
-    return seconds, result.counts
+def run_anchor_side(warehouse: Path) -> dict:
+    from bench.anchor.run import run_anchor
+    from edufig.core.warehouse import writer
+
+    with writer(_settings(warehouse)) as conn:
+        seconds = run_anchor(conn)
+    return {f"{stage}_s": round(s, 2) for stage, s in seconds.items()}
+
+
+def side_main(args: argparse.Namespace) -> None:
+    """One measured side, in this process: prints its JSON record."""
+    if args.side == "anchor":
+        record = run_anchor_side(args.warehouse)
+    else:
+        record = run_pipeline(args.warehouse, full_refresh=not args.rerun)
+    record["peak_rss_mb"], _ = _peak_rss_mb()
+    print(json.dumps(record))
+
+
+def measure(side: str, warehouse: Path, rerun: bool = False) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.bench_dbt",
+        "--side",
+        side,
+        "--warehouse",
+        str(warehouse),
+    ]
+    if rerun:
+        command.append("--rerun")
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{side} failed: {done.stderr[-2000:]}")
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    record["total_s"] = round(record["build_s"] + record["quality_s"], 2)
+    # each record as it comes, so a run cut short still leaves what it measured
+    print(json.dumps({"side": side, "rerun": rerun, **record}), file=sys.stderr, flush=True)
+    return record
+
+
+def _fresh(landing: Path, target: Path) -> Path:
+    shutil.rmtree(target.with_suffix(".data"), ignore_errors=True)
+    shutil.copyfile(landing, target)
+    return target
+
+
+def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
+    """Full runs of both sides from the same landing; minimum per stage, ratios, equality."""
+    runs: dict[str, list[dict]] = {side: [] for side in SIDES}
+    for round_ in range(rounds):
+        for side in SIDES if round_ % 2 == 0 else SIDES[::-1]:
+            runs[side].append(measure(side, _fresh(landing, work / f"{side}.duckdb")))
+    found = differences(work / "anchor.duckdb", work / "pipeline.duckdb")
+    if mismatches(found):
+        raise SystemExit(f"anchor and pipeline differ: {mismatches(found)}")
+    best = {
+        side: {k: min(r[k] for r in records) for k in records[0] if k.endswith(("_s", "_mb"))}
+        for side, records in runs.items()
+    }
+    ratios = {
+        f"{stage}_ratio": round(best["pipeline"][f"{stage}_s"] / best["anchor"][f"{stage}_s"], 1)
+        for stage in ("build", "quality", "total")
+    }
+    return {
+        **best,
+        **ratios,
+        "runs": runs,
+        "failing_check_rows": found["failing_check_rows"][0],
+        "fact_rows": sum(
+            v[0] for k, v in found.items() if k.startswith("fct_") and k != "fct_best_value"
+        ),
+        "best_value_rows": found["fct_best_value"][0],
+    }
+
+
+def changes(landing: Path, work: Path, n_docs: int, per_doc: int) -> dict:
+    """The pipeline rerun with no change, then after 1 % of documents reloaded; the anchor
+    recomputes everything from the reloaded landing."""
+    pipeline = work / "pipeline.duckdb"
+    report = {"no_change": measure("pipeline", pipeline, rerun=True)}
+    reload = max(1, n_docs // 100)
+    for target in (pipeline, landing):
+        with duckdb.connect(str(target)) as conn:
+            generate_documents(conn, 0, reload, per_doc, BASE_LOAD + timedelta(days=1))
+    report["reload_1pct"] = measure("pipeline", pipeline, rerun=True)
+    report["reload_1pct_anchor"] = measure("anchor", _fresh(landing, work / "anchor.duckdb"))
+    report["reloaded_documents"] = reload
+    return report
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", type=int, default=1_000_000)
     parser.add_argument("--per-doc", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--changes", action="store_true", help="also no-change and 1 %% runs")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "bench" / "work" / "dbt")
+    parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rerun", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.side:
+        side_main(args)
+        return
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
-    settings = Settings(warehouse=args.work / "warehouse.duckdb", data_dir=args.work)
-    n_docs = args.figures // args.per_doc
-    with duckdb.connect(str(settings.warehouse)) as conn:
-        conn.execute(LANDING_DDL)
+    landing, n_docs = args.work / "source.duckdb", args.figures // args.per_doc
+    with duckdb.connect(str(landing)) as conn:
         generate_documents(conn, 0, n_docs, args.per_doc, BASE_LOAD)
         n_figures = conn.execute("select count(*) from landing.figures").fetchone()[0]
     report = {"documents": n_docs, "figures": n_figures}
-    report["full_refresh_s"], counts = timed_build(settings, full_refresh=True)
-    facts = ("fct_funding", "fct_staffing", "fct_attainment", "fct_enrollment", "fct_targets")
-    report["fact_rows"] = sum(counts[f"rows_{name}"] for name in facts)
-    report["best_value_rows"] = counts["rows_fct_best_value"]
-    report["incremental_no_change_s"], _ = timed_build(settings, full_refresh=False)
-    with duckdb.connect(str(settings.warehouse)) as conn:
-        generate_documents(conn, n_docs, 1, args.per_doc, BASE_LOAD + timedelta(days=1))
-    report["incremental_one_new_doc_s"], _ = timed_build(settings, full_refresh=False)
-    reload = max(1, n_docs // 100)
-    with duckdb.connect(str(settings.warehouse)) as conn:
-        generate_documents(conn, 0, reload, args.per_doc, BASE_LOAD + timedelta(days=2))
-    report["incremental_reload_1pct_docs_s"], _ = timed_build(settings, full_refresh=False)
-    print(json.dumps({k: round(v, 1) if isinstance(v, float) else v for k, v in report.items()}))
+    report.update(side_by_side(landing, args.work, args.rounds))
+    if args.changes:
+        report.update(changes(landing, args.work, n_docs, args.per_doc))
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import duckdb
 
+from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import (
     dbt_dir,
+    dbt_environment,
     last_build_file,
     mart_tables,
     reader,
@@ -139,6 +141,7 @@ def run_dbt(settings: Settings, args: list[str]) -> DbtRunResult:
         "DBT_TARGET_PATH": str(work / "target"),
         "DBT_LOG_PATH": str(work / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **dbt_environment(settings),
     }
     command = [*args, "--project-dir", project, "--profiles-dir", project]
     with writer_lock(settings), _environment(env):
@@ -215,6 +218,28 @@ def _dbt_build(settings: Settings, select: str | None, full_refresh: bool, resul
         result.counts[f"rows_{name}"] = rows
 
 
+def _build_unless_unchanged(
+    settings: Settings, select: str | None, full_refresh: bool, result: StageResult
+) -> None:
+    """The whole project is built only when its landing or code changed since the last
+    successful whole build; a partial or interrupted build leaves no fingerprint behind."""
+    whole = select is None
+    fingerprint = landing_fingerprint.current(settings) if whole else None
+    if (
+        whole
+        and not full_refresh
+        and fingerprint == landing_fingerprint.recorded(settings, "build")
+    ):
+        result.counts[landing_fingerprint.SKIPPED] = 1
+        for name, rows in mart_row_counts(settings).items():
+            result.counts[f"rows_{name}"] = rows
+        return
+    landing_fingerprint.record(settings, "build", None)
+    _dbt_build(settings, select, full_refresh, result)
+    if whole and not result.failed:
+        landing_fingerprint.record(settings, "build", fingerprint)
+
+
 def build_marts(
     settings: Settings, select: str | None = None, full_refresh: bool = False
 ) -> StageResult:
@@ -223,7 +248,7 @@ def build_marts(
     with timed(result):
         try:
             if settings.warehouse.exists():
-                _dbt_build(settings, select, full_refresh, result)
+                _build_unless_unchanged(settings, select, full_refresh, result)
             else:
                 missing = f"{settings.warehouse}: warehouse not found; run the load stage"
                 result.errors.append(missing)

@@ -6,7 +6,11 @@ convention: a run (or a stage run alone) takes an inter-process lock beside the 
 before it touches anything, a second one is refused at once with the holder's PID and start
 time, and write connections exist only inside `writer()`. Network I/O must never wait
 behind an open write connection (`ensure_no_write_connection`), and readers use the
-published snapshot, never the live file.
+published snapshot, never the live file. Every connection to the live file opens with the
+project's memory ceiling and a spill directory, so a build or check over millions of figures
+spills to disk instead of growing with the data (DuckDB's own default is 80 % of the
+machine's memory); dbt gets the same two values through profiles.yml (`dbt_environment`).
+EDUFIG_DUCKDB_MEMORY_LIMIT and EDUFIG_DUCKDB_TEMP_DIR override them.
 """
 
 from __future__ import annotations
@@ -24,6 +28,34 @@ from typing import IO
 import duckdb
 
 from edufig.core.config import Settings
+
+MEMORY_LIMIT_ENV = "EDUFIG_DUCKDB_MEMORY_LIMIT"
+TEMP_DIR_ENV = "EDUFIG_DUCKDB_TEMP_DIR"
+# DuckDB's share of the 2 GB budget of issue 16; dbt and GX live beside it in the process.
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def memory_limit() -> str:
+    return os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+
+
+def temp_directory(settings: Settings) -> Path:
+    """Where DuckDB spills: under the data directory, beside the warehouse it belongs to."""
+    configured = os.environ.get(TEMP_DIR_ENV)
+    return Path(configured) if configured else settings.data_dir / "duckdb_tmp"
+
+
+def duckdb_config(settings: Settings) -> dict[str, str]:
+    spill = temp_directory(settings)
+    spill.mkdir(parents=True, exist_ok=True)
+    return {"memory_limit": memory_limit(), "temp_directory": str(spill)}
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """The values profiles.yml reads, for a dbt invocation on `settings.warehouse`."""
+    config = duckdb_config(settings)
+    return {MEMORY_LIMIT_ENV: config["memory_limit"], TEMP_DIR_ENV: config["temp_directory"]}
+
 
 MART_SCHEMA = "marts"
 SNAPSHOT_NAME = "warehouse.duckdb"
@@ -116,7 +148,7 @@ def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """The write connection, under the writer lock, closed on exit."""
     with writer_lock(settings):
         settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.warehouse))
+        con = duckdb.connect(str(settings.warehouse), config=duckdb_config(settings))
         _open_writers.append(settings.warehouse)
         try:
             yield con
@@ -129,7 +161,11 @@ def writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
 def reader(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the live warehouse, for stages that hold the writer lock
     (a reader outside the lock would block the writer: use `read_only_connection`)."""
-    with writer_lock(settings), duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    config = duckdb_config(settings)
+    with (
+        writer_lock(settings),
+        duckdb.connect(str(settings.warehouse), read_only=True, config=config) as con,
+    ):
         yield con
 
 

@@ -83,7 +83,8 @@ def build_flags(
 ) -> list[dict]:
     raised_at = datetime.now(UTC).replace(tzinfo=None)
     flags = {}
-    for record in frame[frame["check_row_id"].isin(failed)].to_dict("records"):
+    rows = frame[frame["check_row_id"].isin(failed)].sort_values("check_row_id")
+    for record in rows.to_dict("records"):
         row = {k: _clean(v) for k, v in record.items()}
         row["severity"] = failed[row["check_row_id"]]
         values = json.loads(row["values_json"])
@@ -98,7 +99,9 @@ def build_flags(
             raised_at=raised_at,
             run_id=run_id,
         )
-        flags[flag["flag_id"]] = flag
+        # Check rows that are one problem (the same value stated in the text and a table)
+        # share a flag id; the first row by id speaks for them, in every run.
+        flags.setdefault(flag["flag_id"], flag)
     return sorted(flags.values(), key=lambda f: (-SEVERITY_RANK[f["severity"]], f["flag_id"]))
 
 

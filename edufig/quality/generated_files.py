@@ -74,10 +74,10 @@ def _union_model() -> dict:
     return {
         "name": "dq_check_rows",
         "description": (
-            "全部检查的候选行,SQL 判定是否越界 / Candidate rows of every registered check in "
-            "one shape: a measure, its hard (error) and soft (warning) bounds, and the "
-            "severity decided in SQL (null: the row passes). The quality stage has the "
-            "edufig_quality expectation suite validate the failing rows."
+            "全部检查的越界行,SQL 判定 / The failing rows of every registered check in one "
+            "shape: a measure, its hard (error) and soft (warning) bounds, and the severity "
+            "decided in SQL; rows that pass are not stored. The quality stage has the "
+            "edufig_quality expectation suite validate them."
         ),
         "columns": [
             {"name": "check_row_id", "data_tests": ["unique", "not_null"]},

@@ -9,13 +9,16 @@ warehouse is read read-only and opened for writing only to replace the flags tab
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.warehouse import read_only_connection, writer
+from edufig.core.warehouse import read_only_connection, reader, writer
 from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, write_flags
 from edufig.quality.registry import CHECKS
@@ -45,7 +48,6 @@ FROM dq.dq_check_rows
 WHERE severity IS NOT NULL
 ORDER BY check_row_id
 """
-CANDIDATES_SQL = "SELECT count(*) FROM dq.dq_check_rows"
 FLAGGED_ROWS_SQL = """
 WITH flagged AS (
     SELECT r.* FROM dq.dq_check_rows AS r JOIN failed_ids USING (check_row_id)
@@ -67,13 +69,16 @@ SELECT r.*, l.name_zh AS level_name_zh, e.doc_ids, e.evidence_json
 FROM flagged AS r
 JOIN evidence AS e USING (check_row_id)
 LEFT JOIN seeds.education_levels AS l ON l.code = r.level
+ORDER BY r.check_row_id
 """
 
 
-def _read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     if not settings.warehouse.exists():
         raise FileNotFoundError(f"{settings.warehouse}: warehouse not found; run load and build")
-    return duckdb.connect(str(settings.warehouse), read_only=True)
+    with reader(settings) as con:
+        yield con
 
 
 def read_check_rows(settings: Settings) -> pd.DataFrame:
@@ -90,11 +95,6 @@ def read_check_rows(settings: Settings) -> pd.DataFrame:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
             ) from exc
-
-
-def count_candidates(settings: Settings) -> int:
-    with _read_only(settings) as con:
-        return con.execute(CANDIDATES_SQL).fetchone()[0]
 
 
 def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
@@ -149,6 +149,13 @@ def check_quality(settings: Settings) -> StageResult:
     """Run the edufig_quality checkpoint and replace dq.dq_flags with what it found."""
     result = StageResult("quality")
     with timed(result):
+        built_on = (
+            landing_fingerprint.recorded(settings, "build") if settings.warehouse.exists() else None
+        )
+        if built_on is not None and landing_fingerprint.recorded(settings, "quality") == built_on:
+            result.counts[landing_fingerprint.SKIPPED] = 1
+            _count(result, list_flags(settings))
+            return result
         try:
             frame = read_check_rows(settings)
         except (FileNotFoundError, LookupError) as exc:
@@ -166,7 +173,8 @@ def check_quality(settings: Settings) -> StageResult:
         flags = build_flags(flagged, failed, docs_url, run_id)
         with writer(settings) as con:
             write_flags(con, flags)
-        result.counts["candidate_rows"] = count_candidates(settings)
+        landing_fingerprint.record(settings, "quality", built_on)
+        result.counts["failing_rows"] = len(frame)
         _count(result, flags)
     return result
 

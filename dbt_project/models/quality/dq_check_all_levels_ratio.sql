@@ -24,7 +24,7 @@ envelope as (
     select
         min(soft_min) as soft_min, max(soft_max) as soft_max,
         min(hard_min) as hard_min, max(hard_max) as hard_max,
-        string_agg(distinct source_title, '; ') as source_title
+        string_agg(distinct source_title, '; ' order by source_title) as source_title
     from {{ ref('dq_plausibility_ranges') }}
     where measure = 'value' and metric = 'student_teacher_ratio' and level in (
         'preschool', 'primary', 'junior_secondary', 'general_senior_secondary',

@@ -65,7 +65,7 @@ ranged as (
         r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
         row_number() over (
             partition by p.doc_id, p.region_code, p.year, p.level_key, p.ratio_metric
-            order by (r.level <> '*') desc
+            order by (r.level <> '*') desc, r.region_level, r.year nulls first, r.unit
         ) as specificity
     from pairs as p
     inner join ratios as r on r.metric = p.ratio_metric and r.level in (p.level_key, '*')

@@ -90,7 +90,7 @@ flows as (
         case when any_value(metric) = 'students_aided' then max(value)
             else sum(distinct value) end as value,
         max(value_half_unit) as half_unit,
-        list(figure_id) as figure_ids,
+        list(figure_id order by figure_id) as figure_ids,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
         any_value(unit) as unit
@@ -105,7 +105,8 @@ by_level as (
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
         any_value(unit) as unit,
-        flatten(list(figure_ids)) as figure_ids,
+        -- the total's figures first ('all' sorts first): its sentence is the flag's evidence
+        flatten(list(figure_ids order by level_key)) as figure_ids,
         max(value) filter (where level_key = 'all') as total,
         max(half_unit) filter (where level_key = 'all') as total_half_unit,
         count(*) filter (where level_key <> 'all') as n_parts,

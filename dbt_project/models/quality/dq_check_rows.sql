@@ -1,10 +1,11 @@
 {{ config(materialized='table', enabled=(target.type == 'duckdb')) }}
-{#- Every candidate row of every registered check (macro dq_checks, generated from
+{#- The failing rows of every registered check (macro dq_checks, generated from
     edufig/quality/registry.py) in one shape: a `measure` and the bound columns the check
     declares (hard bounds: error, soft bounds: warning; a null bound is not checked; a bound
     the check does not declare is null here), the figures involved, and the severity the
-    row fails at, decided here (null: it passes). The quality stage has GX validate the
-    failing rows and reads their evidence; the first figure's sentence is kept for Data Docs. -#}
+    row fails at, decided here. Rows that pass are not stored: at a million figures they
+    were 2.9 M rows kept to find 9 k failures (issue 16). The quality stage has GX validate
+    these rows and reads their evidence; the first figure's sentence is kept for Data Docs. -#}
 
 {% set bound_columns = ['soft_min', 'soft_max', 'hard_min', 'hard_max'] %}
 
@@ -53,3 +54,4 @@ select
     e.evidence_text
 from decided as c
 left join first_figure as e on e.check_name = c.check_name and e.row_id = c.row_id
+where c.severity is not null

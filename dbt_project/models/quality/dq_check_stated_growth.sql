@@ -57,7 +57,9 @@ growth_vs_previous as (
         + 100.0 * (f.value_half_unit + abs(f.value) * p.previous_half_unit / p.previous_value)
         / p.previous_value as tolerance_pp,
         row_number() over (
-            partition by f.figure_id order by abs(p.implied_growth_pct - f.yoy_growth_pct)
+            partition by f.figure_id
+            -- the same previous value stated twice (text and table): the lower id, every run
+            order by abs(p.implied_growth_pct - f.yoy_growth_pct), p.previous_figure_id
         ) as closeness
     from facts as f
     inner join previous as p on p.figure_id = f.figure_id
@@ -72,7 +74,8 @@ change_vs_previous as (
         p.implied_change,
         f.value_half_unit + p.previous_half_unit + f.change_half_unit as tolerance,
         row_number() over (
-            partition by f.figure_id order by abs(p.implied_change - f.yoy_change)
+            partition by f.figure_id
+            order by abs(p.implied_change - f.yoy_change), p.previous_figure_id
         ) as closeness
     from facts as f
     inner join previous as p on p.figure_id = f.figure_id

@@ -49,7 +49,7 @@ by_siblings as (
 found as (
     select *
     from (select * from by_range union all select * from by_siblings) as candidates
-    qualify row_number() over (partition by figure_id order by priority) = 1
+    qualify row_number() over (partition by figure_id order by priority, scale_factor) = 1
 )
 
 select

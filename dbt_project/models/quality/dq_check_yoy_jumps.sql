@@ -46,7 +46,7 @@ jumps as (
         r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
         row_number() over (
             partition by c.region_code, c.metric, c.level_key, c.year
-            order by (r.level <> '*') desc
+            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
         ) as specificity
     from yearly as c
     inner join ranges as r on r.metric = c.metric and r.level in (c.level_key, '*')

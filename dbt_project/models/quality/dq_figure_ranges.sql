@@ -51,7 +51,7 @@ rescaled as (
         x.factor,
         row_number() over (
             partition by c.figure_id
-            order by abs(ln(f.value * x.factor) - ln(sqrt(c.soft_min * c.soft_max)))
+            order by abs(ln(f.value * x.factor) - ln(sqrt(c.soft_min * c.soft_max))), x.factor
         ) as closeness
     from chosen as c
     inner join facts as f on f.figure_id = c.figure_id

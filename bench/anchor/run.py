@@ -1,0 +1,58 @@
+"""Run the plain-SQL anchor on a warehouse that holds landing tables; time each stage.
+
+Usage: python -m bench.anchor.run WAREHOUSE.duckdb
+
+Only DuckDB runs here, with the project's own connection settings (memory limit, spill
+directory), so the bench compares dbt and GX with the same engine under the same limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.anchor import ANCHOR_SQL, SEEDS_TOKEN
+from edufig.core.config import REPO_ROOT
+
+SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
+STAGE_LINE = re.compile(r"^-- stage: (\w+)\s*$", re.MULTILINE)
+
+
+def stages(script: str) -> dict[str, list[str]]:
+    """Stage name → its statements, in script order."""
+    pieces = STAGE_LINE.split(script)
+    return {
+        name: [s.strip() for s in body.split("-- node:")[1:] if s.strip()]
+        for name, body in zip(pieces[1::2], pieces[2::2], strict=True)
+    }
+
+
+def run_anchor(conn: duckdb.DuckDBPyConnection, script: str | None = None) -> dict[str, float]:
+    """Execute the anchor on `conn`; seconds per stage."""
+    text = (script or ANCHOR_SQL.read_text(encoding="utf-8")).replace(SEEDS_TOKEN, str(SEEDS_DIR))
+    seconds = {}
+    for name, statements in stages(text).items():
+        start = time.perf_counter()
+        for statement in statements:
+            conn.execute(statement.split("\n", 1)[1])  # the first line names the node
+        seconds[name] = time.perf_counter() - start
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("warehouse", type=Path)
+    args = parser.parse_args()
+    with duckdb.connect(str(args.warehouse)) as conn:
+        seconds = run_anchor(conn)
+        failing = conn.execute("SELECT count(*) FROM dq.dq_check_rows").fetchone()[0]
+    print(json.dumps({**{f"{k}_s": round(v, 2) for k, v in seconds.items()}, "failing": failing}))
+
+
+if __name__ == "__main__":
+    main()
