@@ -105,6 +105,7 @@ def test_second_run_is_unchanged_and_adds_no_rows(mirror_run):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert summary_count(proc.stdout, "new") == 0
     assert summary_count(proc.stdout, "unchanged") == 5
+    assert "skipped, landing unchanged since the last good build: build, quality" in proc.stdout
     assert query(warehouse, counts_sql) == before
     assert query(warehouse, CHUXIONG_BUDGET)[0][0] == pytest.approx(4738139700.0)
 
