@@ -56,7 +56,9 @@ def edufig_extract_load() -> None:
     def load() -> dict[str, int]:
         return run_stage_with_event("load", LANDING)
 
-    parse() >> extract_batch.expand(names=plan_extraction()) >> load()
+    batches = plan_extraction()
+    parse() >> batches  # plan only what parsing has written
+    extract_batch.expand(names=batches) >> load()
 
 
 edufig_extract_load()
