@@ -26,6 +26,7 @@ TIMEZONE = "Asia/Shanghai"
 # Start dates in the DAGs' own zone make it the DAG's timezone, so the UI says 06:00 Shanghai.
 START_DATE = pendulum.datetime(2026, 1, 1, tz=TIMEZONE)
 DAILY_AT_SIX = "0 6 * * *"
+CHAIN_START_HOUR = 6  # the hour of DAILY_AT_SIX: a chain's day begins when its crawl does
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "data-engineering",
@@ -117,7 +118,8 @@ def chain_date(context: dict[str, Any]) -> str:
 
     The scrape DAG stamps it on its asset event; asset-triggered runs have no logical date
     of their own, so they read it back from the events that triggered them and pass it on.
-    A run triggered by hand has no logical date either: its `run_after` dates it.
+    A run triggered by hand has no logical date either: it belongs to the latest chain that
+    has started by its `run_after` (at 01:00 Shanghai, yesterday's).
     """
     logical = context.get("logical_date")
     if logical is not None:
@@ -127,9 +129,9 @@ def chain_date(context: dict[str, Any]) -> str:
         for events in context.get("triggering_asset_events", {}).values()
         for event in events
     ]
-    return max((d for d in dates if d), default=None) or _shanghai_date(
-        context["dag_run"].run_after
-    )
+    run_after = context["dag_run"].run_after
+    started = pendulum.instance(run_after) - timedelta(hours=CHAIN_START_HOUR)
+    return max((d for d in dates if d), default=None) or _shanghai_date(started)
 
 
 def _shanghai_date(moment: Any) -> str:

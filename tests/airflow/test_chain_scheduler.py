@@ -170,13 +170,15 @@ def test_a_manual_trigger_carries_its_date_and_the_watch_matches_it(
     (run_after,) = deployment.sql(
         "SELECT run_after FROM dag_run WHERE dag_id = 'edufig_scrape' AND run_id = %s", scrape
     )[0]
-    day = pendulum.instance(run_after).in_timezone("Asia/Shanghai").date().isoformat()
+    # the latest chain started by then: the 06:00 Shanghai crawl of that day or the day before
+    started = pendulum.instance(run_after).in_timezone("Asia/Shanghai").subtract(hours=6)
+    day = started.date().isoformat()
     (extra,) = deployment.sql(
         "SELECT e.extra FROM asset_event e JOIN asset a ON a.id = e.asset_id"
         " WHERE a.name = 'edufig://crawl' ORDER BY e.id DESC LIMIT 1"
     )[0]
     extra = extra if isinstance(extra, dict) else json.loads(extra)
-    assert extra["chain_date"] == day and extra["new"] == 0
+    assert extra["chain_date"] == day and extra["archived"] == 0
     watch = deployment.trigger(WATCH)
     deployment.wait_for(
         "the watch triggered by hand", lambda: deployment.run_state(WATCH, watch) == "success"
