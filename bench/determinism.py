@@ -33,7 +33,8 @@ def sorted_dumps(warehouse: Path) -> dict[str, bytes]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name, table_name FROM duckdb_tables() "
-            "WHERE schema_name IN ('marts', 'dq') ORDER BY ALL"
+            "WHERE list_contains(?, schema_name) ORDER BY ALL",
+            [list(SCHEMAS)],
         ).fetchall()
         with tempfile.TemporaryDirectory(prefix="edufig-dump-") as scratch:
             for schema, table in tables:
