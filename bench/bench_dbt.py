@@ -10,7 +10,8 @@ dbt, no GX), alternating which goes first; the minimum per stage over the rounds
 and each stage is reported as a ratio to the anchor's. The two warehouses are then compared
 (bench.anchor.compare) and the bench fails if their marts or failing rows differ. With
 --changes the pipeline then runs again with no change and after reloading 1 % of the
-documents, and the anchor again on the reloaded landing. Peak memory is each process's
+documents, and the anchor again on the reloaded landing: the incremental marts and failing
+rows must equal the anchor's full recomputation. Peak memory is each process's
 VmHWM (DuckDB and, for the pipeline, dbt and GX in the same process).
 """
 
@@ -147,6 +148,9 @@ def changes(landing: Path, work: Path, n_docs: int, per_doc: int) -> dict:
     report["reload_1pct"] = measure("pipeline", pipeline, rerun=True)
     report["reload_1pct_anchor"] = measure("anchor", _fresh(landing, work / "anchor.duckdb"))
     report["reloaded_documents"] = reload
+    different = mismatches(differences(work / "anchor.duckdb", pipeline))
+    if different:
+        raise SystemExit(f"after the 1 % reload, anchor and pipeline differ: {different}")
     return report
 
 

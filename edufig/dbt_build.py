@@ -34,6 +34,8 @@ from edufig.core.warehouse import (
 # the quality models that build on them.
 WAREHOUSE_SELECTION = "+marts staging intermediate"
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# The project code the incremental models were last built with (landing_fingerprint).
+PROJECT_STAGE = "build_project"
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,8 @@ def _build_unless_unchanged(
     settings: Settings, select: str | None, full_refresh: bool, result: StageResult
 ) -> None:
     """The whole project is built only when its landing or code changed since the last
-    successful whole build; a partial or interrupted build leaves no fingerprint behind."""
+    successful whole build, and from scratch when its code changed (or was never recorded);
+    a partial or interrupted build leaves no fingerprint behind."""
     whole = select is None
     fingerprint = landing_fingerprint.current(settings) if whole else None
     if (
@@ -234,10 +237,16 @@ def _build_unless_unchanged(
         for name, rows in mart_row_counts(settings).items():
             result.counts[f"rows_{name}"] = rows
         return
+    project = landing_fingerprint.project_digest(settings) if whole else None
+    if whole and project != landing_fingerprint.recorded(settings, PROJECT_STAGE):
+        # incremental models rebuild changed documents only; new code changes every row
+        full_refresh = True
+        result.counts["full_refresh_for_new_code"] = 1
     landing_fingerprint.record(settings, "build", None)
     _dbt_build(settings, select, full_refresh, result)
     if whole and not result.failed:
         landing_fingerprint.record(settings, "build", fingerprint)
+        landing_fingerprint.record(settings, PROJECT_STAGE, project)
 
 
 def build_marts(

@@ -437,7 +437,8 @@ where decisions.is_misread
 ;
 
 -- node: model.edufigures.int_figures_resolved
-CREATE OR REPLACE VIEW intermediate.int_figures_resolved AS
+CREATE OR REPLACE TABLE intermediate.int_figures_resolved AS
+-- depends_on: "staging"."stg_documents"
 with figures as (
     select * from "staging"."stg_figures"
     where figure_id not in (
@@ -510,8 +511,10 @@ left join levels
 
 -- node: model.edufigures.dq_figure_facts
 CREATE OR REPLACE TABLE dq.dq_figure_facts AS
+-- depends_on: "staging"."stg_documents"
 with resolved as (
-    select * from "intermediate"."int_figures_resolved" where scope is null
+    select * from "intermediate"."int_figures_resolved"
+    where scope is null
 ),
 
 metrics as (
@@ -607,7 +610,8 @@ select
     end as value_hi,
     left(r.evidence_text, 400) as evidence_text,
     r.doc_url as url,
-    r.doc_title as title
+    r.doc_title as title,
+    r.doc_loaded_at as loaded_at
 from resolved as r
 left join metrics as m on m.code = r.metric
 left join half_units as h on h.figure_id = r.figure_id
@@ -640,771 +644,9 @@ from "intermediate"."int_figures_resolved"
 where not (is_metric_known and is_level_known and is_kind_known)
 ;
 
--- node: model.edufigures.dq_check_all_levels_ratio
-CREATE OR REPLACE VIEW dq.dq_check_all_levels_ratio AS
-with stated as (
-    select
-        doc_id, coalesce(region_code, '') as region_key, year, metric,
-        min(figure_id) as figure_id, min(value) as value,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province
-    from "dq"."dq_figure_facts"
-    where level_key = 'all' and period_start is null and qualifier = 'exact'
-        and year is not null and kind = 'actual'
-        and metric in ('students_enrolled', 'full_time_teachers')
-    group by all
-    having count(distinct value) = 1
-),
-
-envelope as (
-    select
-        min(soft_min) as soft_min, max(soft_max) as soft_max,
-        min(hard_min) as hard_min, max(hard_max) as hard_max,
-        string_agg(distinct source_title, '; ' order by source_title) as source_title
-    from "seeds"."dq_plausibility_ranges"
-    where measure = 'value' and metric = 'student_teacher_ratio' and level in (
-        'preschool', 'primary', 'junior_secondary', 'general_senior_secondary',
-        'secondary_vocational'
-    )
-)
-
-select
-    'all_levels_ratio' as check_name,
-    s.doc_id || ':' || s.year as row_id,
-    s.region_code, s.region_name, s.province,
-    'student_teacher_ratio' as metric,
-    '生师比' as metric_name_zh,
-    'all' as level,
-    s.year,
-    'actual' as kind,
-    [s.figure_id, t.figure_id] as figure_ids,
-    s.value / t.value as measure,
-    e.soft_min, e.soft_max, e.hard_min, e.hard_max,
-    json_object(
-        'derived', round(s.value / t.value, 4), 'numerator', s.value, 'denominator', t.value,
-        'soft_min', e.soft_min, 'soft_max', e.soft_max, 'hard_min', e.hard_min,
-        'hard_max', e.hard_max, 'source_title', e.source_title
-    ) as values_json
-from stated as s
-inner join stated as t
-    on t.doc_id = s.doc_id and t.region_key = s.region_key and t.year = s.year
-    and t.metric = 'full_time_teachers'
-cross join envelope as e
-where s.metric = 'students_enrolled' and t.value > 0
-;
-
--- node: model.edufigures.dq_check_annual_totals
-CREATE OR REPLACE VIEW dq.dq_check_annual_totals AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where level_key = 'all' and year is not null and region_code is not null
-        and metric in (
-            'student_aid_funds', 'students_aided', 'student_loan_amount', 'capital_investment',
-            'edu_it_investment', 'teacher_training_funds'
-        )
-        and coalesce(evidence_text, '') not like '%预算%'
-),
-
-document_totals as (
-    select *, coalesce(period_start, -1) as period_key
-    from facts
-    qualify row_number() over (
-        partition by doc_id, region_code, metric, year, kind, coalesce(period_start, -1)
-        order by value desc, figure_id
-    ) = 1
-)
-
-select
-    'annual_totals' as check_name,
-    region_code || ':' || metric || ':' || year || ':' || kind || ':' || period_key as row_id,
-    region_code,
-    any_value(region_name) as region_name,
-    any_value(province) as province,
-    metric,
-    any_value(metric_name_zh) as metric_name_zh,
-    'all' as level,
-    year,
-    kind,
-    list(figure_id order by doc_id) as figure_ids,
-    max(value_lo) - min(value_hi) as measure,
-    json_object(
-        'values', list_sort(list_distinct(list(value))), 'unit', any_value(unit),
-        'documents', count(*), 'period_start', nullif(period_key, -1)
-    ) as values_json
-from document_totals
-group by region_code, metric, year, kind, period_key
-having count(*) > 1
-;
-
--- node: model.edufigures.dq_check_conflicts
-CREATE OR REPLACE VIEW dq.dq_check_conflicts AS
-with facts as (
-    select
-        *,
-        coalesce(period_start, -1) as period_key,
-        coalesce(evidence_text like '%|%', false) as from_table,
-        value_lo as lo,
-        value_hi as hi
-    from "dq"."dq_figure_facts"
-    where year is not null
-        and (
-            unit in ('percent', 'ratio')
-            or metric like 'per\_student\_%' escape '\'
-            or metric in (
-                'edu_total_investment', 'edu_fiscal_investment', 'edu_general_budget_expenditure',
-                'fiscal_expenditure_total', 'teacher_avg_income', 'students_enrolled', 'schools',
-                'full_time_teachers', 'staff_total'
-            )
-        )
-),
-
-within_document as (
-    select
-        'doc' as scope,
-        doc_id as scope_key,
-        coalesce(region_code, '') as region_key, metric, level_key, year, kind, period_key,
-        max(lo) as max_lo,
-        min(hi) as min_hi,
-        bool_or(from_table) and not bool_and(from_table) as text_against_table,
-        list(figure_id order by figure_id) as figure_ids,
-        list(distinct value order by value) as distinct_values,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
-        any_value(unit) as unit
-    from facts
-    group by all
-),
-
-per_document as (
-    select
-        doc_id, region_code, metric, level_key, year, kind, period_key,
-        min(lo) as lo, max(hi) as hi, list(figure_id) as figure_ids, list(value) as doc_values,
-        any_value(region_name) as region_name, any_value(province) as province,
-        any_value(metric_name_zh) as metric_name_zh, any_value(unit) as unit
-    from facts
-    where region_code is not null
-    group by all
-),
-
-across_documents as (
-    select
-        'region' as scope,
-        region_code as scope_key,
-        region_code as region_key, metric, level_key, year, kind, period_key,
-        max(lo) as max_lo,
-        min(hi) as min_hi,
-        false as text_against_table,
-        list_sort(flatten(list(figure_ids))) as figure_ids,
-        list_sort(list_distinct(flatten(list(doc_values)))) as distinct_values,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
-        any_value(unit) as unit
-    from per_document
-    group by all
-    having count(*) > 1
-),
-
-groups as (
-    select * from within_document where len(figure_ids) > 1
-    union all
-    select * from across_documents
-)
-
-select
-    'conflicts' as check_name,
-    scope || ':' || scope_key || ':' || region_key || ':' || metric || ':' || level_key || ':'
-    || year || ':' || kind || ':' || period_key as row_id,
-    region_code, region_name, province, metric, metric_name_zh,
-    level_key as level, year, kind,
-    figure_ids,
-    max_lo - min_hi as measure,
-    cast(null as double) as soft_min,
-    0.0 as soft_max,
-    cast(null as double) as hard_min,
-    case when text_against_table then 0.0 end as hard_max,
-    json_object(
-        'values', distinct_values, 'unit', unit,
-        'scope', case when scope = 'doc' then 'one document' else 'across documents' end,
-        'period_start', nullif(period_key, -1)
-    ) as values_json
-from groups
-;
-
--- node: model.edufigures.dq_check_derived_ratios
-CREATE OR REPLACE VIEW dq.dq_check_derived_ratios AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where period_start is null and qualifier = 'exact' and year is not null and kind = 'actual'
-),
-
-stated as (
-    select
-        doc_id, coalesce(region_code, '') as region_key, year, metric, level_key,
-        min(figure_id) as figure_id, min(value) as value, max(value_half_unit) as half_unit,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(level) as level
-    from facts
-    group by all
-    having count(distinct value) = 1
-),
-
-ratios as (
-    select * from "seeds"."dq_plausibility_ranges"
-    where measure = 'value' and metric in ('student_teacher_ratio', 'edu_share_of_fiscal_expenditure')
-),
-
-pairs as (
-    select
-        n.doc_id, n.region_code, n.region_name, n.province, n.year, n.level_key,
-        'student_teacher_ratio' as ratio_metric,
-        n.value / d.value as derived,
-        [n.figure_id, d.figure_id] as figure_ids,
-        n.value as numerator, d.value as denominator,
-        cast(null as double) as stated_value, cast(null as double) as stated_half_unit
-    from stated as n
-    inner join stated as d
-        on d.doc_id = n.doc_id and d.region_key = n.region_key and d.year = n.year
-        and d.level_key = n.level_key and d.metric = 'full_time_teachers'
-    where n.metric = 'students_enrolled' and d.value > 0
-        -- special-education enrolment counts pupils in regular classes (随班就读) and home
-        -- teaching, its teachers only the special schools': the two do not make a ratio
-        and n.level_key <> 'special'
-    union all
-    select
-        n.doc_id, n.region_code, n.region_name, n.province, n.year, n.level_key,
-        'edu_share_of_fiscal_expenditure',
-        100.0 * n.value / d.value,
-        list_concat([n.figure_id, d.figure_id], case when s.figure_id is not null then [s.figure_id] else [] end),
-        n.value, d.value, s.value, s.half_unit
-    from stated as n
-    inner join stated as d
-        on d.doc_id = n.doc_id and d.region_key = n.region_key and d.year = n.year
-        and d.metric = 'fiscal_expenditure_total'
-    left join stated as s
-        on s.doc_id = n.doc_id and s.region_key = n.region_key and s.year = n.year
-        and s.metric = 'edu_share_of_fiscal_expenditure'
-    where n.metric = 'edu_general_budget_expenditure' and n.level_key = 'all' and d.value > 0
-),
-
-ranged as (
-    select
-        p.*,
-        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
-        row_number() over (
-            partition by p.doc_id, p.region_code, p.year, p.level_key, p.ratio_metric
-            order by (r.level <> '*') desc, r.region_level, r.year nulls first, r.unit
-        ) as specificity
-    from pairs as p
-    inner join ratios as r on r.metric = p.ratio_metric and r.level in (p.level_key, '*')
-)
-
-select
-    'derived_ratios' as check_name,
-    doc_id || ':' || ratio_metric || ':' || level_key || ':' || year as row_id,
-    region_code, region_name, province, ratio_metric as metric,
-    case when ratio_metric = 'student_teacher_ratio' then '生师比' else '教育支出占财政支出比例' end
-        as metric_name_zh,
-    level_key as level, year, 'actual' as kind,
-    figure_ids,
-    derived as measure,
-    soft_min, soft_max, hard_min, hard_max,
-    json_object(
-        'derived', round(derived, 4), 'numerator', numerator, 'denominator', denominator,
-        'ratio', ratio_metric, 'soft_min', soft_min, 'soft_max', soft_max,
-        'hard_min', hard_min, 'hard_max', hard_max, 'basis', basis, 'source_title', source_title
-    ) as values_json
-from ranged
-where specificity = 1
-
-union all
-
-select
-    'derived_ratios',
-    doc_id || ':stated_share:' || year,
-    region_code, region_name, province, 'edu_share_of_fiscal_expenditure',
-    '教育支出占财政支出比例', 'all', year, 'actual',
-    figure_ids,
-    derived - stated_value,
-    -(0.5 + stated_half_unit),
-    0.5 + stated_half_unit,
-    null,
-    null,
-    json_object(
-        'derived', round(derived, 4), 'stated', stated_value, 'numerator', numerator,
-        'denominator', denominator, 'ratio', 'stated_share'
-    )
-from pairs
-where ratio_metric = 'edu_share_of_fiscal_expenditure' and stated_value is not null
-;
-
--- node: model.edufigures.dq_check_hard_bounds
-CREATE OR REPLACE VIEW dq.dq_check_hard_bounds AS
-select
-    'hard_bounds' as check_name,
-    figure_id as row_id,
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    [figure_id] as figure_ids,
-    value as measure,
-    cast(null as double) as soft_min,
-    cast(null as double) as soft_max,
-    hard_min,
-    hard_max,
-    json_object('value', value, 'unit', unit, 'hard_min', hard_min, 'hard_max', hard_max)
-        as values_json
-from "dq"."dq_figure_facts"
-where hard_min is not null or hard_max is not null
-;
-
--- node: model.edufigures.dq_check_parts_totals
-CREATE OR REPLACE VIEW dq.dq_check_parts_totals AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where period_start is null and qualifier = 'exact' and year is not null
-),
-
-stated as (
-    select
-        doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
-        min(figure_id) as figure_id,
-        min(value) as value,
-        max(value_half_unit) as half_unit,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
-        any_value(unit) as unit
-    from facts
-    group by all
-    having count(distinct value) = 1
-),
-
-level_sums as (
-    select * from (values
-        ('compulsory', 'primary', 'junior_secondary', 'equal'),
-        ('all', 'primary', 'junior_secondary', 'at_most'),
-        ('senior_secondary', 'general_senior_secondary', 'secondary_vocational', 'equal')
-    ) as t (total_level, part_a, part_b, relation)
-),
-
-level_checks as (
-    select
-        t.doc_id, t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh,
-        t.level_key as level, t.year, t.kind, t.unit,
-        [t.figure_id, a.figure_id, b.figure_id] as figure_ids,
-        t.value as total, a.value + b.value as parts_sum,
-        t.half_unit + a.half_unit + b.half_unit as tolerance,
-        s.relation,
-        s.part_a || '+' || s.part_b as parts
-    from level_sums as s
-    inner join stated as t on t.level_key = s.total_level
-    inner join stated as a
-        on a.level_key = s.part_a and a.doc_id = t.doc_id and a.region_key = t.region_key
-        and a.year = t.year and a.kind = t.kind and a.metric = t.metric
-    inner join stated as b
-        on b.level_key = s.part_b and b.doc_id = t.doc_id and b.region_key = t.region_key
-        and b.year = t.year and b.kind = t.kind and b.metric = t.metric
-    where t.metric in ('students_enrolled', 'schools', 'full_time_teachers', 'staff_total')
-),
-
-metric_parts as (
-    select * from (values
-        ('edu_total_investment', 'edu_fiscal_investment'),
-        ('edu_fiscal_investment', 'edu_general_budget_expenditure'),
-        ('per_student_general_budget_expenditure', 'per_student_operating_expenditure'),
-        ('per_student_operating_expenditure', 'per_student_public_funds')
-    ) as t (total_metric, part_metric)
-),
-
-metric_checks as (
-    select
-        t.doc_id, t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh,
-        t.level_key as level, t.year, t.kind, t.unit,
-        [t.figure_id, p.figure_id] as figure_ids,
-        t.value as total, p.value as parts_sum,
-        t.half_unit + p.half_unit as tolerance,
-        'at_most' as relation,
-        p.metric as parts
-    from metric_parts as m
-    inner join stated as t on t.metric = m.total_metric
-    inner join stated as p
-        on p.metric = m.part_metric and p.doc_id = t.doc_id and p.region_key = t.region_key
-        and p.year = t.year and p.kind = t.kind and p.level_key = t.level_key
-),
-
-flows as (
-    select
-        doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
-        -- money of a level's programmes adds up; pupils aided may get several programmes
-        -- (助学金 and 免学费), so the largest programme is what a level certainly adds
-        case when any_value(metric) = 'students_aided' then max(value)
-            else sum(distinct value) end as value,
-        max(value_half_unit) as half_unit,
-        list(figure_id order by figure_id) as figure_ids,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
-        any_value(unit) as unit
-    from facts
-    where metric in ('students_aided', 'student_aid_funds', 'schools')
-    group by all
-),
-
-by_level as (
-    select
-        doc_id, region_key, year, kind, metric,
-        any_value(region_code) as region_code, any_value(region_name) as region_name,
-        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
-        any_value(unit) as unit,
-        -- the total's figures first ('all' sorts first): its sentence is the flag's evidence
-        flatten(list(figure_ids order by level_key)) as figure_ids,
-        max(value) filter (where level_key = 'all') as total,
-        max(half_unit) filter (where level_key = 'all') as total_half_unit,
-        count(*) filter (where level_key <> 'all') as n_parts,
-        sum(half_unit) filter (where level_key <> 'all') as parts_half_units,
-        coalesce(max(value) filter (where level_key = 'preschool'), 0)
-        * (metric <> 'schools')::int
-        + coalesce(
-            max(value) filter (where level_key = 'primary')
-            + max(value) filter (where level_key = 'junior_secondary'),
-            max(value) filter (where level_key = 'compulsory'),
-            max(value) filter (where level_key = 'primary'),
-            max(value) filter (where level_key = 'junior_secondary'), 0)
-        + coalesce(
-            max(value) filter (where level_key = 'general_senior_secondary')
-            + max(value) filter (where level_key = 'secondary_vocational'),
-            max(value) filter (where level_key = 'senior_secondary'),
-            max(value) filter (where level_key = 'general_senior_secondary'),
-            max(value) filter (where level_key = 'secondary_vocational'), 0)
-        + coalesce(max(value) filter (where level_key = 'special'), 0)
-        + coalesce(max(value) filter (where level_key = 'higher'), 0) as parts_sum
-    from flows
-    group by doc_id, region_key, year, kind, metric
-),
-
-flow_checks as (
-    select
-        doc_id, region_code, region_name, province, metric, metric_name_zh,
-        'all' as level, year, kind, unit, figure_ids, total, parts_sum,
-        total_half_unit + parts_half_units as tolerance,
-        case when metric = 'schools' then 'at_most_warning' else 'at_most' end as relation,
-        'levels' as parts
-    from by_level
-    where total is not null and n_parts >= 2
-),
-
-checks as (
-    select * from level_checks
-    union all
-    select * from metric_checks
-    union all
-    select * from flow_checks
-)
-
-select
-    'parts_totals' as check_name,
-    doc_id || ':' || metric || ':' || level || ':' || year || ':' || kind || ':' || parts as row_id,
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    figure_ids,
-    total - parts_sum as measure,
-    case when relation = 'at_most_warning' then -tolerance end as soft_min,
-    cast(null as double) as soft_max,
-    case when relation <> 'at_most_warning' then -tolerance end as hard_min,
-    case when relation = 'equal' then tolerance end as hard_max,
-    json_object(
-        'total', total, 'parts_sum', parts_sum, 'parts', parts,
-        'relation', replace(relation, '_warning', ''),
-        'unit', unit, 'tolerance', tolerance
-    ) as values_json
-from checks
-;
-
--- node: model.edufigures.dq_check_pp_amounts
-CREATE OR REPLACE VIEW dq.dq_check_pp_amounts AS
-with facts as (
-    select
-        *,
-        list_transform(
-            regexp_extract_all(evidence_text, '([0-9]+(?:\.[0-9]+)?)\s*个百分点', 1),
-            lambda x: cast(x as double)
-        ) as pp_numbers
-    from "dq"."dq_figure_facts"
-    where unit not in ('percent', 'ratio')
-        and (yoy_growth_pct is not null or yoy_change is not null)
-)
-
-select
-    'pp_amounts' as check_name,
-    figure_id as row_id,
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    [figure_id] as figure_ids,
-    case
-        when list_contains(pp_numbers, abs(yoy_growth_pct))
-            or list_contains(pp_numbers, abs(yoy_change)) then 1.0
-        else 0.0
-    end as measure,
-    cast(null as double) as soft_min,
-    0.0 as soft_max,
-    cast(null as double) as hard_min,
-    cast(null as double) as hard_max,
-    json_object(
-        'value', value, 'unit', unit, 'yoy_growth_pct', yoy_growth_pct, 'yoy_change', yoy_change
-    ) as values_json
-from facts
-;
-
--- node: model.edufigures.dq_check_stated_growth
-CREATE OR REPLACE VIEW dq.dq_check_stated_growth AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-),
-
-within_clause as (
-    select
-        f.*,
-        100.0 * (f.value / (f.value - f.yoy_change) - 1) as implied_growth_pct,
-        0.1 + f.growth_half_unit
-        + 100.0 * (abs(f.yoy_change) * f.value_half_unit + abs(f.value) * f.change_half_unit)
-        / pow(f.value - f.yoy_change, 2) as tolerance_pp
-    from facts as f
-    where f.yoy_change is not null
-        and f.yoy_growth_pct is not null
-        and f.value - f.yoy_change > 0
-),
-
-previous as (
-    select
-        f.figure_id,
-        p.figure_id as previous_figure_id,
-        p.value as previous_value,
-        p.value_half_unit as previous_half_unit,
-        100.0 * (f.value / p.value - 1) as implied_growth_pct,
-        f.value - p.value as implied_change
-    from facts as f
-    inner join facts as p
-        on p.region_code = f.region_code
-        and p.metric = f.metric
-        and p.level_key = f.level_key
-        and p.year = f.year - 1
-        and p.kind = 'actual'
-        and p.qualifier = 'exact'
-        and p.period_start is null
-        and p.value > 0
-    where f.kind = 'actual'
-        and f.period_start is null
-        and (f.yoy_growth_pct is not null or f.yoy_change is not null)
-),
-
-growth_vs_previous as (
-    select
-        f.*,
-        p.previous_figure_id,
-        p.previous_value,
-        p.implied_growth_pct,
-        0.1 + f.growth_half_unit
-        + 100.0 * (f.value_half_unit + abs(f.value) * p.previous_half_unit / p.previous_value)
-        / p.previous_value as tolerance_pp,
-        row_number() over (
-            partition by f.figure_id
-            -- the same previous value stated twice (text and table): the lower id, every run
-            order by abs(p.implied_growth_pct - f.yoy_growth_pct), p.previous_figure_id
-        ) as closeness
-    from facts as f
-    inner join previous as p on p.figure_id = f.figure_id
-    where f.yoy_growth_pct is not null
-),
-
-change_vs_previous as (
-    select
-        f.*,
-        p.previous_figure_id,
-        p.previous_value,
-        p.implied_change,
-        f.value_half_unit + p.previous_half_unit + f.change_half_unit as tolerance,
-        row_number() over (
-            partition by f.figure_id
-            order by abs(p.implied_change - f.yoy_change), p.previous_figure_id
-        ) as closeness
-    from facts as f
-    inner join previous as p on p.figure_id = f.figure_id
-    where f.yoy_change is not null
-)
-
-select
-    'stated_growth' as check_name,
-    figure_id || ':clause' as row_id,
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    [figure_id] as figure_ids,
-    implied_growth_pct - yoy_growth_pct as measure,
-    cast(null as double) as soft_min,
-    cast(null as double) as soft_max,
-    -tolerance_pp as hard_min,
-    tolerance_pp as hard_max,
-    json_object(
-        'comparison', 'clause', 'value', value, 'unit', unit, 'yoy_change', yoy_change,
-        'yoy_growth_pct', yoy_growth_pct, 'implied_growth_pct', round(implied_growth_pct, 4),
-        'tolerance_pp', round(tolerance_pp, 4)
-    ) as values_json
-from within_clause
-
-union all
-
-select
-    'stated_growth',
-    figure_id || ':previous_growth',
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    [figure_id, previous_figure_id],
-    implied_growth_pct - yoy_growth_pct,
-    -tolerance_pp,
-    tolerance_pp,
-    null,
-    null,
-    json_object(
-        'comparison', 'previous_growth', 'value', value, 'unit', unit,
-        'previous_value', previous_value, 'yoy_growth_pct', yoy_growth_pct,
-        'implied_growth_pct', round(implied_growth_pct, 4), 'tolerance_pp', round(tolerance_pp, 4)
-    )
-from growth_vs_previous
-where closeness = 1
-
-union all
-
-select
-    'stated_growth',
-    figure_id || ':previous_change',
-    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
-    [figure_id, previous_figure_id],
-    implied_change - yoy_change,
-    -tolerance,
-    tolerance,
-    null,
-    null,
-    json_object(
-        'comparison', 'previous_change', 'value', value, 'unit', unit,
-        'previous_value', previous_value, 'yoy_change', yoy_change,
-        'implied_change', implied_change, 'tolerance', tolerance
-    )
-from change_vs_previous
-where closeness = 1
-;
-
--- node: model.edufigures.dq_check_targets_baseline
-CREATE OR REPLACE VIEW dq.dq_check_targets_baseline AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where period_start is null and year is not null and region_code is not null
-),
-
-targets as (
-    select * from facts
-    where kind = 'target' and direction = 'higher_better' and qualifier in ('exact', 'approx')
-        and metric <> 'new_school_places'
-),
-
-baselines as (
-    select
-        t.figure_id,
-        b.year as baseline_year,
-        b.value as baseline_value,
-        b.figure_id as baseline_figure_id,
-        b.value_half_unit as baseline_half_unit,
-        row_number() over (
-            partition by t.figure_id order by b.year desc, b.value, b.figure_id
-        ) as pick
-    from targets as t
-    inner join facts as b
-        on b.region_code = t.region_code and b.metric = t.metric and b.level_key = t.level_key
-        and b.kind = 'actual' and b.qualifier in ('exact', 'approx', 'at_least')
-        and b.year < t.year and b.year >= t.year - 10
-)
-
-select
-    'targets_baseline' as check_name,
-    t.figure_id as row_id,
-    t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh, t.level, t.year,
-    t.kind,
-    [b.baseline_figure_id, t.figure_id] as figure_ids,
-    t.value - b.baseline_value as measure,
-    -(t.value_half_unit + b.baseline_half_unit) as soft_min,
-    cast(null as double) as soft_max,
-    cast(null as double) as hard_min,
-    cast(null as double) as hard_max,
-    json_object(
-        'target', t.value, 'target_year', t.year, 'baseline', b.baseline_value,
-        'baseline_year', b.baseline_year, 'unit', t.unit
-    ) as values_json
-from targets as t
-inner join baselines as b on b.figure_id = t.figure_id and b.pick = 1
-;
-
--- node: model.edufigures.dq_check_yoy_jumps
-CREATE OR REPLACE VIEW dq.dq_check_yoy_jumps AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where kind = 'actual' and period_start is null and year is not null
-        and region_code is not null and qualifier in ('exact', 'approx')
-),
-
-ranges as (
-    select * from "seeds"."dq_plausibility_ranges"
-    where measure in ('yoy_growth_pct', 'yoy_change_pp')
-),
-
-yearly as (
-    select
-        region_code, metric, level_key, year,
-        median(value) as value,
-        list(figure_id order by figure_id) as figure_ids,
-        any_value(region_name) as region_name, any_value(province) as province,
-        any_value(metric_name_zh) as metric_name_zh, any_value(level) as level,
-        any_value(unit) as unit,
-        median(yoy_growth_pct) as stated_growth_pct,
-        median(yoy_change) as stated_change
-    from facts
-    group by region_code, metric, level_key, year
-),
-
-jumps as (
-    select
-        c.*,
-        r.measure as jump_measure,
-        p.value as previous_value,
-        p.figure_ids as previous_figure_ids,
-        case
-            when r.measure = 'yoy_change_pp' and p.value is not null then c.value - p.value
-            when r.measure = 'yoy_change_pp' then c.stated_change
-            when p.value > 0 then 100.0 * (c.value / p.value - 1)
-            else c.stated_growth_pct
-        end as jump,
-        case when p.value is not null then 'warehouse' else 'stated' end as jump_source,
-        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
-        row_number() over (
-            partition by c.region_code, c.metric, c.level_key, c.year
-            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
-        ) as specificity
-    from yearly as c
-    inner join ranges as r on r.metric = c.metric and r.level in (c.level_key, '*')
-    left join yearly as p
-        on p.region_code = c.region_code and p.metric = c.metric
-        and p.level_key = c.level_key and p.year = c.year - 1
-)
-
-select
-    'yoy_jumps' as check_name,
-    region_code || ':' || metric || ':' || level_key || ':' || year as row_id,
-    region_code, region_name, province, metric, metric_name_zh, level_key as level, year,
-    'actual' as kind,
-    list_concat(coalesce(previous_figure_ids, []), figure_ids) as figure_ids,
-    jump as measure,
-    soft_min, soft_max, hard_min, hard_max,
-    json_object(
-        'value', value, 'previous_value', previous_value, 'unit', unit,
-        'jump', round(jump, 4), 'jump_measure', jump_measure, 'jump_source', jump_source,
-        'soft_min', soft_min, 'soft_max', soft_max, 'hard_min', hard_min, 'hard_max', hard_max,
-        'basis', basis, 'source_title', source_title
-    ) as values_json
-from jumps
-where specificity = 1 and jump is not null
-;
-
 -- node: model.edufigures.dq_figure_ranges
 CREATE OR REPLACE TABLE dq.dq_figure_ranges AS
+-- depends_on: "staging"."stg_documents"
 with facts as (
     select * from "dq"."dq_figure_facts"
 ),
@@ -1416,6 +658,8 @@ ranges as (
 matched as (
     select
         f.figure_id,
+        f.doc_id,
+        f.loaded_at,
         r.soft_min,
         r.soft_max,
         r.hard_min,
@@ -1468,6 +712,12 @@ select
     s.factor as scale_factor
 from chosen as c
 left join rescaled as s on s.figure_id = c.figure_id and s.closeness = 1
+;
+
+-- node: model.edufigures.dq_regions_to_recheck
+CREATE OR REPLACE TABLE dq.dq_regions_to_recheck AS
+-- depends_on: "staging"."stg_documents"
+select distinct coalesce(region_code, '') as region_key from "dq"."dq_figure_facts"
 ;
 
 -- node: model.edufigures.fct_attainment
@@ -1869,162 +1119,21 @@ where kind = 'target'
 )
 ;
 
--- node: model.edufigures.dq_check_breakdowns
-CREATE OR REPLACE VIEW dq.dq_check_breakdowns AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-    where evidence_text like '%其中%' and year is not null and period_start is null
-        and qualifier = 'exact' and unit not in ('percent', 'ratio')
-        and metric not like 'per\_student\_%' escape '\'
+-- node: model.edufigures.dq_figures_to_check
+CREATE OR REPLACE VIEW dq.dq_figures_to_check AS
+with regions as (
+    select region_key from "dq"."dq_regions_to_recheck"
 ),
 
-levels as (
-    select code, parent_code, name_zh, sort_order from "seeds"."education_levels"
-),
-
-parts as (
-    select t.figure_id as total_id, p.level, l.parent_code, l.name_zh, l.sort_order,
-        max(p.value) as value, min(p.figure_id) as figure_id
-    from facts as t
-    inner join facts as p
-        on p.doc_id = t.doc_id and p.evidence_text = t.evidence_text and p.metric = t.metric
-        and p.year = t.year and p.kind = t.kind
-        and coalesce(p.region_code, '') = coalesce(t.region_code, '')
-    inner join levels as l on l.code = p.level
-    where (t.level = 'all' and p.level <> 'all') or l.parent_code = t.level
-    group by all
-),
-
-counted as (
-    select * from parts as c
-    where not exists (
-        select 1 from parts as o where o.total_id = c.total_id and o.level = c.parent_code
-    )
-),
-
-breakdowns as (
-    select
-        total_id,
-        sum(value) as parts_sum,
-        list(figure_id order by sort_order) as part_ids,
-        string_agg(name_zh, '、' order by sort_order) as part_names_zh,
-        string_agg(level, ', ' order by sort_order) as part_levels
-    from counted
-    group by total_id
-    having count(*) >= 2
+documents as (
+    select distinct doc_id
+    from "dq"."dq_figure_facts"
+    where coalesce(region_code, '') in (select region_key from regions)
 )
 
-select
-    'breakdowns' as check_name,
-    t.figure_id as row_id,
-    t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh, t.level, t.year,
-    t.kind,
-    list_prepend(t.figure_id, b.part_ids) as figure_ids,
-    b.parts_sum / t.value as measure,
-    json_object(
-        'total', t.value, 'parts_sum', b.parts_sum, 'unit', t.unit,
-        'share_pct', round(100 * b.parts_sum / t.value, 1),
-        'part_names_zh', b.part_names_zh, 'part_levels', b.part_levels
-    ) as values_json
-from facts as t
-inner join breakdowns as b on b.total_id = t.figure_id
-where t.value > 0
-    and not exists (
-        select 1 from "dq"."dq_check_parts_totals" as equal
-        where equal.figure_ids[1] = t.figure_id and equal.values_json ->> 'relation' = 'equal'
-    )
-;
-
--- node: model.edufigures.dq_check_plausibility
-CREATE OR REPLACE VIEW dq.dq_check_plausibility AS
-select
-    'plausibility' as check_name,
-    f.figure_id as row_id,
-    f.region_code, f.region_name, f.province, f.metric, f.metric_name_zh, f.level, f.year, f.kind,
-    [f.figure_id] as figure_ids,
-    f.value as measure,
-    r.soft_min,
-    r.soft_max,
-    r.hard_min,
-    r.hard_max,
-    json_object(
-        'value', f.value, 'unit', f.unit, 'soft_min', r.soft_min, 'soft_max', r.soft_max,
-        'hard_min', r.hard_min, 'hard_max', r.hard_max, 'national_value', r.national_value,
-        'basis', r.basis, 'source_title', r.source_title, 'source_url', r.source_url
-    ) as values_json
-from "dq"."dq_figure_facts" as f
-inner join "dq"."dq_figure_ranges" as r on r.figure_id = f.figure_id
-where r.scale_factor is null
-    and f.value >= coalesce(f.hard_min, f.value)
-    and f.value <= coalesce(f.hard_max, f.value)
-;
-
--- node: model.edufigures.dq_check_unit_scale
-CREATE OR REPLACE VIEW dq.dq_check_unit_scale AS
-with facts as (
-    select * from "dq"."dq_figure_facts"
-),
-
-by_range as (
-    select
-        f.figure_id, f.value, f.unit, r.scale_factor,
-        f.value as measure, r.hard_min, r.hard_max,
-        r.soft_min as ref_low, r.soft_max as ref_high, r.source_title,
-        1 as priority
-    from facts as f
-    inner join "dq"."dq_figure_ranges" as r on r.figure_id = f.figure_id
-    where r.scale_factor is not null
-),
-
-siblings as (
-    select f.figure_id, f.value, f.unit, median(o.value) as sibling_median
-    from facts as f
-    inner join facts as o
-        on o.doc_id = f.doc_id and o.metric = f.metric and o.year = f.year
-        and o.kind = f.kind and o.figure_id <> f.figure_id and o.level_key <> f.level_key
-        and o.level_key <> 'all' and o.value > 0
-    where f.unit = 'yuan' and f.level_key <> 'all' and f.value > 0
-    group by f.figure_id, f.value, f.unit
-    having count(*) >= 2
-),
-
-by_siblings as (
-    select
-        s.figure_id, s.value, s.unit, x.factor as scale_factor,
-        s.value / s.sibling_median as measure, 1e-3 as hard_min, 1e3 as hard_max,
-        s.sibling_median as ref_low, s.sibling_median as ref_high,
-        cast(null as varchar) as source_title,
-        2 as priority
-    from siblings as s
-    cross join (values (1e4), (1e8), (1e-4), (1e-8)) as x (factor)
-    where abs(ln(s.value / s.sibling_median)) > ln(1000)
-        and abs(ln(s.value * x.factor / s.sibling_median)) < ln(10)
-),
-
-found as (
-    select *
-    from (select * from by_range union all select * from by_siblings) as candidates
-    qualify row_number() over (partition by figure_id order by priority, scale_factor) = 1
-)
-
-select
-    'unit_scale' as check_name,
-    f.figure_id as row_id,
-    f.region_code, f.region_name, f.province, f.metric, f.metric_name_zh, f.level, f.year, f.kind,
-    [f.figure_id] as figure_ids,
-    u.measure,
-    cast(null as double) as soft_min,
-    cast(null as double) as soft_max,
-    u.hard_min,
-    u.hard_max,
-    json_object(
-        'value', f.value, 'unit', f.unit, 'scale_factor', u.scale_factor,
-        'rescaled', f.value * u.scale_factor, 'ref_low', u.ref_low, 'ref_high', u.ref_high,
-        'source_title', u.source_title,
-        'detected_by', case when u.priority = 1 then 'range' else 'siblings' end
-    ) as values_json
-from facts as f
-inner join found as u on u.figure_id = f.figure_id
+select *
+from "dq"."dq_figure_facts"
+where doc_id in (select doc_id from documents)
 ;
 
 -- node: model.edufigures.fct_best_value
@@ -2236,142 +1345,955 @@ where ranked.preference = 1
 )
 ;
 
--- node: model.edufigures.dq_check_rows
-CREATE OR REPLACE TABLE dq.dq_check_rows AS
+-- node: model.edufigures.dq_check_all_levels_ratio
+CREATE OR REPLACE VIEW dq.dq_check_all_levels_ratio AS
+with stated as (
+    select
+        doc_id, coalesce(region_code, '') as region_key, year, metric,
+        min(figure_id) as figure_id, min(value) as value,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province
+    from "dq"."dq_figures_to_check"
+    where level_key = 'all' and period_start is null and qualifier = 'exact'
+        and year is not null and kind = 'actual'
+        and metric in ('students_enrolled', 'full_time_teachers')
+    group by all
+    having count(distinct value) = 1
+),
+
+envelope as (
+    select
+        min(soft_min) as soft_min, max(soft_max) as soft_max,
+        min(hard_min) as hard_min, max(hard_max) as hard_max,
+        string_agg(distinct source_title, '; ' order by source_title) as source_title
+    from "seeds"."dq_plausibility_ranges"
+    where measure = 'value' and metric = 'student_teacher_ratio' and level in (
+        'preschool', 'primary', 'junior_secondary', 'general_senior_secondary',
+        'secondary_vocational'
+    )
+)
+
+select
+    'all_levels_ratio' as check_name,
+    s.doc_id || ':' || s.year as row_id,
+    s.region_code, s.region_name, s.province,
+    'student_teacher_ratio' as metric,
+    '生师比' as metric_name_zh,
+    'all' as level,
+    s.year,
+    'actual' as kind,
+    [s.figure_id, t.figure_id] as figure_ids,
+    s.value / t.value as measure,
+    e.soft_min, e.soft_max, e.hard_min, e.hard_max,
+    json_object(
+        'derived', round(s.value / t.value, 4), 'numerator', s.value, 'denominator', t.value,
+        'soft_min', e.soft_min, 'soft_max', e.soft_max, 'hard_min', e.hard_min,
+        'hard_max', e.hard_max, 'source_title', e.source_title
+    ) as values_json
+from stated as s
+inner join stated as t
+    on t.doc_id = s.doc_id and t.region_key = s.region_key and t.year = s.year
+    and t.metric = 'full_time_teachers'
+cross join envelope as e
+where s.metric = 'students_enrolled' and t.value > 0
+;
+
+-- node: model.edufigures.dq_check_annual_totals
+CREATE OR REPLACE VIEW dq.dq_check_annual_totals AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where level_key = 'all' and year is not null and region_code is not null
+        and metric in (
+            'student_aid_funds', 'students_aided', 'student_loan_amount', 'capital_investment',
+            'edu_it_investment', 'teacher_training_funds'
+        )
+        and coalesce(evidence_text, '') not like '%预算%'
+),
+
+document_totals as (
+    select *, coalesce(period_start, -1) as period_key
+    from facts
+    qualify row_number() over (
+        partition by doc_id, region_code, metric, year, kind, coalesce(period_start, -1)
+        order by value desc, figure_id
+    ) = 1
+)
+
+select
+    'annual_totals' as check_name,
+    region_code || ':' || metric || ':' || year || ':' || kind || ':' || period_key as row_id,
+    region_code,
+    any_value(region_name) as region_name,
+    any_value(province) as province,
+    metric,
+    any_value(metric_name_zh) as metric_name_zh,
+    'all' as level,
+    year,
+    kind,
+    list(figure_id order by doc_id) as figure_ids,
+    max(value_lo) - min(value_hi) as measure,
+    json_object(
+        'values', list_sort(list_distinct(list(value))), 'unit', any_value(unit),
+        'documents', count(*), 'period_start', nullif(period_key, -1)
+    ) as values_json
+from document_totals
+group by region_code, metric, year, kind, period_key
+having count(*) > 1
+;
+
+-- node: model.edufigures.dq_check_conflicts
+CREATE OR REPLACE VIEW dq.dq_check_conflicts AS
+with facts as (
+    select
+        *,
+        coalesce(period_start, -1) as period_key,
+        coalesce(evidence_text like '%|%', false) as from_table,
+        value_lo as lo,
+        value_hi as hi
+    from "dq"."dq_figures_to_check"
+    where year is not null
+        and (
+            unit in ('percent', 'ratio')
+            or metric like 'per\_student\_%' escape '\'
+            or metric in (
+                'edu_total_investment', 'edu_fiscal_investment', 'edu_general_budget_expenditure',
+                'fiscal_expenditure_total', 'teacher_avg_income', 'students_enrolled', 'schools',
+                'full_time_teachers', 'staff_total'
+            )
+        )
+),
+
+within_document as (
+    select
+        'doc' as scope,
+        doc_id as scope_key,
+        coalesce(region_code, '') as region_key, metric, level_key, year, kind, period_key,
+        max(lo) as max_lo,
+        min(hi) as min_hi,
+        bool_or(from_table) and not bool_and(from_table) as text_against_table,
+        list(figure_id order by figure_id) as figure_ids,
+        list(distinct value order by value) as distinct_values,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit
+    from facts
+    group by all
+),
+
+per_document as (
+    select
+        doc_id, region_code, metric, level_key, year, kind, period_key,
+        min(lo) as lo, max(hi) as hi, list(figure_id) as figure_ids, list(value) as doc_values,
+        any_value(region_name) as region_name, any_value(province) as province,
+        any_value(metric_name_zh) as metric_name_zh, any_value(unit) as unit
+    from facts
+    where region_code is not null
+    group by all
+),
+
+across_documents as (
+    select
+        'region' as scope,
+        region_code as scope_key,
+        region_code as region_key, metric, level_key, year, kind, period_key,
+        max(lo) as max_lo,
+        min(hi) as min_hi,
+        false as text_against_table,
+        list_sort(flatten(list(figure_ids))) as figure_ids,
+        list_sort(list_distinct(flatten(list(doc_values)))) as distinct_values,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit
+    from per_document
+    group by all
+    having count(*) > 1
+),
+
+groups as (
+    select * from within_document where len(figure_ids) > 1
+    union all
+    select * from across_documents
+)
+
+select
+    'conflicts' as check_name,
+    scope || ':' || scope_key || ':' || region_key || ':' || metric || ':' || level_key || ':'
+    || year || ':' || kind || ':' || period_key as row_id,
+    region_code, region_name, province, metric, metric_name_zh,
+    level_key as level, year, kind,
+    figure_ids,
+    max_lo - min_hi as measure,
+    cast(null as double) as soft_min,
+    0.0 as soft_max,
+    cast(null as double) as hard_min,
+    case when text_against_table then 0.0 end as hard_max,
+    json_object(
+        'values', distinct_values, 'unit', unit,
+        'scope', case when scope = 'doc' then 'one document' else 'across documents' end,
+        'period_start', nullif(period_key, -1)
+    ) as values_json
+from groups
+;
+
+-- node: model.edufigures.dq_check_derived_ratios
+CREATE OR REPLACE VIEW dq.dq_check_derived_ratios AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where period_start is null and qualifier = 'exact' and year is not null and kind = 'actual'
+),
+
+stated as (
+    select
+        doc_id, coalesce(region_code, '') as region_key, year, metric, level_key,
+        min(figure_id) as figure_id, min(value) as value, max(value_half_unit) as half_unit,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(level) as level
+    from facts
+    group by all
+    having count(distinct value) = 1
+),
+
+ratios as (
+    select * from "seeds"."dq_plausibility_ranges"
+    where measure = 'value' and metric in ('student_teacher_ratio', 'edu_share_of_fiscal_expenditure')
+),
+
+pairs as (
+    select
+        n.doc_id, n.region_code, n.region_name, n.province, n.year, n.level_key,
+        'student_teacher_ratio' as ratio_metric,
+        n.value / d.value as derived,
+        [n.figure_id, d.figure_id] as figure_ids,
+        n.value as numerator, d.value as denominator,
+        cast(null as double) as stated_value, cast(null as double) as stated_half_unit
+    from stated as n
+    inner join stated as d
+        on d.doc_id = n.doc_id and d.region_key = n.region_key and d.year = n.year
+        and d.level_key = n.level_key and d.metric = 'full_time_teachers'
+    where n.metric = 'students_enrolled' and d.value > 0
+        -- special-education enrolment counts pupils in regular classes (随班就读) and home
+        -- teaching, its teachers only the special schools': the two do not make a ratio
+        and n.level_key <> 'special'
+    union all
+    select
+        n.doc_id, n.region_code, n.region_name, n.province, n.year, n.level_key,
+        'edu_share_of_fiscal_expenditure',
+        100.0 * n.value / d.value,
+        list_concat([n.figure_id, d.figure_id], case when s.figure_id is not null then [s.figure_id] else [] end),
+        n.value, d.value, s.value, s.half_unit
+    from stated as n
+    inner join stated as d
+        on d.doc_id = n.doc_id and d.region_key = n.region_key and d.year = n.year
+        and d.metric = 'fiscal_expenditure_total'
+    left join stated as s
+        on s.doc_id = n.doc_id and s.region_key = n.region_key and s.year = n.year
+        and s.metric = 'edu_share_of_fiscal_expenditure'
+    where n.metric = 'edu_general_budget_expenditure' and n.level_key = 'all' and d.value > 0
+),
+
+ranged as (
+    select
+        p.*,
+        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
+        row_number() over (
+            partition by p.doc_id, p.region_code, p.year, p.level_key, p.ratio_metric
+            order by (r.level <> '*') desc, r.region_level, r.year nulls first, r.unit
+        ) as specificity
+    from pairs as p
+    inner join ratios as r on r.metric = p.ratio_metric and r.level in (p.level_key, '*')
+)
+
+select
+    'derived_ratios' as check_name,
+    doc_id || ':' || ratio_metric || ':' || level_key || ':' || year as row_id,
+    region_code, region_name, province, ratio_metric as metric,
+    case when ratio_metric = 'student_teacher_ratio' then '生师比' else '教育支出占财政支出比例' end
+        as metric_name_zh,
+    level_key as level, year, 'actual' as kind,
+    figure_ids,
+    derived as measure,
+    soft_min, soft_max, hard_min, hard_max,
+    json_object(
+        'derived', round(derived, 4), 'numerator', numerator, 'denominator', denominator,
+        'ratio', ratio_metric, 'soft_min', soft_min, 'soft_max', soft_max,
+        'hard_min', hard_min, 'hard_max', hard_max, 'basis', basis, 'source_title', source_title
+    ) as values_json
+from ranged
+where specificity = 1
+
+union all
+
+select
+    'derived_ratios',
+    doc_id || ':stated_share:' || year,
+    region_code, region_name, province, 'edu_share_of_fiscal_expenditure',
+    '教育支出占财政支出比例', 'all', year, 'actual',
+    figure_ids,
+    derived - stated_value,
+    -(0.5 + stated_half_unit),
+    0.5 + stated_half_unit,
+    null,
+    null,
+    json_object(
+        'derived', round(derived, 4), 'stated', stated_value, 'numerator', numerator,
+        'denominator', denominator, 'ratio', 'stated_share'
+    )
+from pairs
+where ratio_metric = 'edu_share_of_fiscal_expenditure' and stated_value is not null
+;
+
+-- node: model.edufigures.dq_check_hard_bounds
+CREATE OR REPLACE VIEW dq.dq_check_hard_bounds AS
+select
+    'hard_bounds' as check_name,
+    figure_id as row_id,
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    [figure_id] as figure_ids,
+    value as measure,
+    cast(null as double) as soft_min,
+    cast(null as double) as soft_max,
+    hard_min,
+    hard_max,
+    json_object('value', value, 'unit', unit, 'hard_min', hard_min, 'hard_max', hard_max)
+        as values_json
+from "dq"."dq_figures_to_check"
+where hard_min is not null or hard_max is not null
+;
+
+-- node: model.edufigures.dq_check_parts_totals
+CREATE OR REPLACE VIEW dq.dq_check_parts_totals AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where period_start is null and qualifier = 'exact' and year is not null
+),
+
+stated as (
+    select
+        doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
+        min(figure_id) as figure_id,
+        min(value) as value,
+        max(value_half_unit) as half_unit,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit
+    from facts
+    group by all
+    having count(distinct value) = 1
+),
+
+level_sums as (
+    select * from (values
+        ('compulsory', 'primary', 'junior_secondary', 'equal'),
+        ('all', 'primary', 'junior_secondary', 'at_most'),
+        ('senior_secondary', 'general_senior_secondary', 'secondary_vocational', 'equal')
+    ) as t (total_level, part_a, part_b, relation)
+),
+
+level_checks as (
+    select
+        t.doc_id, t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh,
+        t.level_key as level, t.year, t.kind, t.unit,
+        [t.figure_id, a.figure_id, b.figure_id] as figure_ids,
+        t.value as total, a.value + b.value as parts_sum,
+        t.half_unit + a.half_unit + b.half_unit as tolerance,
+        s.relation,
+        s.part_a || '+' || s.part_b as parts
+    from level_sums as s
+    inner join stated as t on t.level_key = s.total_level
+    inner join stated as a
+        on a.level_key = s.part_a and a.doc_id = t.doc_id and a.region_key = t.region_key
+        and a.year = t.year and a.kind = t.kind and a.metric = t.metric
+    inner join stated as b
+        on b.level_key = s.part_b and b.doc_id = t.doc_id and b.region_key = t.region_key
+        and b.year = t.year and b.kind = t.kind and b.metric = t.metric
+    where t.metric in ('students_enrolled', 'schools', 'full_time_teachers', 'staff_total')
+),
+
+metric_parts as (
+    select * from (values
+        ('edu_total_investment', 'edu_fiscal_investment'),
+        ('edu_fiscal_investment', 'edu_general_budget_expenditure'),
+        ('per_student_general_budget_expenditure', 'per_student_operating_expenditure'),
+        ('per_student_operating_expenditure', 'per_student_public_funds')
+    ) as t (total_metric, part_metric)
+),
+
+metric_checks as (
+    select
+        t.doc_id, t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh,
+        t.level_key as level, t.year, t.kind, t.unit,
+        [t.figure_id, p.figure_id] as figure_ids,
+        t.value as total, p.value as parts_sum,
+        t.half_unit + p.half_unit as tolerance,
+        'at_most' as relation,
+        p.metric as parts
+    from metric_parts as m
+    inner join stated as t on t.metric = m.total_metric
+    inner join stated as p
+        on p.metric = m.part_metric and p.doc_id = t.doc_id and p.region_key = t.region_key
+        and p.year = t.year and p.kind = t.kind and p.level_key = t.level_key
+),
+
+flows as (
+    select
+        doc_id, coalesce(region_code, '') as region_key, year, kind, metric, level_key,
+        -- money of a level's programmes adds up; pupils aided may get several programmes
+        -- (助学金 and 免学费), so the largest programme is what a level certainly adds
+        case when any_value(metric) = 'students_aided' then max(value)
+            else sum(distinct value) end as value,
+        max(value_half_unit) as half_unit,
+        list(figure_id order by figure_id) as figure_ids,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit
+    from facts
+    where metric in ('students_aided', 'student_aid_funds', 'schools')
+    group by all
+),
+
+by_level as (
+    select
+        doc_id, region_key, year, kind, metric,
+        any_value(region_code) as region_code, any_value(region_name) as region_name,
+        any_value(province) as province, any_value(metric_name_zh) as metric_name_zh,
+        any_value(unit) as unit,
+        -- the total's figures first ('all' sorts first): its sentence is the flag's evidence
+        flatten(list(figure_ids order by level_key)) as figure_ids,
+        max(value) filter (where level_key = 'all') as total,
+        max(half_unit) filter (where level_key = 'all') as total_half_unit,
+        count(*) filter (where level_key <> 'all') as n_parts,
+        sum(half_unit) filter (where level_key <> 'all') as parts_half_units,
+        coalesce(max(value) filter (where level_key = 'preschool'), 0)
+        * (metric <> 'schools')::int
+        + coalesce(
+            max(value) filter (where level_key = 'primary')
+            + max(value) filter (where level_key = 'junior_secondary'),
+            max(value) filter (where level_key = 'compulsory'),
+            max(value) filter (where level_key = 'primary'),
+            max(value) filter (where level_key = 'junior_secondary'), 0)
+        + coalesce(
+            max(value) filter (where level_key = 'general_senior_secondary')
+            + max(value) filter (where level_key = 'secondary_vocational'),
+            max(value) filter (where level_key = 'senior_secondary'),
+            max(value) filter (where level_key = 'general_senior_secondary'),
+            max(value) filter (where level_key = 'secondary_vocational'), 0)
+        + coalesce(max(value) filter (where level_key = 'special'), 0)
+        + coalesce(max(value) filter (where level_key = 'higher'), 0) as parts_sum
+    from flows
+    group by doc_id, region_key, year, kind, metric
+),
+
+flow_checks as (
+    select
+        doc_id, region_code, region_name, province, metric, metric_name_zh,
+        'all' as level, year, kind, unit, figure_ids, total, parts_sum,
+        total_half_unit + parts_half_units as tolerance,
+        case when metric = 'schools' then 'at_most_warning' else 'at_most' end as relation,
+        'levels' as parts
+    from by_level
+    where total is not null and n_parts >= 2
+),
+
+checks as (
+    select * from level_checks
+    union all
+    select * from metric_checks
+    union all
+    select * from flow_checks
+)
+
+select
+    'parts_totals' as check_name,
+    doc_id || ':' || metric || ':' || level || ':' || year || ':' || kind || ':' || parts as row_id,
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    figure_ids,
+    total - parts_sum as measure,
+    case when relation = 'at_most_warning' then -tolerance end as soft_min,
+    cast(null as double) as soft_max,
+    case when relation <> 'at_most_warning' then -tolerance end as hard_min,
+    case when relation = 'equal' then tolerance end as hard_max,
+    json_object(
+        'total', total, 'parts_sum', parts_sum, 'parts', parts,
+        'relation', replace(relation, '_warning', ''),
+        'unit', unit, 'tolerance', tolerance
+    ) as values_json
+from checks
+;
+
+-- node: model.edufigures.dq_check_plausibility
+CREATE OR REPLACE VIEW dq.dq_check_plausibility AS
+select
+    'plausibility' as check_name,
+    f.figure_id as row_id,
+    f.region_code, f.region_name, f.province, f.metric, f.metric_name_zh, f.level, f.year, f.kind,
+    [f.figure_id] as figure_ids,
+    f.value as measure,
+    r.soft_min,
+    r.soft_max,
+    r.hard_min,
+    r.hard_max,
+    json_object(
+        'value', f.value, 'unit', f.unit, 'soft_min', r.soft_min, 'soft_max', r.soft_max,
+        'hard_min', r.hard_min, 'hard_max', r.hard_max, 'national_value', r.national_value,
+        'basis', r.basis, 'source_title', r.source_title, 'source_url', r.source_url
+    ) as values_json
+from "dq"."dq_figures_to_check" as f
+inner join "dq"."dq_figure_ranges" as r on r.figure_id = f.figure_id
+where r.scale_factor is null
+    and f.value >= coalesce(f.hard_min, f.value)
+    and f.value <= coalesce(f.hard_max, f.value)
+;
+
+-- node: model.edufigures.dq_check_pp_amounts
+CREATE OR REPLACE VIEW dq.dq_check_pp_amounts AS
+with facts as (
+    select
+        *,
+        list_transform(
+            regexp_extract_all(evidence_text, '([0-9]+(?:\.[0-9]+)?)\s*个百分点', 1),
+            lambda x: cast(x as double)
+        ) as pp_numbers
+    from "dq"."dq_figures_to_check"
+    where unit not in ('percent', 'ratio')
+        and (yoy_growth_pct is not null or yoy_change is not null)
+)
+
+select
+    'pp_amounts' as check_name,
+    figure_id as row_id,
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    [figure_id] as figure_ids,
+    case
+        when list_contains(pp_numbers, abs(yoy_growth_pct))
+            or list_contains(pp_numbers, abs(yoy_change)) then 1.0
+        else 0.0
+    end as measure,
+    cast(null as double) as soft_min,
+    0.0 as soft_max,
+    cast(null as double) as hard_min,
+    cast(null as double) as hard_max,
+    json_object(
+        'value', value, 'unit', unit, 'yoy_growth_pct', yoy_growth_pct, 'yoy_change', yoy_change
+    ) as values_json
+from facts
+;
+
+-- node: model.edufigures.dq_check_stated_growth
+CREATE OR REPLACE VIEW dq.dq_check_stated_growth AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+),
+
+within_clause as (
+    select
+        f.*,
+        100.0 * (f.value / (f.value - f.yoy_change) - 1) as implied_growth_pct,
+        0.1 + f.growth_half_unit
+        + 100.0 * (abs(f.yoy_change) * f.value_half_unit + abs(f.value) * f.change_half_unit)
+        / pow(f.value - f.yoy_change, 2) as tolerance_pp
+    from facts as f
+    where f.yoy_change is not null
+        and f.yoy_growth_pct is not null
+        and f.value - f.yoy_change > 0
+),
+
+previous as (
+    select
+        f.figure_id,
+        p.figure_id as previous_figure_id,
+        p.value as previous_value,
+        p.value_half_unit as previous_half_unit,
+        100.0 * (f.value / p.value - 1) as implied_growth_pct,
+        f.value - p.value as implied_change
+    from facts as f
+    inner join facts as p
+        on p.region_code = f.region_code
+        and p.metric = f.metric
+        and p.level_key = f.level_key
+        and p.year = f.year - 1
+        and p.kind = 'actual'
+        and p.qualifier = 'exact'
+        and p.period_start is null
+        and p.value > 0
+    where f.kind = 'actual'
+        and f.period_start is null
+        and (f.yoy_growth_pct is not null or f.yoy_change is not null)
+),
+
+growth_vs_previous as (
+    select
+        f.*,
+        p.previous_figure_id,
+        p.previous_value,
+        p.implied_growth_pct,
+        0.1 + f.growth_half_unit
+        + 100.0 * (f.value_half_unit + abs(f.value) * p.previous_half_unit / p.previous_value)
+        / p.previous_value as tolerance_pp,
+        row_number() over (
+            partition by f.figure_id
+            -- the same previous value stated twice (text and table): the lower id, every run
+            order by abs(p.implied_growth_pct - f.yoy_growth_pct), p.previous_figure_id
+        ) as closeness
+    from facts as f
+    inner join previous as p on p.figure_id = f.figure_id
+    where f.yoy_growth_pct is not null
+),
+
+change_vs_previous as (
+    select
+        f.*,
+        p.previous_figure_id,
+        p.previous_value,
+        p.implied_change,
+        f.value_half_unit + p.previous_half_unit + f.change_half_unit as tolerance,
+        row_number() over (
+            partition by f.figure_id
+            order by abs(p.implied_change - f.yoy_change), p.previous_figure_id
+        ) as closeness
+    from facts as f
+    inner join previous as p on p.figure_id = f.figure_id
+    where f.yoy_change is not null
+)
+
+select
+    'stated_growth' as check_name,
+    figure_id || ':clause' as row_id,
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    [figure_id] as figure_ids,
+    implied_growth_pct - yoy_growth_pct as measure,
+    cast(null as double) as soft_min,
+    cast(null as double) as soft_max,
+    -tolerance_pp as hard_min,
+    tolerance_pp as hard_max,
+    json_object(
+        'comparison', 'clause', 'value', value, 'unit', unit, 'yoy_change', yoy_change,
+        'yoy_growth_pct', yoy_growth_pct, 'implied_growth_pct', round(implied_growth_pct, 4),
+        'tolerance_pp', round(tolerance_pp, 4)
+    ) as values_json
+from within_clause
+
+union all
+
+select
+    'stated_growth',
+    figure_id || ':previous_growth',
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    [figure_id, previous_figure_id],
+    implied_growth_pct - yoy_growth_pct,
+    -tolerance_pp,
+    tolerance_pp,
+    null,
+    null,
+    json_object(
+        'comparison', 'previous_growth', 'value', value, 'unit', unit,
+        'previous_value', previous_value, 'yoy_growth_pct', yoy_growth_pct,
+        'implied_growth_pct', round(implied_growth_pct, 4), 'tolerance_pp', round(tolerance_pp, 4)
+    )
+from growth_vs_previous
+where closeness = 1
+
+union all
+
+select
+    'stated_growth',
+    figure_id || ':previous_change',
+    region_code, region_name, province, metric, metric_name_zh, level, year, kind,
+    [figure_id, previous_figure_id],
+    implied_change - yoy_change,
+    -tolerance,
+    tolerance,
+    null,
+    null,
+    json_object(
+        'comparison', 'previous_change', 'value', value, 'unit', unit,
+        'previous_value', previous_value, 'yoy_change', yoy_change,
+        'implied_change', implied_change, 'tolerance', tolerance
+    )
+from change_vs_previous
+where closeness = 1
+;
+
+-- node: model.edufigures.dq_check_targets_baseline
+CREATE OR REPLACE VIEW dq.dq_check_targets_baseline AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where period_start is null and year is not null and region_code is not null
+),
+
+targets as (
+    select * from facts
+    where kind = 'target' and direction = 'higher_better' and qualifier in ('exact', 'approx')
+        and metric <> 'new_school_places'
+),
+
+baselines as (
+    select
+        t.figure_id,
+        b.year as baseline_year,
+        b.value as baseline_value,
+        b.figure_id as baseline_figure_id,
+        b.value_half_unit as baseline_half_unit,
+        row_number() over (
+            partition by t.figure_id order by b.year desc, b.value, b.figure_id
+        ) as pick
+    from targets as t
+    inner join facts as b
+        on b.region_code = t.region_code and b.metric = t.metric and b.level_key = t.level_key
+        and b.kind = 'actual' and b.qualifier in ('exact', 'approx', 'at_least')
+        and b.year < t.year and b.year >= t.year - 10
+)
+
+select
+    'targets_baseline' as check_name,
+    t.figure_id as row_id,
+    t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh, t.level, t.year,
+    t.kind,
+    [b.baseline_figure_id, t.figure_id] as figure_ids,
+    t.value - b.baseline_value as measure,
+    -(t.value_half_unit + b.baseline_half_unit) as soft_min,
+    cast(null as double) as soft_max,
+    cast(null as double) as hard_min,
+    cast(null as double) as hard_max,
+    json_object(
+        'target', t.value, 'target_year', t.year, 'baseline', b.baseline_value,
+        'baseline_year', b.baseline_year, 'unit', t.unit
+    ) as values_json
+from targets as t
+inner join baselines as b on b.figure_id = t.figure_id and b.pick = 1
+;
+
+-- node: model.edufigures.dq_check_unit_scale
+CREATE OR REPLACE VIEW dq.dq_check_unit_scale AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+),
+
+by_range as (
+    select
+        f.figure_id, f.value, f.unit, r.scale_factor,
+        f.value as measure, r.hard_min, r.hard_max,
+        r.soft_min as ref_low, r.soft_max as ref_high, r.source_title,
+        1 as priority
+    from facts as f
+    inner join "dq"."dq_figure_ranges" as r on r.figure_id = f.figure_id
+    where r.scale_factor is not null
+),
+
+siblings as (
+    select f.figure_id, f.value, f.unit, median(o.value) as sibling_median
+    from facts as f
+    inner join facts as o
+        on o.doc_id = f.doc_id and o.metric = f.metric and o.year = f.year
+        and o.kind = f.kind and o.figure_id <> f.figure_id and o.level_key <> f.level_key
+        and o.level_key <> 'all' and o.value > 0
+    where f.unit = 'yuan' and f.level_key <> 'all' and f.value > 0
+    group by f.figure_id, f.value, f.unit
+    having count(*) >= 2
+),
+
+by_siblings as (
+    select
+        s.figure_id, s.value, s.unit, x.factor as scale_factor,
+        s.value / s.sibling_median as measure, 1e-3 as hard_min, 1e3 as hard_max,
+        s.sibling_median as ref_low, s.sibling_median as ref_high,
+        cast(null as varchar) as source_title,
+        2 as priority
+    from siblings as s
+    cross join (values (1e4), (1e8), (1e-4), (1e-8)) as x (factor)
+    where abs(ln(s.value / s.sibling_median)) > ln(1000)
+        and abs(ln(s.value * x.factor / s.sibling_median)) < ln(10)
+),
+
+found as (
+    select *
+    from (select * from by_range union all select * from by_siblings) as candidates
+    qualify row_number() over (partition by figure_id order by priority, scale_factor) = 1
+)
+
+select
+    'unit_scale' as check_name,
+    f.figure_id as row_id,
+    f.region_code, f.region_name, f.province, f.metric, f.metric_name_zh, f.level, f.year, f.kind,
+    [f.figure_id] as figure_ids,
+    u.measure,
+    cast(null as double) as soft_min,
+    cast(null as double) as soft_max,
+    u.hard_min,
+    u.hard_max,
+    json_object(
+        'value', f.value, 'unit', f.unit, 'scale_factor', u.scale_factor,
+        'rescaled', f.value * u.scale_factor, 'ref_low', u.ref_low, 'ref_high', u.ref_high,
+        'source_title', u.source_title,
+        'detected_by', case when u.priority = 1 then 'range' else 'siblings' end
+    ) as values_json
+from facts as f
+inner join found as u on u.figure_id = f.figure_id
+;
+
+-- node: model.edufigures.dq_check_yoy_jumps
+CREATE OR REPLACE VIEW dq.dq_check_yoy_jumps AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where kind = 'actual' and period_start is null and year is not null
+        and region_code is not null and qualifier in ('exact', 'approx')
+),
+
+ranges as (
+    select * from "seeds"."dq_plausibility_ranges"
+    where measure in ('yoy_growth_pct', 'yoy_change_pp')
+),
+
+yearly as (
+    select
+        region_code, metric, level_key, year,
+        median(value) as value,
+        list(figure_id order by figure_id) as figure_ids,
+        any_value(region_name) as region_name, any_value(province) as province,
+        any_value(metric_name_zh) as metric_name_zh, any_value(level) as level,
+        any_value(unit) as unit,
+        median(yoy_growth_pct) as stated_growth_pct,
+        median(yoy_change) as stated_change
+    from facts
+    group by region_code, metric, level_key, year
+),
+
+jumps as (
+    select
+        c.*,
+        r.measure as jump_measure,
+        p.value as previous_value,
+        p.figure_ids as previous_figure_ids,
+        case
+            when r.measure = 'yoy_change_pp' and p.value is not null then c.value - p.value
+            when r.measure = 'yoy_change_pp' then c.stated_change
+            when p.value > 0 then 100.0 * (c.value / p.value - 1)
+            else c.stated_growth_pct
+        end as jump,
+        case when p.value is not null then 'warehouse' else 'stated' end as jump_source,
+        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
+        row_number() over (
+            partition by c.region_code, c.metric, c.level_key, c.year
+            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
+        ) as specificity
+    from yearly as c
+    inner join ranges as r on r.metric = c.metric and r.level in (c.level_key, '*')
+    left join yearly as p
+        on p.region_code = c.region_code and p.metric = c.metric
+        and p.level_key = c.level_key and p.year = c.year - 1
+)
+
+select
+    'yoy_jumps' as check_name,
+    region_code || ':' || metric || ':' || level_key || ':' || year as row_id,
+    region_code, region_name, province, metric, metric_name_zh, level_key as level, year,
+    'actual' as kind,
+    list_concat(coalesce(previous_figure_ids, []), figure_ids) as figure_ids,
+    jump as measure,
+    soft_min, soft_max, hard_min, hard_max,
+    json_object(
+        'value', value, 'previous_value', previous_value, 'unit', unit,
+        'jump', round(jump, 4), 'jump_measure', jump_measure, 'jump_source', jump_source,
+        'soft_min', soft_min, 'soft_max', soft_max, 'hard_min', hard_min, 'hard_max', hard_max,
+        'basis', basis, 'source_title', source_title
+    ) as values_json
+from jumps
+where specificity = 1 and jump is not null
+;
+
+-- node: model.edufigures.fct_best_value_sources
+CREATE OR REPLACE TABLE marts.fct_best_value_sources AS
+SELECT
+    CAST(value_key AS text) AS value_key,
+    CAST(doc_id AS text) AS doc_id,
+    CAST(loaded_at AS timestamp) AS loaded_at
+FROM (
+with sources as (
+    select
+        value_key,
+        unnest(string_to_array(source_doc_ids, '|')) as doc_id
+    from "marts"."fct_best_value"
+)
+
+select
+    sources.value_key,
+    sources.doc_id,
+    documents.loaded_at
+from sources
+inner join "staging"."stg_documents" as documents
+    on documents.doc_id = sources.doc_id
+)
+;
+
+-- node: model.edufigures.dq_check_breakdowns
+CREATE OR REPLACE VIEW dq.dq_check_breakdowns AS
+with facts as (
+    select * from "dq"."dq_figures_to_check"
+    where evidence_text like '%其中%' and year is not null and period_start is null
+        and qualifier = 'exact' and unit not in ('percent', 'ratio')
+        and metric not like 'per\_student\_%' escape '\'
+),
+
+levels as (
+    select code, parent_code, name_zh, sort_order from "seeds"."education_levels"
+),
+
+parts as (
+    select t.figure_id as total_id, p.level, l.parent_code, l.name_zh, l.sort_order,
+        max(p.value) as value, min(p.figure_id) as figure_id
+    from facts as t
+    inner join facts as p
+        on p.doc_id = t.doc_id and p.evidence_text = t.evidence_text and p.metric = t.metric
+        and p.year = t.year and p.kind = t.kind
+        and coalesce(p.region_code, '') = coalesce(t.region_code, '')
+    inner join levels as l on l.code = p.level
+    where (t.level = 'all' and p.level <> 'all') or l.parent_code = t.level
+    group by all
+),
+
+counted as (
+    select * from parts as c
+    where not exists (
+        select 1 from parts as o where o.total_id = c.total_id and o.level = c.parent_code
+    )
+),
+
+breakdowns as (
+    select
+        total_id,
+        sum(value) as parts_sum,
+        list(figure_id order by sort_order) as part_ids,
+        string_agg(name_zh, '、' order by sort_order) as part_names_zh,
+        string_agg(level, ', ' order by sort_order) as part_levels
+    from counted
+    group by total_id
+    having count(*) >= 2
+)
+
+select
+    'breakdowns' as check_name,
+    t.figure_id as row_id,
+    t.region_code, t.region_name, t.province, t.metric, t.metric_name_zh, t.level, t.year,
+    t.kind,
+    list_prepend(t.figure_id, b.part_ids) as figure_ids,
+    b.parts_sum / t.value as measure,
+    json_object(
+        'total', t.value, 'parts_sum', b.parts_sum, 'unit', t.unit,
+        'share_pct', round(100 * b.parts_sum / t.value, 1),
+        'part_names_zh', b.part_names_zh, 'part_levels', b.part_levels
+    ) as values_json
+from facts as t
+inner join breakdowns as b on b.total_id = t.figure_id
+where t.value > 0
+    and not exists (
+        select 1 from "dq"."dq_check_parts_totals" as equal
+        where equal.figure_ids[1] = t.figure_id and equal.values_json ->> 'relation' = 'equal'
+    )
+;
+
+-- node: model.edufigures.dq_failing_all_levels_ratio
+CREATE OR REPLACE TABLE dq.dq_failing_all_levels_ratio AS
+-- depends_on: "dq"."dq_regions_to_recheck"
 with candidates as (
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(null as double) as soft_min,
-        cast(null as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_hard_bounds"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_plausibility"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(null as double) as soft_min,
-        cast(null as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_unit_scale"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_stated_growth"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(null as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_parts_totals"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(null as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(null as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_conflicts"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_yoy_jumps"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(hard_min as double) as hard_min,
-        cast(hard_max as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_derived_ratios"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(soft_min as double) as soft_min,
-        cast(null as double) as soft_max,
-        cast(null as double) as hard_min,
-        cast(null as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_targets_baseline"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(null as double) as soft_min,
-        cast(soft_max as double) as soft_max,
-        cast(null as double) as hard_min,
-        cast(null as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_pp_amounts"
-    union all
-    
-    select
-        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
-        level, year, kind, figure_ids,
-        cast(measure as double) as measure,
-        cast(null as double) as soft_min,
-        cast(0.0 as double) as soft_max,
-        cast(null as double) as hard_min,
-        cast(null as double) as hard_max,
-        cast(values_json as varchar) as values_json
-    from "dq"."dq_check_annual_totals"
-    union all
-    
     select
         check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
         level, year, kind, figure_ids,
@@ -2382,8 +2304,440 @@ with candidates as (
         cast(hard_max as double) as hard_max,
         cast(values_json as varchar) as values_json
     from "dq"."dq_check_all_levels_ratio"
-    union all
-    
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_annual_totals
+CREATE OR REPLACE TABLE dq.dq_failing_annual_totals AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(null as double) as soft_min,
+        cast(0.0 as double) as soft_max,
+        cast(null as double) as hard_min,
+        cast(null as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_annual_totals"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_conflicts
+CREATE OR REPLACE TABLE dq.dq_failing_conflicts AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(null as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(null as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_conflicts"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_derived_ratios
+CREATE OR REPLACE TABLE dq.dq_failing_derived_ratios AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_derived_ratios"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_hard_bounds
+CREATE OR REPLACE TABLE dq.dq_failing_hard_bounds AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(null as double) as soft_min,
+        cast(null as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_hard_bounds"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_parts_totals
+CREATE OR REPLACE TABLE dq.dq_failing_parts_totals AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(null as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_parts_totals"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_plausibility
+CREATE OR REPLACE TABLE dq.dq_failing_plausibility AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_plausibility"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_pp_amounts
+CREATE OR REPLACE TABLE dq.dq_failing_pp_amounts AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(null as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(null as double) as hard_min,
+        cast(null as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_pp_amounts"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_stated_growth
+CREATE OR REPLACE TABLE dq.dq_failing_stated_growth AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_stated_growth"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_targets_baseline
+CREATE OR REPLACE TABLE dq.dq_failing_targets_baseline AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(null as double) as soft_max,
+        cast(null as double) as hard_min,
+        cast(null as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_targets_baseline"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_unit_scale
+CREATE OR REPLACE TABLE dq.dq_failing_unit_scale AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(null as double) as soft_min,
+        cast(null as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_unit_scale"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_yoy_jumps
+CREATE OR REPLACE TABLE dq.dq_failing_yoy_jumps AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
+    select
+        check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
+        level, year, kind, figure_ids,
+        cast(measure as double) as measure,
+        cast(soft_min as double) as soft_min,
+        cast(soft_max as double) as soft_max,
+        cast(hard_min as double) as hard_min,
+        cast(hard_max as double) as hard_max,
+        cast(values_json as varchar) as values_json
+    from "dq"."dq_check_yoy_jumps"
+    where true
+),
+
+failing as (
+    select
+        *,
+        case
+            when measure < hard_min or measure > hard_max then 'error'
+            else 'warning'
+        end as severity
+    from candidates
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
+)
+
+select
+    c.check_name || ':' || c.row_id as check_row_id,
+    c.* exclude (figure_ids),
+    array_to_string(c.figure_ids, ',') as figure_ids,
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_failing_breakdowns
+CREATE OR REPLACE TABLE dq.dq_failing_breakdowns AS
+-- depends_on: "dq"."dq_regions_to_recheck"
+with candidates as (
     select
         check_name, row_id, region_code, region_name, province, metric, metric_name_zh,
         level, year, kind, figure_ids,
@@ -2394,35 +2748,73 @@ with candidates as (
         cast(null as double) as hard_max,
         cast(values_json as varchar) as values_json
     from "dq"."dq_check_breakdowns"
-    
-    
+    where true
 ),
 
-decided as (
+failing as (
     select
         *,
         case
             when measure < hard_min or measure > hard_max then 'error'
-            when measure < soft_min or measure > soft_max then 'warning'
+            else 'warning'
         end as severity
     from candidates
-),
-
-first_figure as (
-    select c.check_name, c.row_id, left(f.evidence_text, 200) as evidence_text
-    from decided as c
-    inner join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
-    where c.severity is not null
+    where measure < hard_min or measure > hard_max or measure < soft_min or measure > soft_max
 )
 
 select
     c.check_name || ':' || c.row_id as check_row_id,
     c.* exclude (figure_ids),
     array_to_string(c.figure_ids, ',') as figure_ids,
-    e.evidence_text
-from decided as c
-left join first_figure as e on e.check_name = c.check_name and e.row_id = c.row_id
-where c.severity is not null
+    left(f.evidence_text, 200) as evidence_text
+from failing as c
+left join "dq"."dq_figure_facts" as f on f.figure_id = c.figure_ids[1]
+;
+
+-- node: model.edufigures.dq_check_rows
+CREATE OR REPLACE TABLE dq.dq_check_rows AS
+select * from "dq"."dq_failing_hard_bounds"
+union all
+select * from "dq"."dq_failing_plausibility"
+union all
+select * from "dq"."dq_failing_unit_scale"
+union all
+select * from "dq"."dq_failing_stated_growth"
+union all
+select * from "dq"."dq_failing_parts_totals"
+union all
+select * from "dq"."dq_failing_conflicts"
+union all
+select * from "dq"."dq_failing_yoy_jumps"
+union all
+select * from "dq"."dq_failing_derived_ratios"
+union all
+select * from "dq"."dq_failing_targets_baseline"
+union all
+select * from "dq"."dq_failing_pp_amounts"
+union all
+select * from "dq"."dq_failing_annual_totals"
+union all
+select * from "dq"."dq_failing_all_levels_ratio"
+union all
+select * from "dq"."dq_failing_breakdowns"
+;
+
+-- node: model.edufigures.dq_checked_documents
+CREATE OR REPLACE TABLE dq.dq_checked_documents AS
+-- depends_on: "dq"."dq_check_rows"
+with document_regions as (
+    select distinct doc_id, coalesce(region_code, '') as region_key
+    from "dq"."dq_figure_facts"
+)
+
+select
+    documents.doc_id,
+    documents.loaded_at,
+    document_regions.region_key
+from "staging"."stg_documents" as documents
+left join document_regions
+    on document_regions.doc_id = documents.doc_id
 ;
 
 -- stage: quality

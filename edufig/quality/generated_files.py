@@ -1,11 +1,12 @@
 """The files derived from the check registry, for dbt and for reviewers.
 
 dbt cannot read Python, so the registry is written out where dbt looks: a macro listing the
-check models and their bounds (dq_check_rows unions them; a macro is available while dbt
-parses, so the union's refs are known) and the YAML docs of every check model and of the
-union. Reviewers get the expectation suite as JSON and the check table of
-expectations/README.md. `python -m edufig.quality.generated_files` rewrites them; `--check`
-exits 1 naming the stale files, and a test does the same.
+check models and their bounds (a macro is available while dbt parses, so refs built from it
+are known), one model per check keeping its failing rows (models/quality/failing, which
+dq_check_rows unions) and the YAML docs of every check model and of the union. Reviewers
+get the expectation suite as JSON and the check table of expectations/README.md.
+`python -m edufig.quality.generated_files` rewrites them; `--check` exits 1 naming the stale
+files, and a test does the same.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from edufig.quality.suites import suite_json
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 MACRO = DBT_PROJECT / "macros" / "dq_checks.sql"
 PROPERTIES = DBT_PROJECT / "models" / "quality" / "_dq_checks.yml"
+FAILING_MODELS = DBT_PROJECT / "models" / "quality" / "failing"
 README = REPO_ROOT / "expectations" / "README.md"
 SUITE = REPO_ROOT / "expectations" / "expectations" / "edufig_quality.json"
 TABLE_START, TABLE_END = "<!-- checks:start -->", "<!-- checks:end -->"
@@ -44,6 +46,14 @@ def render_macro() -> str:
         f"{{{{ return([\n{entries}\n]) }}}}\n"
         "{% endmacro %}\n"
     )
+
+
+def render_failing_model(check: Check) -> str:
+    return f"{{#- {GENERATED}; do not edit. -#}}\n{{{{ failing_check_rows({check.name!r}) }}}}\n"
+
+
+def failing_model_path(check: Check) -> Path:
+    return FAILING_MODELS / f"dq_failing_{check.name}.sql"
 
 
 def _bound_text(check: Check) -> str:
@@ -67,6 +77,16 @@ def _check_model(check: Check) -> dict:
                 "bounds": {b: BOUND_SEVERITY[b] for b in check.bounds},
             }
         },
+    }
+
+
+def _failing_model(check: Check) -> dict:
+    return {
+        "name": f"dq_failing_{check.name}",
+        "description": (
+            f"检查 {check.name} 的越界行 / The failing rows of check {check.name} "
+            f"({check.model}), with their severity; incremental by region."
+        ),
     }
 
 
@@ -103,7 +123,9 @@ def _union_model() -> dict:
 
 
 def render_properties() -> str:
-    models = [_check_model(c) for c in CHECKS] + [_union_model()]
+    models = (
+        [_check_model(c) for c in CHECKS] + [_failing_model(c) for c in CHECKS] + [_union_model()]
+    )
     body = yaml.safe_dump(
         {"version": 2, "models": models}, allow_unicode=True, sort_keys=False, width=100
     )
@@ -140,7 +162,14 @@ def rendered() -> dict[Path, str]:
         PROPERTIES: render_properties(),
         README: render_readme(README.read_text(encoding="utf-8")),
         SUITE: suite_json(),
+        **{failing_model_path(c): render_failing_model(c) for c in CHECKS},
     }
+
+
+def retired_files() -> list[Path]:
+    """Failing-row models of checks no longer registered."""
+    expected = {failing_model_path(c) for c in CHECKS}
+    return sorted(p for p in FAILING_MODELS.glob("*.sql") if p not in expected)
 
 
 def stale_files() -> list[Path]:
@@ -148,7 +177,7 @@ def stale_files() -> list[Path]:
         path
         for path, text in rendered().items()
         if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
+    ] + retired_files()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: stale; run {COMMAND}", file=sys.stderr)
         return 1 if stale else 0
     for path, text in rendered().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    for path in retired_files():
+        path.unlink()
     return 0
 
 

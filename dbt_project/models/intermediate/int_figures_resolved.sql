@@ -1,13 +1,28 @@
 {#- Resolves each figure's metric (catalog), level and region, and counts how often its
     document states the same figure. The region is the figure's own code when dim_region
     knows it, else its document's region. A figure a reviewer marked as misread goes no
-    further (no fact, no quality check): fct_extraction_corrections lists it. -#}
+    further (no fact, no quality check): fct_extraction_corrections lists it.
+
+    A table, incremental by document: everything here depends on the figure's own document
+    (a review decision re-stamps its documents' loaded_at), so a run resolves only the
+    documents loaded since, and the facts and checks downstream read rows, not a view
+    that windows over every figure. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rebuilt_documents('doc_loaded_at') }}",
+) }}
+-- depends_on: {{ ref('stg_documents') }}
 with figures as (
     select * from {{ ref('stg_figures') }}
     where figure_id not in (
         select figure_id from {{ ref('int_review_decisions_in_force') }}
         where is_misread
     )
+    {%- if is_incremental() %}
+        and doc_id in ({{ documents_to_rebuild(this, 'doc_loaded_at') }})
+    {%- endif %}
 ),
 
 documents as (

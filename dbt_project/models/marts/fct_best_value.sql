@@ -6,9 +6,10 @@
     force for the key replaces the value (value_source 'review'), the documents' value kept
     in document_value.
 
-    Incremental: only the keys touched by documents loaded since the last build are
-    recomputed: the keys those documents state now, and the keys whose sources included
-    them (source_doc_ids). A key left without any figure is deleted by the post-hook. -#}
+    Incremental by key (macros/incremental_by_document.sql): only the keys that documents
+    loaded or removed since the last build state now or stated then are recomputed, found
+    by equality joins on fct_best_value_sources (key → document). A recomputed key left
+    without any figure is deleted by the post-hook. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -44,27 +45,22 @@ keyed as (
         and facts.scope is null
 ),
 
-{%- if is_incremental() %}
+{%- set sources = best_value_sources_relation() %}
+{%- set by_key = is_incremental() and sources %}
+{%- if by_key %}
 
-rebuilt_documents as (
-    select doc_id
-    from {{ ref('stg_documents') }}
-    where loaded_at > (
-        select coalesce(max(sources_loaded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-        from {{ this }}
-    )
+changed_documents as (
+    {{ best_value_changed_documents(sources) }}
 ),
 
 touched_keys as (
     select keyed.value_key
     from keyed
-    inner join rebuilt_documents
-        on rebuilt_documents.doc_id = keyed.doc_id
+    where keyed.doc_id in (select doc_id from changed_documents)
     union
-    select built.value_key
-    from {{ this }} as built
-    inner join rebuilt_documents
-        on built.source_doc_ids like {{ dbt.concat(["'%|'", "rebuilt_documents.doc_id", "'|%'"]) }}
+    select sources.value_key
+    from {{ sources }} as sources
+    where sources.doc_id in (select doc_id from changed_documents)
 ),
 
 {%- endif %}
@@ -77,7 +73,7 @@ candidates as (
     from keyed
     inner join {{ ref('dim_document') }} as documents
         on documents.doc_id = keyed.doc_id
-    {%- if is_incremental() %}
+    {%- if by_key %}
     where keyed.value_key in (select value_key from touched_keys)
     {%- endif %}
 ),

@@ -12,7 +12,7 @@ with stated as (
         min(figure_id) as figure_id, min(value) as value,
         any_value(region_code) as region_code, any_value(region_name) as region_name,
         any_value(province) as province
-    from {{ ref('dq_figure_facts') }}
+    from {{ ref('dq_figures_to_check') }}
     where level_key = 'all' and period_start is null and qualifier = 'exact'
         and year is not null and kind = 'actual'
         and metric in ('students_enrolled', 'full_time_teachers')

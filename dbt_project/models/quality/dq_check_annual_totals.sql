@@ -8,7 +8,7 @@
     amount (预算) is not an amount paid and is left out. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where level_key = 'all' and year is not null and region_code is not null
         and metric in (
             'student_aid_funds', 'students_aided', 'student_loan_amount', 'capital_investment',

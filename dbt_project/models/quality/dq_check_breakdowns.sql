@@ -9,7 +9,7 @@
     a subset, not a breakdown, and is not compared. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where evidence_text like '%其中%' and year is not null and period_start is null
         and qualifier = 'exact' and unit not in ('percent', 'ratio')
         and metric not like 'per\_student\_%' escape '\'

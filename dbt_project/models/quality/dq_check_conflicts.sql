@@ -16,7 +16,7 @@ with facts as (
         coalesce(evidence_text like '%|%', false) as from_table,
         value_lo as lo,
         value_hi as hi
-    from {{ ref('dq_figure_facts') }}
+    from {{ ref('dq_figures_to_check') }}
     where year is not null
         and (
             unit in ('percent', 'ratio')

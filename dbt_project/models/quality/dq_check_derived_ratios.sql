@@ -6,7 +6,7 @@
     states must agree with the derived one within 0.5 percentage point plus rounding. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where period_start is null and qualifier = 'exact' and year is not null and kind = 'actual'
 ),
 

@@ -14,5 +14,5 @@ select
     hard_max,
     json_object('value', value, 'unit', unit, 'hard_min', hard_min, 'hard_max', hard_max)
         as values_json
-from {{ ref('dq_figure_facts') }}
+from {{ ref('dq_figures_to_check') }}
 where hard_min is not null or hard_max is not null

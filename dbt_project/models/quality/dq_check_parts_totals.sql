@@ -11,7 +11,7 @@
     the rounding of the stated digits. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where period_start is null and qualifier = 'exact' and year is not null
 ),
 

@@ -19,7 +19,7 @@ select
         'hard_min', r.hard_min, 'hard_max', r.hard_max, 'national_value', r.national_value,
         'basis', r.basis, 'source_title', r.source_title, 'source_url', r.source_url
     ) as values_json
-from {{ ref('dq_figure_facts') }} as f
+from {{ ref('dq_figures_to_check') }} as f
 inner join {{ ref('dq_figure_ranges') }} as r on r.figure_id = f.figure_id
 where r.scale_factor is null
     and f.value >= coalesce(f.hard_min, f.value)

@@ -11,7 +11,7 @@ with facts as (
             regexp_extract_all(evidence_text, '([0-9]+(?:\.[0-9]+)?)\s*个百分点', 1),
             lambda x: cast(x as double)
         ) as pp_numbers
-    from {{ ref('dq_figure_facts') }}
+    from {{ ref('dq_figures_to_check') }}
     where unit not in ('percent', 'ratio')
         and (yoy_growth_pct is not null or yoy_change is not null)
 )

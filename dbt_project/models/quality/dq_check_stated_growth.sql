@@ -8,7 +8,7 @@
     同口径 restatements happen). -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
 ),
 
 within_clause as (

@@ -7,7 +7,7 @@
     step back). -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where period_start is null and year is not null and region_code is not null
 ),
 

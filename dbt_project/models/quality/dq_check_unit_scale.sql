@@ -7,7 +7,7 @@
     them once rescaled. One flag per figure; the range comparison wins. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
 ),
 
 by_range as (

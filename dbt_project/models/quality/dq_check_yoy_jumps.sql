@@ -6,7 +6,7 @@
     not in the warehouse, the change or growth the document states is used. -#}
 
 with facts as (
-    select * from {{ ref('dq_figure_facts') }}
+    select * from {{ ref('dq_figures_to_check') }}
     where kind = 'actual' and period_start is null and year is not null
         and region_code is not null and qualifier in ('exact', 'approx')
 ),

@@ -1,4 +1,10 @@
-{{ config(materialized='table', enabled=(target.type == 'duckdb')) }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    enabled=(target.type == 'duckdb'),
+    pre_hook="{{ delete_rebuilt_documents() }}",
+) }}
 {#- One row per figure with what every check needs: its region (int_figures_resolved), the
     catalog entry, a level key that treats "all" as the level a metric implies (九年义务教育
     巩固率 is always compulsory), and the half unit of the last stated digit of each number:
@@ -10,10 +16,15 @@
     for 以上 and below for 以下. Two statements of one quantity conflict when their
     intervals share no point. Only figures about the whole population (scope null) are
     here, so every check compares like with like: a 农村 or 民办 figure is never read as the
-    region's total, its range or its breakdown. -#}
+    region's total, its range or its breakdown. Incremental by document, like the facts. -#}
 
+-- depends_on: {{ ref('stg_documents') }}
 with resolved as (
-    select * from {{ ref('int_figures_resolved') }} where scope is null
+    select * from {{ ref('int_figures_resolved') }}
+    where scope is null
+    {%- if is_incremental() %}
+        and doc_id in ({{ documents_to_rebuild(this) }})
+    {%- endif %}
 ),
 
 metrics as (
@@ -109,7 +120,8 @@ select
     end as value_hi,
     left(r.evidence_text, 400) as evidence_text,
     r.doc_url as url,
-    r.doc_title as title
+    r.doc_title as title,
+    r.doc_loaded_at as loaded_at
 from resolved as r
 left join metrics as m on m.code = r.metric
 left join half_units as h on h.figure_id = r.figure_id

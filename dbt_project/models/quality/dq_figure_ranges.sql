@@ -1,12 +1,22 @@
-{{ config(materialized='table', enabled=(target.type == 'duckdb')) }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    enabled=(target.type == 'duckdb'),
+    pre_hook="{{ delete_rebuilt_documents() }}",
+) }}
 {#- Each figure with the most specific plausibility range that applies to it (a range for the
     figure's year beats the any-year range; a named level or region level beats "*"), and,
     when the value falls outside the hard range but lands inside the soft range once
     rescaled by 10^4 or 10^8 (万元 read as 元, 亿 dropped) or by 100 (a rate as a fraction),
-    the factor that explains it. -#}
+    the factor that explains it. Incremental by document, like dq_figure_facts. -#}
 
+-- depends_on: {{ ref('stg_documents') }}
 with facts as (
     select * from {{ ref('dq_figure_facts') }}
+    {%- if is_incremental() %}
+    where doc_id in ({{ documents_to_rebuild(this) }})
+    {%- endif %}
 ),
 
 ranges as (
@@ -16,6 +26,8 @@ ranges as (
 matched as (
     select
         f.figure_id,
+        f.doc_id,
+        f.loaded_at,
         r.soft_min,
         r.soft_max,
         r.hard_min,

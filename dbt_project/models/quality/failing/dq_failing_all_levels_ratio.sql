@@ -1,0 +1,2 @@
+{#- Generated from edufig/quality/registry.py by `python -m edufig.quality.generated_files`; do not edit. -#}
+{{ failing_check_rows('all_levels_ratio') }}
