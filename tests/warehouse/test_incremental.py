@@ -173,7 +173,7 @@ def test_reloaded_document_replaces_its_rows_and_leaves_others(history):
 def test_full_refresh_reproduces_the_incremental_marts(history):
     incremental, full = history["incremental_marts"], history["full_marts"]
     assert set(incremental) == set(full)
-    assert len(incremental) == 11  # ten marts and fct_extraction_corrections
+    assert len(incremental) == 12  # ten marts, fct_best_value_sources, fct_extraction_corrections
     for table in incremental:
         assert incremental[table] == full[table], table
     assert len(full["fct_staffing"]) == 3

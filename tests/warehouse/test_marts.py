@@ -192,7 +192,7 @@ def test_docs_generate_describes_marts_in_both_languages(settings):
         for n in manifest["nodes"].values()
         if n["resource_type"] == "model" and n["schema"] == "marts"
     ]
-    assert len(marts) == 11  # ten marts and fct_extraction_corrections
+    assert len(marts) == 12  # ten marts, fct_best_value_sources, fct_extraction_corrections
     for node in marts:
         assert node["contract"]["enforced"], node["name"]
         assert is_bilingual(node["description"]), node["name"]

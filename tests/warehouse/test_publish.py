@@ -34,7 +34,7 @@ def published(built_warehouse):
 
 def test_snapshot_holds_the_marts_and_answers_queries(published):
     settings, result = published
-    assert result.counts["rows_fct_funding"] == 4 and result.counts["tables"] == 11
+    assert result.counts["rows_fct_funding"] == 4 and result.counts["tables"] == 12
     columns, rows = query_snapshot(settings, CONFLICTS_SQL)
     assert columns == ["region_name", "year", "metric", "distinct_values", "has_conflict"]
     assert rows == [
