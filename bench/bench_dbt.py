@@ -130,7 +130,7 @@ def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
         "runs": runs,
         "failing_check_rows": found["failing_check_rows"][0],
         "fact_rows": sum(
-            v[0] for k, v in found.items() if k.startswith("fct_") and k != "fct_best_value"
+            v[0] for k, v in found.items() if k.startswith("fct_") and not k.startswith("fct_best")
         ),
         "best_value_rows": found["fct_best_value"][0],
     }
