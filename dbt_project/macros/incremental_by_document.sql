@@ -37,12 +37,14 @@
         identifier='fct_best_value_sources')) }}
 {%- endmacro %}
 
-{% macro best_value_changed_documents(sources) -%}
+{#- Documents loaded at another time than `recorded` (a relation with doc_id and loaded_at)
+    says, or removed since: what changed since that record was written. -#}
+{% macro documents_changed_since(recorded) -%}
     select doc_id, loaded_at from {{ ref('stg_documents') }}
     except
-    select doc_id, loaded_at from {{ sources }}
+    select doc_id, loaded_at from {{ recorded }}
     union all
-    select doc_id, loaded_at from {{ sources }}
+    select doc_id, loaded_at from {{ recorded }}
     where doc_id not in (select doc_id from {{ ref('stg_documents') }})
 {%- endmacro %}
 
@@ -55,7 +57,7 @@
     where dbt_invocation_id <> '{{ invocation_id }}'
         and value_key in (
             select value_key from {{ sources }}
-            where doc_id in (select doc_id from ({{ best_value_changed_documents(sources) }}) as changed)
+            where doc_id in (select doc_id from ({{ documents_changed_since(sources) }}) as changed)
         )
     {%- endif -%}
 {%- endmacro %}

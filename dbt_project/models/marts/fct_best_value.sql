@@ -50,7 +50,7 @@ keyed as (
 {%- if by_key %}
 
 changed_documents as (
-    {{ best_value_changed_documents(sources) }}
+    {{ documents_changed_since(sources) }}
 ),
 
 touched_keys as (

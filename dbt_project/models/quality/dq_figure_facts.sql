@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    enabled=(target.type == 'duckdb'),
-    pre_hook="{{ delete_rebuilt_documents() }}",
-) }}
+{{ config(enabled=(target.type == 'duckdb')) }}
 {#- One row per figure with what every check needs: its region (int_figures_resolved), the
     catalog entry, a level key that treats "all" as the level a metric implies (九年义务教育
     巩固率 is always compulsory), and the half unit of the last stated digit of each number:

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    enabled=(target.type == 'duckdb'),
-    pre_hook="{{ delete_rebuilt_documents() }}",
-) }}
+{{ config(enabled=(target.type == 'duckdb')) }}
 {#- Each figure with the most specific plausibility range that applies to it (a range for the
     figure's year beats the any-year range; a named level or region level beats "*"), and,
     when the value falls outside the hard range but lands inside the soft range once

@@ -9,12 +9,7 @@
     identifier='dq_checked_documents') %}
 {%- if checked and not flags.FULL_REFRESH %}
 with changed as (
-    select doc_id, loaded_at from {{ ref('stg_documents') }}
-    except
-    select doc_id, loaded_at from {{ checked }}
-    union all
-    select doc_id, loaded_at from {{ checked }}
-    where doc_id not in (select doc_id from {{ ref('stg_documents') }})
+    {{ documents_changed_since(checked) }}
 )
 
 select region_key from {{ checked }}
