@@ -228,7 +228,8 @@ def _build_unless_unchanged(
     successful whole build, and from scratch when its code changed (or was never recorded);
     a partial or interrupted build leaves no fingerprint behind."""
     whole = select is None
-    fingerprint = landing_fingerprint.current(settings) if whole else None
+    project = landing_fingerprint.project_digest(settings) if whole else None
+    fingerprint = landing_fingerprint.current(settings, project) if whole else None
     if (
         whole
         and not full_refresh
@@ -238,7 +239,6 @@ def _build_unless_unchanged(
         for name, rows in mart_row_counts(settings).items():
             result.counts[f"rows_{name}"] = rows
         return
-    project = landing_fingerprint.project_digest(settings) if whole else None
     if whole and project != landing_fingerprint.recorded(settings, PROJECT_STAGE):
         # incremental models rebuild changed documents only; new code changes every row
         full_refresh = True

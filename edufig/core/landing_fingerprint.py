@@ -68,11 +68,13 @@ def landing_digest(con: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def current(settings: Settings) -> str:
-    """The fingerprint of what a build would read now."""
+def current(settings: Settings, project: str | None = None) -> str:
+    """The fingerprint of what a build would read now (`project`: its project_digest, when
+    the caller has it already)."""
     with reader(settings) as con:
         landing = landing_digest(con)
-    return hashlib.sha256(f"{project_digest(settings)}|{landing}".encode()).hexdigest()
+    project = project or project_digest(settings)
+    return hashlib.sha256(f"{project}|{landing}".encode()).hexdigest()
 
 
 def recorded(settings: Settings, stage: str) -> str | None:
