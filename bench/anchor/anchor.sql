@@ -2144,16 +2144,12 @@ with facts as (
         and region_code is not null and qualifier in ('exact', 'approx')
 ),
 
-ranges as (
-    select * from "seeds"."dq_plausibility_ranges"
-    where measure in ('yoy_growth_pct', 'yoy_change_pp')
-),
-
-yearly as (
+-- the medians and the figure lists aggregated apart and joined: in one aggregate their
+-- states (holistic and list) spilled ~15 GB and took 60 s at 15 M figures, 10 s apart
+yearly_values as (
     select
         region_code, metric, level_key, year,
         median(value) as value,
-        list(figure_id order by figure_id) as figure_ids,
         any_value(region_name) as region_name, any_value(province) as province,
         any_value(metric_name_zh) as metric_name_zh, any_value(level) as level,
         any_value(unit) as unit,
@@ -2161,6 +2157,34 @@ yearly as (
         median(yoy_change) as stated_change
     from facts
     group by region_code, metric, level_key, year
+),
+
+yearly_figures as (
+    select region_code, metric, level_key, year, list(figure_id order by figure_id) as figure_ids
+    from facts
+    group by region_code, metric, level_key, year
+),
+
+yearly as (
+    select v.*, f.figure_ids
+    from yearly_values as v
+    inner join yearly_figures as f using (region_code, metric, level_key, year)
+),
+
+-- the range a metric and level's jumps are held to: picked on the few (metric, level)
+-- pairs, since a window over the yearly rows, which carry their figure lists, spilled
+-- tens of GB at 15 M figures
+ranges as (
+    select
+        pairs.metric, pairs.level_key, r.* exclude (metric),
+        row_number() over (
+            partition by pairs.metric, pairs.level_key
+            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
+        ) as specificity
+    from (select distinct metric, level_key from yearly) as pairs
+    inner join "seeds"."dq_plausibility_ranges" as r
+        on r.metric = pairs.metric and r.level in (pairs.level_key, '*')
+    where r.measure in ('yoy_growth_pct', 'yoy_change_pp')
 ),
 
 jumps as (
@@ -2176,13 +2200,10 @@ jumps as (
             else c.stated_growth_pct
         end as jump,
         case when p.value is not null then 'warehouse' else 'stated' end as jump_source,
-        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title,
-        row_number() over (
-            partition by c.region_code, c.metric, c.level_key, c.year
-            order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
-        ) as specificity
+        r.soft_min, r.soft_max, r.hard_min, r.hard_max, r.basis, r.source_title
     from yearly as c
-    inner join ranges as r on r.metric = c.metric and r.level in (c.level_key, '*')
+    inner join ranges as r
+        on r.metric = c.metric and r.level_key = c.level_key and r.specificity = 1
     left join yearly as p
         on p.region_code = c.region_code and p.metric = c.metric
         and p.level_key = c.level_key and p.year = c.year - 1
@@ -2203,7 +2224,7 @@ select
         'basis', basis, 'source_title', source_title
     ) as values_json
 from jumps
-where specificity = 1 and jump is not null
+where jump is not null
 ;
 
 -- node: model.edufigures.fct_best_value_sources
