@@ -243,11 +243,14 @@ def _build_unless_unchanged(
         # incremental models rebuild changed documents only; new code changes every row
         full_refresh = True
         result.counts["full_refresh_for_new_code"] = 1
+    base = None if full_refresh else landing_fingerprint.recorded(settings, "build")
     landing_fingerprint.record(settings, "build", None)
+    landing_fingerprint.record(settings, landing_fingerprint.BUILD_BASE, None)
     _dbt_build(settings, select, full_refresh, result)
     if whole and not result.failed:
         landing_fingerprint.record(settings, "build", fingerprint)
         landing_fingerprint.record(settings, PROJECT_STAGE, project)
+        landing_fingerprint.record(settings, landing_fingerprint.BUILD_BASE, base)
 
 
 def build_marts(

@@ -30,6 +30,9 @@ CREATE TABLE IF NOT EXISTS meta.stage_fingerprints (
 );
 """
 SKIPPED = "landing_unchanged"
+# The build fingerprint an incremental build started from (none after a full refresh): the
+# quality stage re-validates only the re-checked regions when it had validated exactly that.
+BUILD_BASE = "build_base"
 
 
 def _files(root: Path) -> list[Path]:

@@ -105,13 +105,17 @@ def build_flags(
     return sorted(flags.values(), key=lambda f: (-SEVERITY_RANK[f["severity"]], f["flag_id"]))
 
 
-def write_flags(con: duckdb.DuckDBPyConnection, flags: list[dict]) -> None:
-    """Replace the flags of the previous run in one transaction."""
+def write_flags(
+    con: duckdb.DuckDBPyConnection, flags: list[dict], run_id: str, replaced: str | None = None
+) -> None:
+    """Replace the flags of the previous run in one transaction: all of them, or those
+    matching the SQL condition `replaced`, the others joining this run."""
     frame = pd.DataFrame(flags, columns=list(FLAG_COLUMNS)).astype({"year": "Int64"})
     con.execute(FLAGS_DDL)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM dq.dq_flags")
+        con.execute(f"DELETE FROM dq.dq_flags WHERE {replaced or 'true'}")
+        con.execute("UPDATE dq.dq_flags SET run_id = ?", [run_id])
         con.register("flags_frame", frame)
         con.execute(f"INSERT INTO dq.dq_flags SELECT {', '.join(FLAG_COLUMNS)} FROM flags_frame")
         con.execute("COMMIT")

@@ -45,9 +45,11 @@ SELECT
     measure, hard_min, hard_max, soft_min, soft_max, severity,
     {", ".join(_escaped(c) for c in DISPLAYED_TEXT)}
 FROM dq.dq_check_rows
-WHERE severity IS NOT NULL
+WHERE severity IS NOT NULL {{regions}}
 ORDER BY check_row_id
 """
+# The regions whose failing rows the last build recomputed (dq_regions_to_recheck).
+RECHECKED = "coalesce(region_code, '') IN (SELECT region_key FROM dq.dq_regions_to_recheck)"
 FLAGGED_ROWS_SQL = """
 WITH flagged AS (
     SELECT r.* FROM dq.dq_check_rows AS r JOIN failed_ids USING (check_row_id)
@@ -81,16 +83,17 @@ def _read_only(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def read_check_rows(settings: Settings) -> pd.DataFrame:
+def read_check_rows(settings: Settings, rechecked_only: bool = False) -> pd.DataFrame:
     """The failing rows the checkpoint validates: measures, bounds, the SQL severity, and
-    escaped text for Data Docs.
+    escaped text for Data Docs; with rechecked_only, those of the re-checked regions.
 
     GX reports unexpected rows by `row_key`, so no document-derived text is needed to map
     them back; flags are built from the warehouse rows, never from this frame.
     """
+    sql = VALIDATED_SQL.format(regions=f"AND {RECHECKED}" if rechecked_only else "")
     with _read_only(settings) as con:
         try:
-            return con.execute(VALIDATED_SQL).df()
+            return con.execute(sql).df()
         except duckdb.CatalogException as exc:
             raise LookupError(
                 f"{settings.warehouse}: dq.dq_check_rows missing; run the build stage ({exc})"
@@ -145,8 +148,19 @@ def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], s
     return _agreed(frame, failed_rows(outcome)), docs_url
 
 
+def _validates_rechecked_only(settings: Settings, built_on: str | None) -> bool:
+    """Only the re-checked regions need validating when the last build was incremental and
+    this stage had validated exactly the landing that build started from: the other
+    regions' failing rows, and so their flags, are the ones already validated."""
+    if built_on is None:
+        return False
+    base = landing_fingerprint.recorded(settings, landing_fingerprint.BUILD_BASE)
+    return base is not None and landing_fingerprint.recorded(settings, "quality") == base
+
+
 def check_quality(settings: Settings) -> StageResult:
-    """Run the edufig_quality checkpoint and replace dq.dq_flags with what it found."""
+    """Run the edufig_quality checkpoint and replace dq.dq_flags with what it found (the
+    flags of the re-checked regions, after an incremental build)."""
     result = StageResult("quality")
     with timed(result):
         built_on = (
@@ -156,8 +170,9 @@ def check_quality(settings: Settings) -> StageResult:
             result.counts[landing_fingerprint.SKIPPED] = 1
             _count(result, list_flags(settings))
             return result
+        rechecked_only = _validates_rechecked_only(settings, built_on)
         try:
-            frame = read_check_rows(settings)
+            frame = read_check_rows(settings, rechecked_only)
         except (FileNotFoundError, LookupError) as exc:
             result.errors.append(str(exc))
             result.failed = True
@@ -172,10 +187,11 @@ def check_quality(settings: Settings) -> StageResult:
         flagged = read_flagged_rows(settings, sorted(failed))
         flags = build_flags(flagged, failed, docs_url, run_id)
         with writer(settings) as con:
-            write_flags(con, flags)
+            write_flags(con, flags, run_id, RECHECKED if rechecked_only else None)
         landing_fingerprint.record(settings, "quality", built_on)
         result.counts["failing_rows"] = len(frame)
-        _count(result, flags)
+        result.counts["validated_rechecked_regions_only"] = int(rechecked_only)
+        _count(result, list_flags(settings))
     return result
 
 

@@ -1,7 +1,9 @@
 """Work proportional to change (issue 16, item 2): after documents are reloaded, moved to
 another region or removed, an incremental whole build — resolved figures and facts by
 document, the quality models by document, the failing check rows by region — holds exactly
-what a full refresh of the same landing holds; new project code forces a full refresh."""
+what a full refresh of the same landing holds, and the quality stage then validates only the
+re-checked regions and keeps the same flags a full validation finds; new project code forces
+a full refresh."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from bench.landing import generate_documents
 from edufig.core import landing_fingerprint
 from edufig.core.config import Settings
 from edufig.dbt_build import PROJECT_STAGE, build_marts
+from edufig.quality import check_quality
 from tests.warehouse.landing_fixture import load_base_landing
 
 pytestmark = pytest.mark.slow
@@ -33,6 +36,17 @@ def _built(settings: Settings, full_refresh: bool = False) -> dict:
     result = build_marts(settings, full_refresh=full_refresh)
     assert not result.failed, result.errors
     return result.counts
+
+
+def _checked(settings: Settings) -> dict:
+    result = check_quality(settings)
+    assert not result.failed, result.errors
+    return result.counts
+
+
+def _failing_rows(settings: Settings) -> int:
+    with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+        return conn.execute("select count(*) from dq.dq_check_rows").fetchone()[0]
 
 
 def _change_landing(settings: Settings) -> None:
@@ -80,15 +94,20 @@ def builds(tmp_path_factory) -> dict:
         load_base_landing(conn.execute)
         generate_documents(conn, 0, 300, 50, FIRST_LOAD)
     states = {"first": _built(incremental), "conflicts_before": _conflict_rows(incremental)}
+    states["first_quality"] = _checked(incremental)
     states["affected"] = _regions_of(incremental, ["doc_0", "doc_1", "doc_2", MOVED, REMOVED])
     states["host_region"] = _regions_of(incremental, [HOST])
     _change_landing(incremental)
     states["changed"] = _built(incremental)
     states["rechecked"] = _rechecked(incremental)
     states["conflicts_after"] = _conflict_rows(incremental)
+    states["changed_quality"] = _checked(incremental)
+    states["failing_rows"] = _failing_rows(incremental)
     full = _settings(root, "full")
     shutil.copyfile(incremental.warehouse, full.warehouse)
     _built(full, full_refresh=True)
+    landing_fingerprint.record(full, "quality", None)  # the copy's record says validated
+    states["full_quality"] = _checked(full)
     states["differences"] = differing(
         sorted_dumps(incremental.warehouse), sorted_dumps(full.warehouse)
     )
@@ -102,6 +121,16 @@ def builds(tmp_path_factory) -> dict:
 def test_incremental_build_equals_a_full_refresh(builds):
     # what the run re-checked is the one table that differs by design
     assert set(builds["differences"]) <= {"dq.dq_regions_to_recheck"}
+
+
+def test_quality_validates_only_the_rechecked_regions_and_keeps_every_flag(builds):
+    # the flags themselves are compared with the full run's in the test above (dq.dq_flags)
+    assert builds["first_quality"]["validated_rechecked_regions_only"] == 0
+    assert builds["changed_quality"]["validated_rechecked_regions_only"] == 1
+    assert builds["full_quality"]["validated_rechecked_regions_only"] == 0
+    assert 0 < builds["changed_quality"]["failing_rows"] < builds["failing_rows"]
+    assert builds["full_quality"]["failing_rows"] == builds["failing_rows"]
+    assert builds["changed_quality"]["flags"] == builds["full_quality"]["flags"] > 0
 
 
 def test_only_the_regions_of_changed_documents_are_rechecked(builds):
