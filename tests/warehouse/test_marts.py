@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import duckdb
 import pytest
 
 from edufig.core.catalog import load_metrics
@@ -214,3 +215,28 @@ def test_scoped_figures_are_their_own_rows_and_never_the_best_value_of_the_whole
         "where region_code = '532300' and metric = 'full_time_teachers' and year = 2021",
     )
     assert len(best) == 1 and best[0][0] != 3100.0 and "3100" not in best[0][1]
+
+
+def test_mart_keys_are_not_null_constraints_enforced_on_write(settings):
+    """Declared in the contracts rather than tested after the build: DuckDB refuses the
+    row, so a null key never reaches a mart."""
+    not_null = {
+        (table, column)
+        for table, column in query(
+            settings,
+            "select table_name, unnest(constraint_column_names) from duckdb_constraints() "
+            "where schema_name = 'marts' and constraint_type = 'NOT NULL'",
+        )
+    }
+    for fact in (*ACTUAL_FACTS, "fct_targets"):
+        for column in ("figure_id", "doc_id", "metric", "level", "kind", "value", "loaded_at"):
+            assert (fact, column) in not_null
+    assert {("fct_best_value", "value_key"), ("dim_region", "code")} <= not_null
+    with duckdb.connect(str(settings.warehouse)) as conn:
+        conn.execute("begin")
+        with pytest.raises(duckdb.ConstraintException, match=r"NOT NULL.*figure_id"):
+            conn.execute(
+                "insert into marts.fct_funding by name "
+                "select * replace (null as figure_id) from marts.fct_funding limit 1"
+            )
+        conn.execute("rollback")
