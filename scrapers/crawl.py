@@ -30,6 +30,7 @@ from scrapers.html import parse_html
 from scrapers.listing import Link, list_pages
 from scrapers.parse import UnparseableError, sniff
 from scrapers.registry import Source, load_sources
+from scrapers.sitemap import sitemap_lastmods
 from scrapers.state import CrawlState, KnownArticle
 
 Progress = Callable[[str], None]
@@ -39,7 +40,8 @@ COUNT_KEYS = (
     "fetched",  # detail pages fetched (200 or 304)
     "archived",
     "pages_unchanged",
-    "revalidated",  # known reports asked again by the rotation
+    "revalidated",  # known reports asked again by the rotation or the sitemap
+    "sitemap_changed",  # known reports a sitemap dates after their last check
     "failed",
     "blocked",
 )
@@ -160,17 +162,37 @@ class SourceCrawl:
         self.result.add("known", self.listed_known)
         return found
 
+    def changed_on_sitemap(self) -> list[KnownArticle]:
+        """Known reports the source's sitemap dates after their last check (none without a
+        sitemap, or when it cannot be read: the rotation still comes round to them)."""
+        if not self.source.sitemap:
+            return []
+        fetched = self.fetch(self.source.sitemap)
+        if fetched is None:
+            return []
+        text = decode_bytes(fetched.body, fetched.content_type)[0]
+        lastmods = {
+            self.source.identity(url): seconds
+            for url, seconds in sitemap_lastmods(text, self.source.sitemap).items()
+        }
+        changed = self.state.changed_since_checked(self.source.name, lastmods)
+        self.result.add("sitemap_changed", len(changed))
+        return changed
+
+    def due(self, candidates: dict[str, Link]) -> list[KnownArticle]:
+        """Known reports to ask again: those the sitemap says changed, then the rotation's."""
+        source, due = self.source, {}
+        rotation = self.state.due(source.name, source.revalidate_days, source.revalidate_per_run)
+        for article in [*self.changed_on_sitemap(), *rotation]:
+            if article.url not in candidates:
+                due.setdefault(article.url, article)
+        return list(due.values())
+
     def run(self, progress: Progress) -> None:
         errors_before = len(self.result.errors)
         candidates = self.candidates()
         source = self.source
-        due = [
-            article
-            for article in self.state.due(
-                source.name, source.revalidate_days, source.revalidate_per_run
-            )
-            if article.url not in candidates
-        ]
+        due = self.due(candidates)
         progress(
             f"{source.name}: {len(candidates)} new report link(s), {self.listed_known} known"
             f" on the lists, {len(due)} known report(s) due for revalidation"

@@ -52,6 +52,13 @@ def checked_regex(value: str) -> str:
     return value
 
 
+def _check_absolute(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    return url
+
+
 class RegistryError(ValueError):
     """A registry file that cannot be used; the message names file, entry and field."""
 
@@ -106,6 +113,9 @@ class Source(BaseModel):
     region: Region = Field(default_factory=Region)
     family: Family = "trs"
     start_urls: list[str] = Field(min_length=1)
+    # The site's sitemap, if it publishes one: known reports it dates after our last check
+    # are asked again at once (scrapers/sitemap.py).
+    sitemap: str | None = None
     allowed_hosts: list[str] = Field(default_factory=list)
     article_pattern: str
     attachment_pattern: str = r"\.(pdf|docx|doc|wps|xls|xlsx)(\?|$)|downfile\.jsp"
@@ -142,10 +152,13 @@ class Source(BaseModel):
     @classmethod
     def _absolute(cls, urls: list[str]) -> list[str]:
         for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(f"not an absolute http(s) URL: {url!r}")
+            _check_absolute(url)
         return urls
+
+    @field_validator("sitemap")
+    @classmethod
+    def _absolute_sitemap(cls, url: str | None) -> str | None:
+        return None if url is None else _check_absolute(url)
 
     def model_post_init(self, _context: object) -> None:
         if not self.allowed_hosts:

@@ -143,19 +143,27 @@ class CrawlState:
         rows = self.db.execute("SELECT url FROM articles WHERE source = ?", (source,))
         return {url for (url,) in rows}
 
-    def known_among(self, source: str, urls: Iterable[str]) -> set[str]:
-        """Which of `urls` (one list page's links) are known articles of `source`: indexed
-        look-ups, so a run's cost does not grow with the number of known documents."""
-        wanted, found = list(urls), set()
+    def _rows_among(self, source: str, urls: Iterable[str], columns: str) -> Iterator[tuple]:
+        """`columns` of the known articles of `source` among `urls`: indexed look-ups, so
+        a run's cost does not grow with the number of known documents."""
+        wanted = list(urls)
         for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT url FROM articles WHERE source = ? AND url IN ({marks})",
+            yield from self.db.execute(
+                f"SELECT {columns} FROM articles WHERE source = ? AND url IN ({marks})",
                 (source, *chunk),
             )
-            found.update(url for (url,) in rows)
-        return found
+
+    def known_among(self, source: str, urls: Iterable[str]) -> set[str]:
+        """Which of `urls` (one list page's links) are known articles of `source`."""
+        return {url for (url,) in self._rows_among(source, urls, "url")}
+
+    def changed_since_checked(self, source: str, lastmods: dict[str, float]) -> list[KnownArticle]:
+        """The known articles of `source` among `lastmods` (identity → a sitemap's lastmod)
+        last checked before that lastmod."""
+        rows = self._rows_among(source, lastmods, "url, doc_id, title, last_checked")
+        return [KnownArticle(*row) for row in rows if row[3] < lastmods[row[0]]]
 
     def is_known(self, source: str, url: str) -> bool:
         row = self.db.execute(

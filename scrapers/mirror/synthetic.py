@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from scrapers.registry import Source
@@ -38,6 +39,7 @@ class SyntheticSite:
         self.article_delay = article_delay  # seconds per article answer: a slow site
         self.newest_first = list(range(articles, 0, -1))
         self.versions: dict[int, int] = {}
+        self.edited_at: dict[int, float] = {}
         self.asked: list[Asked] = []
         self.lock = threading.Lock()
 
@@ -54,6 +56,7 @@ class SyntheticSite:
         """Change an article's text (its URL and place in the list stay)."""
         with self.lock:
             self.versions[number] = self.versions.get(number, 0) + 1
+            self.edited_at[number] = time.time()
 
     @property
     def pages(self) -> int:
@@ -89,9 +92,27 @@ class SyntheticSite:
             f"<body><div id='zoom'><p>{text}</p></div></body></html>"
         ).encode()
 
+    def sitemap(self) -> bytes:
+        """Every article with its lastmod: the day it was published (2024-01-01), or the
+        moment it was last edited."""
+        with self.lock:
+            dated = [(n, self.edited_at.get(n)) for n in self.newest_first]
+        entries = "".join(
+            f"<url><loc>{self.article_path(n)}</loc><lastmod>"
+            f"{datetime.fromtimestamp(at, UTC).isoformat() if at else '2024-01-01'}"
+            "</lastmod></url>"
+            for n, at in dated
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        ).encode()
+
     def answer(self, path: str) -> bytes | None:
         if path == "/robots.txt":
             return b"User-agent: *\nAllow: /\n"
+        if path == "/sitemap.xml":
+            return self.sitemap()
         if path == "/col/index.html":
             return self.list_page(0)
         name = path.removeprefix("/col/")

@@ -150,6 +150,28 @@ def test_known_articles_past_their_age_are_asked_conditionally_oldest_first(
         assert [a for a in asked_since(site, start) if "/t2024" in a[0]] == [(article(9), True)]
 
 
+def test_known_articles_the_sitemap_dates_after_their_check_are_asked_at_once(
+    settings: Settings,
+) -> None:
+    site = SyntheticSite(40, page_size=10)
+    with serve_synthetic(site) as running:
+        source = running.source(sitemap=f"{running.base_url}/sitemap.xml", revalidate_days=365)
+        first = crawl_sources([source], settings)
+        assert (first.counts["archived"], first.counts["sitemap_changed"]) == (40, 0)
+        site.edit(17)  # lastmod now; the rotation would wait a year
+        start = len(site.asked)
+        again = crawl_sources([source], settings)
+        asked = asked_since(site, start)
+        assert [a for a in asked if "/t2024" in a[0]] == [(article(17), True)]
+        assert ("/sitemap.xml", True) in asked
+        assert (again.counts["sitemap_changed"], again.counts["archived"]) == (1, 1)
+        start = len(site.asked)
+        third = crawl_sources([source], settings)
+        # checked after its lastmod: not asked again
+        assert not [a for a in asked_since(site, start) if "/t2024" in a[0]]
+        assert third.counts["sitemap_changed"] == 0 and not third.errors
+
+
 def test_state_survives_a_kill_between_urls(settings: Settings) -> None:
     site = SyntheticSite(300, page_size=50, article_delay=0.01)
     documents = settings.archive_dir / "documents.jsonl"
