@@ -56,9 +56,7 @@ within_document_lists as (
     from facts as f
     semi join within_document as g
         on g.doc_id = f.doc_id and g.region_key = coalesce(f.region_code, '')
-        and g.metric is not distinct from f.metric and g.level_key is not distinct from f.level_key
-        and g.year = f.year and g.kind is not distinct from f.kind
-        and g.period_key = f.period_key
+        and {{ same_quantity('f', 'g') }}
     group by all
 ),
 
@@ -93,9 +91,7 @@ across_documents_lists as (
     from facts as f
     semi join across_documents as g
         on g.region_code = f.region_code
-        and g.metric is not distinct from f.metric and g.level_key is not distinct from f.level_key
-        and g.year = f.year and g.kind is not distinct from f.kind
-        and g.period_key = f.period_key
+        and {{ same_quantity('f', 'g') }}
     group by all
 ),
 
@@ -107,9 +103,7 @@ groups as (
     from within_document as g
     inner join within_document_lists as l
         on l.doc_id = g.doc_id and l.region_key = g.region_key
-        and l.metric is not distinct from g.metric and l.level_key is not distinct from g.level_key
-        and l.year = g.year and l.kind is not distinct from g.kind
-        and l.period_key = g.period_key
+        and {{ same_quantity('l', 'g') }}
     union all
     select
         'region' as scope, g.region_code as scope_key, g.region_code as region_key, g.metric,
@@ -119,9 +113,7 @@ groups as (
     from across_documents as g
     inner join across_documents_lists as l
         on l.region_code = g.region_code
-        and l.metric is not distinct from g.metric and l.level_key is not distinct from g.level_key
-        and l.year = g.year and l.kind is not distinct from g.kind
-        and l.period_key = g.period_key
+        and {{ same_quantity('l', 'g') }}
 )
 
 select
