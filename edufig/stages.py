@@ -93,7 +93,10 @@ STAGE_GRAPH: tuple[Stage, ...] = (
         "edufig.quality:check_quality",
         reads=("marts",),
         writes=("dq_flags", "data_docs"),
-        summary="Great Expectations checkpoint; replaces dq.dq_flags",
+        summary=(
+            "Great Expectations checkpoint; replaces dq.dq_flags (those of the re-checked"
+            " regions after an incremental build)"
+        ),
     ),
     Stage(
         "publish",

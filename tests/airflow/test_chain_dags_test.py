@@ -33,7 +33,7 @@ CHUXIONG_BUDGET = """
 # structlog's level column, and the stdlib format dbt and some libraries fall back to.
 ERROR_LINE = re.compile(r"\[(error|critical)\s*\]|\b(ERROR|CRITICAL)\b[ :-]")
 
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 
 class Chain:

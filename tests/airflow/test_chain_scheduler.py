@@ -34,7 +34,7 @@ DOWNSTREAM = components.CHAIN[1:]
 WATCH = "edufig_chain_deadline"
 LATE = "[edufig] daily chain late"
 
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from tests.airflow.conftest import airflow, airflow_env
 WATCH = "edufig_chain_deadline"
 DEADLINE_MINUTES = 240
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def deadlines_by_run(home: Path) -> dict[str, tuple[str, str | None]]:

@@ -24,7 +24,7 @@ from aiosmtpd.controller import Controller
 
 from tests.airflow.conftest import BIN, airflow, airflow_env
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 class Inbox:

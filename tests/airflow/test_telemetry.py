@@ -14,7 +14,7 @@ from tests.airflow.conftest import airflow, airflow_env, guard_connections, outb
 SEED_TASK = "dbt.education_levels_seed_build"
 TELEMETRY_HOST = "astronomer.gateway.scarf.sh"
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def run_seed_task(tmp_path: Path, dbt_manifest: Path, **extra: str) -> list[str]:

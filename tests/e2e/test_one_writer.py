@@ -24,6 +24,8 @@ from edufig.core.warehouse import (
 )
 from tests.conftest import SEEDS_DIR
 
+pytestmark = pytest.mark.slow
+
 EDUFIG = [sys.executable, "-m", "edufig.cli"]
 EX_TEMPFAIL = 75
 

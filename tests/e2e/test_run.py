@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import SEEDS_DIR
 
+pytestmark = pytest.mark.slow
+
 EDUFIG = [sys.executable, "-m", "edufig.cli"]
 
 CHUXIONG_BUDGET = """

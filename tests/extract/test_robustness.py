@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def test_large_text_grows_linearly():
     assert len(large) == 4 * len(small)
 
 
+@pytest.mark.slow
 def test_text_without_punctuation_stays_linear():
     """A table dump or noise with no sentence or clause marks: every figure, nothing else."""
     unit = "专任教师123人 小学在校生456人 近三年新增学位300个 "

@@ -10,10 +10,13 @@ import re
 import time
 from datetime import date
 
+import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from edufig.review.store import DecisionStore, decisions_path
 from tests.review.conftest import SCREENSHOTS, SECRET
+
+pytestmark = pytest.mark.slow
 
 SHANXI = "山西省教育厅"
 FALLBACK = "数据质量值班"

@@ -12,12 +12,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
+import pytest
 import requests
 
 from edufig.load import load
 from edufig.review.links import Signer
 from edufig.review.store import DecisionStore, decisions_path
 from tests.review.conftest import SECRET
+
+pytestmark = pytest.mark.slow
 
 REVIEWERS = 4
 

@@ -23,6 +23,8 @@ from edufig.quality.flags import build_flags
 from edufig.quality.run import read_flagged_rows
 from tests.warehouse.landing_fixture import load_base_landing
 
+pytestmark = pytest.mark.slow
+
 
 def _built(settings: Settings) -> Settings:
     build = build_marts(settings, full_refresh=True)

@@ -24,6 +24,8 @@ from tests.warehouse.landing_fixture import (
     figure_id,
 )
 
+pytestmark = pytest.mark.slow
+
 FIGURE_FACTS = ("fct_funding", "fct_staffing", "fct_attainment", "fct_enrollment", "fct_targets")
 
 # The report re-extracted: the approximate teacher count and the primary per-student figure

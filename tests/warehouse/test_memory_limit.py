@@ -13,12 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
+import pytest
 
 from bench.landing import generate_documents
 from edufig.core.config import Settings
 from edufig.core.warehouse import MEMORY_LIMIT_ENV, TEMP_DIR_ENV, reader
 from edufig.dbt_build import build_marts
 from edufig.quality import check_quality
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_tight_memory_limit_spills_and_the_stages_succeed(tmp_path, monkeypatch):

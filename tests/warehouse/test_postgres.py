@@ -17,6 +17,8 @@ from tests.warehouse.landing_fixture import (
     load_base_landing,
 )
 
+pytestmark = pytest.mark.slow
+
 psycopg2 = pytest.importorskip("psycopg2")
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}

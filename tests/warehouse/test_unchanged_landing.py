@@ -13,6 +13,8 @@ from edufig.dbt_build import build_marts
 from edufig.quality import check_quality
 from tests.warehouse.conftest import create_base_landing, new_settings, query
 
+pytestmark = pytest.mark.slow
+
 CHUXIONG_FIGURE = (
     "SELECT figure_id, value FROM marts.fct_funding WHERE region_name LIKE '楚雄%' "
     "ORDER BY figure_id LIMIT 1"
