@@ -115,7 +115,8 @@ def write_flags(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM dq.dq_flags WHERE {replaced or 'true'}")
-        con.execute("UPDATE dq.dq_flags SET run_id = ?", [run_id])
+        if replaced:
+            con.execute("UPDATE dq.dq_flags SET run_id = ?", [run_id])
         con.register("flags_frame", frame)
         con.execute(f"INSERT INTO dq.dq_flags SELECT {', '.join(FLAG_COLUMNS)} FROM flags_frame")
         con.execute("COMMIT")

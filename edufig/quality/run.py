@@ -148,14 +148,13 @@ def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], s
     return _agreed(frame, failed_rows(outcome)), docs_url
 
 
-def _validates_rechecked_only(settings: Settings, built_on: str | None) -> bool:
+def _validates_rechecked_only(settings: Settings, validated: str | None) -> bool:
     """Only the re-checked regions need validating when the last build was incremental and
-    this stage had validated exactly the landing that build started from: the other
-    regions' failing rows, and so their flags, are the ones already validated."""
-    if built_on is None:
+    started from the landing this stage last validated (`validated`): the other regions'
+    failing rows, and so their flags, are the ones already validated."""
+    if validated is None:
         return False
-    base = landing_fingerprint.recorded(settings, landing_fingerprint.BUILD_BASE)
-    return base is not None and landing_fingerprint.recorded(settings, "quality") == base
+    return landing_fingerprint.recorded(settings, landing_fingerprint.BUILD_BASE) == validated
 
 
 def check_quality(settings: Settings) -> StageResult:
@@ -166,11 +165,14 @@ def check_quality(settings: Settings) -> StageResult:
         built_on = (
             landing_fingerprint.recorded(settings, "build") if settings.warehouse.exists() else None
         )
-        if built_on is not None and landing_fingerprint.recorded(settings, "quality") == built_on:
+        validated = (
+            landing_fingerprint.recorded(settings, "quality") if built_on is not None else None
+        )
+        if built_on is not None and validated == built_on:
             result.counts[landing_fingerprint.SKIPPED] = 1
             _count(result, list_flags(settings))
             return result
-        rechecked_only = _validates_rechecked_only(settings, built_on)
+        rechecked_only = _validates_rechecked_only(settings, validated)
         try:
             frame = read_check_rows(settings, rechecked_only)
         except (FileNotFoundError, LookupError) as exc:

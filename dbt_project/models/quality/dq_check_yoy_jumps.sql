@@ -48,7 +48,7 @@ ranges as (
             partition by pairs.metric, pairs.level_key
             order by (r.level <> '*') desc, r.measure, r.region_level, r.year nulls first, r.unit
         ) as specificity
-    from (select distinct metric, level_key from yearly) as pairs
+    from (select distinct metric, level_key from yearly_values) as pairs
     inner join {{ ref('dq_plausibility_ranges') }} as r
         on r.metric = pairs.metric and r.level in (pairs.level_key, '*')
     where r.measure in ('yoy_growth_pct', 'yoy_change_pp')
