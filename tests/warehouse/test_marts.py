@@ -149,7 +149,7 @@ def test_build_counts_rows_per_mart(built_warehouse):
     assert result.counts["rows_fct_funding"] == 4
     assert result.counts["rows_dim_document"] == 3
     assert (
-        result.counts["tests"] > 100 and result.counts["tests_passed"] == result.counts["tests"] - 1
+        result.counts["tests"] > 70 and result.counts["tests_passed"] == result.counts["tests"] - 1
     )
 
 
@@ -217,26 +217,32 @@ def test_scoped_figures_are_their_own_rows_and_never_the_best_value_of_the_whole
     assert len(best) == 1 and best[0][0] != 3100.0 and "3100" not in best[0][1]
 
 
-def test_mart_keys_are_not_null_constraints_enforced_on_write(settings):
+def test_mart_keys_and_codes_are_constraints_enforced_on_write(settings):
     """Declared in the contracts rather than tested after the build: DuckDB refuses the
-    row, so a null key never reaches a mart."""
-    not_null = {
-        (table, column)
-        for table, column in query(
-            settings,
-            "select table_name, unnest(constraint_column_names) from duckdb_constraints() "
-            "where schema_name = 'marts' and constraint_type = 'NOT NULL'",
-        )
-    }
+    row, so a null key or an unknown code never reaches a mart."""
+    constraints = query(
+        settings,
+        "select table_name, constraint_type, unnest(constraint_column_names) "
+        "from duckdb_constraints() where schema_name = 'marts'",
+    )
+    not_null = {(t, c) for t, kind, c in constraints if kind == "NOT NULL"}
+    checked = {(t, c) for t, kind, c in constraints if kind == "CHECK"}
     for fact in (*ACTUAL_FACTS, "fct_targets"):
         for column in ("figure_id", "doc_id", "metric", "level", "kind", "value", "loaded_at"):
             assert (fact, column) in not_null
+        for column in ("domain", "kind", "unit", "qualifier", "scope"):
+            assert (fact, column) in checked
     assert {("fct_best_value", "value_key"), ("dim_region", "code")} <= not_null
+    assert {("fct_best_value", "value_source"), ("dim_metric", "direction")} <= checked
     with duckdb.connect(str(settings.warehouse)) as conn:
-        conn.execute("begin")
-        with pytest.raises(duckdb.ConstraintException, match=r"NOT NULL.*figure_id"):
-            conn.execute(
-                "insert into marts.fct_funding by name "
-                "select * replace (null as figure_id) from marts.fct_funding limit 1"
-            )
-        conn.execute("rollback")
+        for replaced, refusal in (
+            ("null as figure_id", r"NOT NULL.*figure_id"),
+            ("'roughly' as qualifier", r"CHECK.*qualifier"),
+        ):
+            conn.execute("begin")
+            with pytest.raises(duckdb.ConstraintException, match=refusal):
+                conn.execute(
+                    "insert into marts.fct_funding by name "
+                    f"select * replace ({replaced}) from marts.fct_funding limit 1"
+                )
+            conn.execute("rollback")
