@@ -19,6 +19,7 @@ from great_expectations.data_context.types.base import (
 )
 
 from edufig.core.config import Settings
+from edufig.quality.flags import ROW_LABEL
 from edufig.quality.suites import build_suite
 
 DATASOURCE = "edufig_warehouse"
@@ -27,9 +28,7 @@ BATCH_DEFINITION = "whole_table"
 VALIDATION = "dq_check_rows"
 CHECKPOINT = "edufig_quality"
 DOCS_SITE = "edufig_docs"
-# Columns Data Docs show next to each unexpected row (text escaped before validation).
-INDEX_COLUMNS = ["row_key", "region_name", "metric", "level", "year", "evidence_text"]
-RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_LABEL]}
 
 
 def _filesystem(directory) -> dict:

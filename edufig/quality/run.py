@@ -20,10 +20,10 @@ from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import read_only_connection, reader, writer
 from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
-from edufig.quality.flags import build_flags, failed_rows, write_flags
+from edufig.quality.flags import build_flags, failed_rows, labelled, write_flags
 from edufig.quality.registry import CHECKS
 
-DISPLAY_CAP = 200
+DISPLAY_CAP = 80
 # Text GX may write into Data Docs (which it does not escape), escaped in SQL like html.escape.
 DISPLAYED_TEXT = ("region_name", "metric", "level", "evidence_text")
 SQL_ENTITIES = (
@@ -143,7 +143,7 @@ def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], s
     """Run the checkpoint on the failing rows: (failed row id → severity, Data Docs url)."""
     settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
     context = quality_context(settings)
-    outcome = add_checkpoint(context).run(batch_parameters={"dataframe": frame})
+    outcome = add_checkpoint(context).run(batch_parameters={"dataframe": labelled(frame)})
     docs_url = _docs_url(context, outcome)
     return _agreed(frame, failed_rows(outcome)), docs_url
 

@@ -88,6 +88,8 @@ def test_gx_confirms_the_rows_sql_failed_writing_only_under_the_data_dir(tmp_pat
     assert Path(docs_url.removeprefix("file://")).is_relative_to(settings.data_docs_dir)
     assert list((tmp_path / "gx_results").rglob("*.json"))
     assert _files(REPO_ROOT / "expectations") == repo_gx_files
+    pages = " ".join(p.read_text() for p in settings.data_docs_dir.rglob("validations/**/*.html"))
+    assert "1 · 黄浦区 · edu_total_investment · all · 2022 · 增长3.2个百分点" in pages
 
 
 def test_rows_both_pass_are_no_flags(tmp_path):
