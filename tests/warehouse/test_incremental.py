@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import duckdb
 import pytest
 
+from edufig.dbt_build import run_dbt
 from tests.warehouse.conftest import (
     build,
     create_base_landing,
@@ -179,3 +181,23 @@ def test_full_refresh_reproduces_the_incremental_marts(history):
     for table in incremental:
         assert incremental[table] == full[table], table
     assert len(full["fct_staffing"]) == 3
+
+
+def test_tests_on_facts_check_the_rows_a_build_wrote(tmp_path):
+    """A build tests the fact rows it wrote, not the ones kept from earlier builds (tested
+    when those were written); `dbt test` on its own tests every row."""
+    settings = new_settings(tmp_path)
+    create_base_landing(settings)
+    build(settings)
+    with duckdb.connect(str(settings.warehouse)) as conn:
+        conn.execute(
+            "update marts.fct_funding set region_code = '999999' "
+            "where figure_id = (select min(figure_id) from marts.fct_funding)"
+        )
+    load_documents(settings, [QIANJIANG_REPORT], FIRST_LOAD + timedelta(days=1))
+    added = build(settings)
+    assert added.counts["tests_passed"] == added.counts["tests"] - 1  # the one warning
+    tested = run_dbt(settings, ["test", "--select", "fct_funding"])
+    assert [n.unique_id.split(".")[2] for n in tested.failed_nodes] == [
+        "relationships_fct_funding_region_code__code__ref_dim_region_"
+    ]
