@@ -31,6 +31,22 @@ def test_import_contracts_are_kept() -> None:
     assert "5 kept, 0 broken" in proc.stdout
 
 
+def test_reader_commands_load_neither_gx_nor_dbt() -> None:
+    """GX takes ~5 s and dbt ~2 s to import: `edufig flags`, `alerts` and `sql` answer
+    from the snapshot without them (the stages that run them import them when they do)."""
+    probe = (
+        "import sys\n"
+        "from edufig.quality import list_flags\n"
+        "from edufig.alerts import list_alerts\n"
+        "import edufig.cli, edufig.dbt_build\n"
+        "print(sorted(m for m in ('great_expectations', 'dbt.cli.main') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("stage", STAGE_GRAPH, ids=lambda s: s.name)
 def test_every_stage_names_a_function_that_exists(stage) -> None:
     assert callable(stage.load())

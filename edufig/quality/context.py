@@ -83,3 +83,13 @@ def add_checkpoint(context) -> gx.Checkpoint:
             result_format=RESULT_FORMAT,
         )
     )
+
+
+def docs_url(context, checkpoint_result) -> str:
+    """The Data Docs page of the run's validation, which every flag it raises links to."""
+    for identifier in checkpoint_result.run_results:
+        sites = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DOCS_SITE)
+        for site in sites:
+            if site.get("site_url"):
+                return site["site_url"]
+    return ""

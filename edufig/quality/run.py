@@ -19,7 +19,6 @@ import pandas as pd
 from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import read_only_connection, reader, writer
-from edufig.quality.context import DOCS_SITE, add_checkpoint, quality_context
 from edufig.quality.flags import build_flags, failed_rows, labelled, write_flags
 from edufig.quality.registry import CHECKS
 
@@ -107,15 +106,6 @@ def read_flagged_rows(settings: Settings, row_ids: list[str]) -> pd.DataFrame:
         return con.execute(FLAGGED_ROWS_SQL).df()
 
 
-def _docs_url(context, checkpoint_result) -> str:
-    for identifier in checkpoint_result.run_results:
-        sites = context.get_docs_sites_urls(resource_identifier=identifier, site_name=DOCS_SITE)
-        for site in sites:
-            if site.get("site_url"):
-                return site["site_url"]
-    return ""
-
-
 def _count(result: StageResult, flags: list[dict]) -> None:
     result.counts["flags"] = len(flags)
     for severity in ("error", "warning"):
@@ -141,11 +131,13 @@ def _agreed(frame: pd.DataFrame, gx_failed: dict[int, str]) -> dict[str, str]:
 
 def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], str]:
     """Run the checkpoint on the failing rows: (failed row id → severity, Data Docs url)."""
+    # GX takes ~5 s to import: readers (`edufig flags`) and skipped runs never load it
+    from edufig.quality.context import add_checkpoint, docs_url, quality_context
+
     settings.data_docs_dir.mkdir(parents=True, exist_ok=True)
     context = quality_context(settings)
     outcome = add_checkpoint(context).run(batch_parameters={"dataframe": labelled(frame)})
-    docs_url = _docs_url(context, outcome)
-    return _agreed(frame, failed_rows(outcome)), docs_url
+    return _agreed(frame, failed_rows(outcome)), docs_url(context, outcome)
 
 
 def _validates_rechecked_only(settings: Settings, validated: str | None) -> bool:
