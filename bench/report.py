@@ -58,7 +58,6 @@ def machine() -> dict:
         "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "note": "cores shared with other engineers' test runs while measuring",
         "code_commit": current_commit(),
     }
 

@@ -105,11 +105,21 @@ def _goal_lines(summary: dict) -> list[str]:
     return lines
 
 
+def _note(machine: dict) -> str:
+    """Older records carry a note on the machine's load instead of measured averages."""
+    return f"; {machine['note']}" if machine.get("note") else ""
+
+
+def _size_line(record: dict, n: int) -> str:
+    load = record.get("load_average_at_start")
+    busy = f" (load average {load[0]} / {load[1]} / {load[2]} at its start)" if load else ""
+    return f"N={n:,}: {record.get('commit', '?')}{busy}"
+
+
 def _commits(summary: dict) -> str:
-    """Which commit each size measured (sizes rerun later with --keep differ)."""
-    parts = [
-        f"N={n:,}: {summary['results'][n].get('commit', '?')}" for n in summary["sizes_completed"]
-    ]
+    """Which commit each size measured (sizes rerun later with --keep differ), and how busy
+    the machine was when it started (1 / 5 / 15-minute load averages)."""
+    parts = [_size_line(summary["results"][n], n) for n in summary["sizes_completed"]]
     return "Code measured per size — " + ", ".join(parts) + "."
 
 
@@ -159,7 +169,7 @@ def render_markdown(summary: dict) -> str:
         "# EduFigures benchmark results",
         "",
         f"Generated {summary['generated_at']} on {m['cpu']} ({m['cores']} cores, "
-        f"{m['ram_gb']} GB RAM), {m['os']}, Python {m['python']}; {m['note']}. "
+        f"{m['ram_gb']} GB RAM), {m['os']}, Python {m['python']}{_note(m)}. "
         f"Code at commit {m.get('code_commit')}. Sizes requested {summary['sizes_requested']}, "
         f"completed {summary['sizes_completed']}. Seed {summary['seed']}.",
         "",

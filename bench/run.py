@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import time
 from datetime import UTC, datetime
@@ -174,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.results / "quick" if args.quick else args.results
     results = _earlier(folder, args.seed) if args.keep else {}
     for n in sizes:
+        load = [round(x, 2) for x in os.getloadavg()]
         results[n] = bench_size(n, args.work_dir, args.seed)
+        results[n]["load_average_at_start"] = load
         results[n]["commit"] = current_commit()
         results[n]["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         requested = sorted(set(sizes) | set(results))
