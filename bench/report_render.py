@@ -129,12 +129,14 @@ def _accuracy_lines(summary: dict) -> list[str]:
         "| recall by kind |",
         "|---|---|---|---|---|---|",
     ]
+    after_rerun = False
     for n in summary["sizes_completed"]:
         acc = summary["results"][n]["accuracy"]
         ex, fl = acc["extraction"], acc["flags"]
         later = summary["results"][n].get("accuracy_after_rerun")
         if fl.get("status") == "not_available" and later:
             fl = later["flags"] | {"found": f"{later['flags']['found']}*"}
+            after_rerun = True
         if fl.get("status") == "not_available":
             flag_cells = "not available | — | —"
         else:
@@ -144,6 +146,12 @@ def _accuracy_lines(summary: dict) -> list[str]:
                 f"| {fl['recall_by_kind']}"
             )
         lines.append(f"| {n:,} | {ex['precision']} | {ex['recall']} | {flag_cells} |")
+    if after_rerun:
+        lines += [
+            "",
+            "\\* flags of the warehouse after the no-change rerun (N + 1 % documents): the full "
+            "run's quality stage did not produce flags.",
+        ]
     return lines
 
 
@@ -190,9 +198,6 @@ def render_markdown(summary: dict) -> str:
         "",
         "## Accuracy on the synthetic corpus",
         *_accuracy_lines(summary),
-        "",
-        "\\* flags of the warehouse after the no-change rerun (N + 1 % documents): the full "
-        "run's quality stage did not produce flags.",
     ]
     missing = _not_available(summary)
     if missing:
