@@ -28,7 +28,7 @@ FLAGS_DDL = (
 
 # What Data Docs show for each unexpected row: its key, then the columns a reader needs to
 # find it (text escaped before validation). One column, as GX looks each index column up
-# row by row: six columns were a third of the stage at a million figures.
+# row by row (a quarter of the stage in a profile at a million figures, six columns).
 ROW_LABEL = "row"
 LABELLED_COLUMNS = ("region_name", "metric", "level", "year", "evidence_text")
 
