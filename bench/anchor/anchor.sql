@@ -476,6 +476,19 @@ located as (
         on documents.doc_id = figures.doc_id
     left join regions as figure_regions
         on figure_regions.code = figures.stated_region_code
+),
+
+mentions as (
+    select
+        figure_id,
+        cast(count(*) over same_figure as integer) as n_mentions,
+        row_number() over (
+            same_figure order by start_offset nulls last, ordinal, figure_id
+        ) = 1 as is_first_mention
+    from figures
+    window same_figure as (
+        partition by doc_id, metric, level, year, kind, period_start, scope, value
+    )
 )
 
 select
@@ -491,16 +504,11 @@ select
     metrics.code is not null as is_metric_known,
     levels.code is not null as is_level_known,
     located.kind in ('actual', 'target') as is_kind_known,
-    cast(count(*) over (
-        partition by located.doc_id, located.metric, located.level, located.year,
-            located.kind, located.period_start, located.scope, located.value
-    ) as integer) as n_mentions,
-    row_number() over (
-        partition by located.doc_id, located.metric, located.level, located.year,
-            located.kind, located.period_start, located.scope, located.value
-        order by located.start_offset nulls last, located.ordinal, located.figure_id
-    ) = 1 as is_first_mention
+    mentions.n_mentions,
+    mentions.is_first_mention
 from located
+inner join mentions
+    on mentions.figure_id = located.figure_id
 left join regions
     on regions.code = located.region_code
 left join metrics
