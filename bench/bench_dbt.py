@@ -123,10 +123,22 @@ def _fresh(landing: Path, target: Path, keep_parse: bool = False) -> Path:
     state) survives, as on a deployment that rebuilds from scratch."""
     data = target.with_suffix(".data")
     for entry in data.iterdir() if data.exists() else []:
-        if not (keep_parse and entry.name == "dbt"):
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        if keep_parse and entry.name == "dbt":
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
     shutil.copyfile(landing, target)
     return target
+
+
+def _same_as_anchor(work: Path, when: str) -> dict:
+    """The two warehouses compared table by table; the bench stops if they differ."""
+    found = differences(work / "anchor.duckdb", work / "pipeline.duckdb")
+    if mismatches(found):
+        raise SystemExit(f"{when}, anchor and pipeline differ: {mismatches(found)}")
+    return found
 
 
 def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
@@ -135,18 +147,14 @@ def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
     for round_ in range(rounds):
         for side in SIDES if round_ % 2 == 0 else SIDES[::-1]:
             runs[side].append(measure(side, _fresh(landing, work / f"{side}.duckdb")))
-    found = differences(work / "anchor.duckdb", work / "pipeline.duckdb")
-    if mismatches(found):
-        raise SystemExit(f"anchor and pipeline differ: {mismatches(found)}")
+    _same_as_anchor(work, "after the full runs")
     # A full refresh where dbt has parsed the project before (the anchor's SQL was compiled
     # ahead too); its marts are compared with the anchor's like the others.
     runs["pipeline_parsed"] = [
         measure("pipeline", _fresh(landing, work / "pipeline.duckdb", keep_parse=True))
         for _ in range(rounds)
     ]
-    found = differences(work / "anchor.duckdb", work / "pipeline.duckdb")
-    if mismatches(found):
-        raise SystemExit(f"anchor and the parsed pipeline differ: {mismatches(found)}")
+    found = _same_as_anchor(work, "after the parsed full runs")
     best = {
         side: {k: min(r[k] for r in records) for k in records[0] if k.endswith(("_s", "_mb"))}
         for side, records in runs.items()
@@ -199,9 +207,7 @@ def changes(landing: Path, work: Path, n_docs: int, per_doc: int) -> dict:
     report["reload_1pct"] = measure("pipeline", pipeline, rerun=True)
     report["reload_1pct_anchor"] = measure("anchor", _fresh(landing, work / "anchor.duckdb"))
     report["reloaded_documents"] = reload
-    different = mismatches(differences(work / "anchor.duckdb", pipeline))
-    if different:
-        raise SystemExit(f"after the 1 % reload, anchor and pipeline differ: {different}")
+    _same_as_anchor(work, "after the 1 % reload")
     return report
 
 

@@ -230,27 +230,24 @@ def _build_unless_unchanged(
     whole = select is None
     project = landing_fingerprint.project_digest(settings) if whole else None
     fingerprint = landing_fingerprint.current(settings, project) if whole else None
-    if (
-        whole
-        and not full_refresh
-        and fingerprint == landing_fingerprint.recorded(settings, "build")
-    ):
+    known = landing_fingerprint.recorded(settings)
+    if whole and not full_refresh and fingerprint == known.get("build"):
         result.counts[landing_fingerprint.SKIPPED] = 1
         for name, rows in mart_row_counts(settings).items():
             result.counts[f"rows_{name}"] = rows
         return
-    if whole and project != landing_fingerprint.recorded(settings, PROJECT_STAGE):
+    if whole and project != known.get(PROJECT_STAGE):
         # incremental models rebuild changed documents only; new code changes every row
         full_refresh = True
         result.counts["full_refresh_for_new_code"] = 1
-    base = None if full_refresh else landing_fingerprint.recorded(settings, "build")
-    landing_fingerprint.record(settings, "build", None)
-    landing_fingerprint.record(settings, landing_fingerprint.BUILD_BASE, None)
+    base = None if full_refresh else known.get("build")
+    landing_fingerprint.record(settings, {"build": None, landing_fingerprint.BUILD_BASE: None})
     _dbt_build(settings, select, full_refresh, result)
     if whole and not result.failed:
-        landing_fingerprint.record(settings, "build", fingerprint)
-        landing_fingerprint.record(settings, PROJECT_STAGE, project)
-        landing_fingerprint.record(settings, landing_fingerprint.BUILD_BASE, base)
+        landing_fingerprint.record(
+            settings,
+            {"build": fingerprint, PROJECT_STAGE: project, landing_fingerprint.BUILD_BASE: base},
+        )
 
 
 def build_marts(

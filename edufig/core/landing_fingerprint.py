@@ -12,6 +12,7 @@ hashes the files of dbt_project/ and expectations/ and the quality code.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -80,23 +81,27 @@ def current(settings: Settings, project: str | None = None) -> str:
     return hashlib.sha256(f"{project}|{landing}".encode()).hexdigest()
 
 
-def recorded(settings: Settings, stage: str) -> str | None:
-    """The fingerprint the stage last succeeded on, if any."""
+def recorded(settings: Settings) -> dict[str, str]:
+    """Stage → the fingerprint it last succeeded on: one read serves all of a stage's
+    decisions (skip, rebuild from scratch, re-check only what changed)."""
     with reader(settings) as con:
         if not has_table(con, "meta", "stage_fingerprints"):
-            return None
-        row = con.execute(
-            "SELECT fingerprint FROM meta.stage_fingerprints WHERE stage = ?", [stage]
-        ).fetchone()
-    return row[0] if row else None
+            return {}
+        return dict(
+            con.execute("SELECT stage, fingerprint FROM meta.stage_fingerprints").fetchall()
+        )
 
 
-def record(settings: Settings, stage: str, fingerprint: str | None) -> None:
-    """Remember what the stage succeeded on; None forgets it (the next run does the work)."""
+def record(settings: Settings, fingerprints: Mapping[str, str | None]) -> None:
+    """Remember what stages succeeded on, together in one transaction; None forgets a stage
+    (its next run does the work)."""
     with writer(settings) as con:
         con.execute(STATE_DDL)
-        con.execute("DELETE FROM meta.stage_fingerprints WHERE stage = ?", [stage])
-        if fingerprint is not None:
-            con.execute(
-                "INSERT INTO meta.stage_fingerprints VALUES (?, ?, now())", [stage, fingerprint]
-            )
+        con.execute("BEGIN TRANSACTION")
+        for stage, fingerprint in fingerprints.items():
+            con.execute("DELETE FROM meta.stage_fingerprints WHERE stage = ?", [stage])
+            if fingerprint is not None:
+                con.execute(
+                    "INSERT INTO meta.stage_fingerprints VALUES (?, ?, now())", [stage, fingerprint]
+                )
+        con.execute("COMMIT")

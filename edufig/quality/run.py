@@ -140,13 +140,12 @@ def validate(settings: Settings, frame: pd.DataFrame) -> tuple[dict[str, str], s
     return _agreed(frame, failed_rows(outcome)), docs_url(context, outcome)
 
 
-def _validates_rechecked_only(settings: Settings, validated: str | None) -> bool:
+def _validates_rechecked_only(known: dict[str, str]) -> bool:
     """Only the re-checked regions need validating when the last build was incremental and
-    started from the landing this stage last validated (`validated`): the other regions'
-    failing rows, and so their flags, are the ones already validated."""
-    if validated is None:
-        return False
-    return landing_fingerprint.recorded(settings, landing_fingerprint.BUILD_BASE) == validated
+    started from the landing this stage last validated: the other regions' failing rows,
+    and so their flags, are the ones already validated."""
+    validated = known.get("quality")
+    return validated is not None and known.get(landing_fingerprint.BUILD_BASE) == validated
 
 
 def check_quality(settings: Settings) -> StageResult:
@@ -154,17 +153,13 @@ def check_quality(settings: Settings) -> StageResult:
     flags of the re-checked regions, after an incremental build)."""
     result = StageResult("quality")
     with timed(result):
-        built_on = (
-            landing_fingerprint.recorded(settings, "build") if settings.warehouse.exists() else None
-        )
-        validated = (
-            landing_fingerprint.recorded(settings, "quality") if built_on is not None else None
-        )
-        if built_on is not None and validated == built_on:
+        known = landing_fingerprint.recorded(settings) if settings.warehouse.exists() else {}
+        built_on = known.get("build")
+        if built_on is not None and known.get("quality") == built_on:
             result.counts[landing_fingerprint.SKIPPED] = 1
             _count(result, list_flags(settings))
             return result
-        rechecked_only = _validates_rechecked_only(settings, validated)
+        rechecked_only = built_on is not None and _validates_rechecked_only(known)
         try:
             frame = read_check_rows(settings, rechecked_only)
         except (FileNotFoundError, LookupError) as exc:
@@ -182,7 +177,7 @@ def check_quality(settings: Settings) -> StageResult:
         flags = build_flags(flagged, failed, docs_url, run_id)
         with writer(settings) as con:
             write_flags(con, flags, run_id, RECHECKED if rechecked_only else None)
-        landing_fingerprint.record(settings, "quality", built_on)
+        landing_fingerprint.record(settings, {"quality": built_on})
         result.counts["failing_rows"] = len(frame)
         result.counts["validated_rechecked_regions_only"] = int(rechecked_only)
         _count(result, list_flags(settings))

@@ -106,12 +106,12 @@ def builds(tmp_path_factory) -> dict:
     full = _settings(root, "full")
     shutil.copyfile(incremental.warehouse, full.warehouse)
     _built(full, full_refresh=True)
-    landing_fingerprint.record(full, "quality", None)  # the copy's record says validated
+    landing_fingerprint.record(full, {"quality": None})  # the copy's record says validated
     states["full_quality"] = _checked(full)
     states["differences"] = differing(
         sorted_dumps(incremental.warehouse), sorted_dumps(full.warehouse)
     )
-    landing_fingerprint.record(incremental, PROJECT_STAGE, "code of an older release")
+    landing_fingerprint.record(incremental, {PROJECT_STAGE: "code of an older release"})
     with duckdb.connect(str(incremental.warehouse)) as conn:
         conn.execute("update landing.documents set loaded_at = ? where doc_id = ?", [CHANGED, HOST])
     states["new_code"] = _built(incremental)
