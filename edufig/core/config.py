@@ -37,6 +37,10 @@ class Settings:
     expectations_dir: Path = REPO_ROOT / "expectations"
     crawl_delay: float | None = None
     mirror_url: str | None = None
+    # Quality runs whose GX results and Data Docs pages are kept (edufig/quality/history.py).
+    validations_kept: int = field(
+        default_factory=lambda: int(os.environ.get("EDUFIG_VALIDATIONS_KEPT", "30"))
+    )
 
     def __post_init__(self) -> None:
         self.warehouse = Path(self.warehouse).resolve()
@@ -65,6 +69,10 @@ class Settings:
     @property
     def data_docs_dir(self) -> Path:
         return self.data_dir / "docs"
+
+    @property
+    def validation_results_dir(self) -> Path:
+        return self.data_dir / "gx_results"
 
     def ensure_dirs(self) -> None:
         for path in (self.data_dir, self.archive_dir, self.parsed_dir, self.figures_dir):

@@ -40,7 +40,7 @@ def _project_config(settings: Settings) -> DataContextConfig:
     stores = dict(defaults.stores)
     stores[defaults.validation_results_store_name] = {
         "class_name": "ValidationResultsStore",
-        "store_backend": _filesystem(settings.data_dir / "gx_results"),
+        "store_backend": _filesystem(settings.validation_results_dir),
     }
     site = {
         "class_name": "SiteBuilder",

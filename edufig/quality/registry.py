@@ -19,6 +19,8 @@ from types import MappingProxyType
 
 from edufig.core.dq_flags import SEVERITY_RANK
 
+# The expectation suite the registry becomes (suites.py).
+SUITE_NAME = "edufig_quality"
 # A measure below a *_min or above a *_max bound fails; hard bounds mark the impossible
 # (error), soft bounds the implausible (warning). A null bound is not checked.
 BOUND_SEVERITY = MappingProxyType(

@@ -20,6 +20,7 @@ from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import read_only_connection, reader, writer
 from edufig.quality.flags import build_flags, failed_rows, labelled, write_flags
+from edufig.quality.history import prune_validations
 from edufig.quality.registry import CHECKS
 
 DISPLAY_CAP = 80
@@ -166,6 +167,7 @@ def check_quality(settings: Settings) -> StageResult:
             result.errors.append(str(exc))
             result.failed = True
             return result
+        result.counts["validations_removed"] = len(prune_validations(settings))
         try:
             failed, docs_url = validate(settings, frame)
         except Exception as exc:  # a broken checkpoint leaves the previous flags in place

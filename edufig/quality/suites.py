@@ -15,9 +15,7 @@ import json
 import great_expectations as gx
 from great_expectations.expectations.row_conditions import Column
 
-from edufig.quality.registry import BOUND_SEVERITY, CHECKS, Check
-
-SUITE_NAME = "edufig_quality"
+from edufig.quality.registry import BOUND_SEVERITY, CHECKS, SUITE_NAME, Check
 
 
 def _bound_expectation(check: Check, bound: str):
