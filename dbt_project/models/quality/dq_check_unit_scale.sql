@@ -25,16 +25,28 @@ by_range as (
     where r.scale_factor is not null
 ),
 
-siblings as (
-    select f.figure_id, f.value, f.unit, median(o.value) as sibling_median
+-- the median as a window aggregate, partition by partition on sorted rows that spill: as a
+-- group-by aggregate its state held every sibling value in memory and ran out of a 1 GB
+-- ceiling at 4 M figures
+sibling_medians as (
+    select
+        f.figure_id, f.value, f.unit,
+        median(o.value) over siblings as sibling_median,
+        count(*) over siblings as sibling_count
     from facts as f
     inner join facts as o
         on o.doc_id = f.doc_id and o.metric = f.metric and o.year = f.year
         and o.kind = f.kind and o.figure_id <> f.figure_id and o.level_key <> f.level_key
         and o.level_key <> 'all' and o.value > 0
     where f.unit = 'yuan' and f.level_key <> 'all' and f.value > 0
-    group by f.figure_id, f.value, f.unit
-    having count(*) >= 2
+    window siblings as (partition by f.figure_id)
+),
+
+siblings as (
+    select figure_id, value, unit, any_value(sibling_median) as sibling_median
+    from sibling_medians
+    where sibling_count >= 2
+    group by figure_id, value, unit
 ),
 
 by_siblings as (
