@@ -2229,8 +2229,8 @@ yearly as (
 ),
 
 -- the range a metric and level's jumps are held to: picked on the few (metric, level)
--- pairs, since a window over the yearly rows, which carry their figure lists, spilled
--- tens of GB at 15 M figures
+-- pairs, since a window over the yearly rows (then carrying figure lists) spilled tens of
+-- GB at 15 M figures
 ranges as (
     select
         pairs.metric, pairs.level_key, r.* exclude (metric),
