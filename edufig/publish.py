@@ -3,25 +3,35 @@
 The warehouse has one writer (the pipeline); analysts must neither block it nor see a mart
 half rebuilt. So publishing copies the marts (and the latest dq flags) into a new DuckDB
 file beside the snapshot and renames it over the old one (`core.warehouse.replace_snapshot`).
+A run that would copy the same again (the same whole build, flags and flag state) keeps the
+snapshot it has and says so; at national scale the copy is the marts of millions of figures.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import duckdb
 
+from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import (
     SNAPSHOT_NAME,
+    has_table,
     last_build_file,
     mart_tables,
     read_only_connection,
+    reader,
     replace_snapshot,
     snapshot_path,
 )
 
 EXTRA_TABLES = (("dq", "dq_flags"), ("alerts", "flag_state"))
+# Rewritten by every alerts run (the alerts' own snapshot has them fresh): a snapshot that
+# would differ only there is not copied again for them.
+FLAG_STATE_VOLATILE = ("last_seen", "last_run_id")
+PUBLISH_STAGE = "publish"
 
 __all__ = ["publish", "query_snapshot", "snapshot_path"]
 
@@ -38,8 +48,49 @@ def _build_problem(settings: Settings) -> str | None:
     return None
 
 
+def snapshot_fingerprint(settings: Settings, built_on: str | None) -> str | None:
+    """What a snapshot copied now would hold: the marts of the recorded whole build (None
+    after a partial one: nothing to compare), the flags and the flag state."""
+    if built_on is None:
+        return None
+    with reader(settings) as con:
+        relations = {}
+        if has_table(con, "dq", "dq_flags"):
+            relations["dq_flags"] = "dq.dq_flags"
+        if has_table(con, "alerts", "flag_state"):
+            kept = f"SELECT * EXCLUDE ({', '.join(FLAG_STATE_VOLATILE)}) FROM alerts.flag_state"
+            relations["flag_state"] = f"({kept})"
+        digest = landing_fingerprint.rows_digest(con, relations)
+    return hashlib.sha256(f"{built_on}|{digest}".encode()).hexdigest()
+
+
+def _published_counts(settings: Settings) -> dict[str, int]:
+    """Rows per table of the snapshot in place."""
+    with read_only_connection(snapshot_path(settings)) as con:
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema <> 'meta'"
+        ).fetchall()
+        return {
+            f"rows_{table}": con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+            for schema, table in tables
+        }
+
+
+def _copy(settings: Settings, fingerprint: str | None, result: StageResult) -> None:
+    try:
+        tables = [*mart_tables(settings), *EXTRA_TABLES]
+        result.counts.update(replace_snapshot(settings, SNAPSHOT_NAME, tables))
+    except duckdb.Error as exc:
+        result.errors.append(f"{settings.warehouse}: cannot publish snapshot: {exc}")
+        result.failed = True
+        return
+    landing_fingerprint.record(settings, {PUBLISH_STAGE: fingerprint})
+
+
 def publish(settings: Settings) -> StageResult:
-    """Replace published/warehouse.duckdb with the marts of the last successful build."""
+    """Replace published/warehouse.duckdb with the marts of the last successful build,
+    unless it holds them already."""
     result = StageResult("publish")
     with timed(result):
         problem = _build_problem(settings)
@@ -47,12 +98,14 @@ def publish(settings: Settings) -> StageResult:
             result.errors.append(problem)
             result.failed = True
             return result
-        try:
-            tables = [*mart_tables(settings), *EXTRA_TABLES]
-            result.counts.update(replace_snapshot(settings, SNAPSHOT_NAME, tables))
-        except duckdb.Error as exc:
-            result.errors.append(f"{settings.warehouse}: cannot publish snapshot: {exc}")
-            result.failed = True
+        known = landing_fingerprint.recorded(settings)
+        fingerprint = snapshot_fingerprint(settings, known.get("build"))
+        unchanged = fingerprint is not None and fingerprint == known.get(PUBLISH_STAGE)
+        if unchanged and snapshot_path(settings).exists():
+            result.counts[landing_fingerprint.SKIPPED] = 1
+            result.counts.update(_published_counts(settings))
+        else:
+            _copy(settings, fingerprint, result)
         result.counts["tables"] = sum(1 for key in result.counts if key.startswith("rows_"))
     return result
 

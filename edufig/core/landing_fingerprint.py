@@ -1,4 +1,4 @@
-"""Skip the build and quality stages when nothing they read has changed.
+"""Skip the build, quality and publish stages when nothing they read has changed.
 
 A run that finds nothing new (the daily run, most days) used to rebuild every model and run
 every check for the same result. What the build reads is the landing (documents, figures,
@@ -6,7 +6,8 @@ review decisions), the dbt project and the quality checks; a fingerprint of all 
 stored in the warehouse when a stage succeeds, and a later run with the same fingerprint
 skips that stage and says so (`landing_unchanged` in its counts). The landing part is a sum
 of row hashes (order-free, a quarter of a second for a million figures); the project part
-hashes the files of dbt_project/ and expectations/ and the quality code.
+hashes the files of dbt_project/ and expectations/ and the quality code. Publishing
+records what the snapshot it copied was made of (edufig/publish.py).
 """
 
 from __future__ import annotations
@@ -54,22 +55,26 @@ def project_digest(settings: Settings) -> str:
     return digest.hexdigest()
 
 
+def rows_digest(con: duckdb.DuckDBPyConnection, relations: Mapping[str, str]) -> str:
+    """Row count and order-free sum of row hashes of each relation (name → table or query)."""
+    parts = []
+    for name, relation in relations.items():
+        count, total = con.execute(
+            f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {relation} AS t"
+        ).fetchone()
+        parts.append(f"{name}:{count}:{total}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def landing_digest(con: duckdb.DuckDBPyConnection) -> str:
-    """Row count and order-free sum of row hashes of each landing table the build reads."""
+    """The digest of each landing table the build reads."""
     present = {
         name
         for (name,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'landing'"
         ).fetchall()
     }
-    parts = []
-    for table in LANDING_TABLES:
-        if table in present:
-            count, total = con.execute(
-                f"SELECT count(*), sum(hash(t)::HUGEINT) FROM landing.{table} AS t"
-            ).fetchone()
-            parts.append(f"{table}:{count}:{total}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return rows_digest(con, {t: f"landing.{t}" for t in LANDING_TABLES if t in present})
 
 
 def current(settings: Settings, project: str | None = None) -> str:

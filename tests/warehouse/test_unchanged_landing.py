@@ -1,15 +1,19 @@
 """A run whose landing did not change skips the build and quality stages and says so; any
 changed row, a partial build or --full-refresh makes the next run do the work (issue 16,
-item 2)."""
+item 2). Publishing keeps a snapshot that would hold the same marts, flags and flag state."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import duckdb
 import pytest
 
+from edufig.alerts.tables import ensure_schema, sync_flag_state
 from edufig.core.config import Settings
 from edufig.core.landing_fingerprint import SKIPPED
 from edufig.dbt_build import build_marts
+from edufig.publish import publish, query_snapshot
 from edufig.quality import check_quality
 from tests.warehouse.conftest import create_base_landing, new_settings, query
 
@@ -84,3 +88,39 @@ def test_a_partial_or_forced_build_is_never_taken_for_an_unchanged_one(built):
     # built again; the marts are then what the recorded quality run checked (same landing,
     # same code: test_determinism), so quality may rely on its fingerprint
     assert _stages(settings)[0].get(SKIPPED) is None
+
+
+def _published(settings: Settings) -> tuple[dict, tuple]:
+    result = publish(settings)
+    assert not result.failed, result.errors
+    stamp = query_snapshot(
+        settings, "SELECT published_at, count(*) FROM meta.snapshot, dq.dq_flags GROUP BY 1"
+    )
+    return result.counts, stamp[1][0]
+
+
+def _sync_flag_state(settings: Settings, now: datetime) -> None:
+    """What the alerts stage does to alerts.flag_state on each run."""
+    with duckdb.connect(str(settings.warehouse)) as conn:
+        ensure_schema(conn)
+        sync_flag_state(conn, now)
+
+
+def test_publish_copies_only_a_snapshot_that_would_differ(built):
+    settings = built[0]
+    _stages(settings)
+    _published(settings)
+    counts, (published_at, flags) = _published(settings)
+    assert counts[SKIPPED] == 1 and counts["rows_fct_funding"] > 0 and flags > 0
+    _sync_flag_state(settings, datetime(2026, 12, 1))  # new flags enter the flag state
+    counts, (first_state, _) = _published(settings)
+    assert counts.get(SKIPPED) is None and first_state > published_at
+    _sync_flag_state(settings, datetime(2026, 12, 2))  # only last_seen moves
+    counts, (same, _) = _published(settings)
+    assert counts[SKIPPED] == 1 and same == first_state
+    with duckdb.connect(str(settings.warehouse)) as conn:
+        conn.execute(
+            "DELETE FROM dq.dq_flags WHERE flag_id = (SELECT min(flag_id) FROM dq.dq_flags)"
+        )
+    counts, (later, fewer) = _published(settings)
+    assert counts.get(SKIPPED) is None and later > same and fewer == flags - 1
