@@ -25,6 +25,7 @@ from edufig.core.warehouse import (
     reader,
     replace_snapshot,
     snapshot_path,
+    writer_lock,
 )
 
 EXTRA_TABLES = (("dq", "dq_flags"), ("alerts", "flag_state"))
@@ -98,14 +99,15 @@ def publish(settings: Settings) -> StageResult:
             result.errors.append(problem)
             result.failed = True
             return result
-        known = landing_fingerprint.recorded(settings)
-        fingerprint = snapshot_fingerprint(settings, known.get("build"))
-        unchanged = fingerprint is not None and fingerprint == known.get(PUBLISH_STAGE)
-        if unchanged and snapshot_path(settings).exists():
-            result.counts[landing_fingerprint.SKIPPED] = 1
-            result.counts.update(_published_counts(settings))
-        else:
-            _copy(settings, fingerprint, result)
+        with writer_lock(settings):  # what is fingerprinted is what is copied
+            known = landing_fingerprint.recorded(settings)
+            fingerprint = snapshot_fingerprint(settings, known.get("build"))
+            unchanged = fingerprint is not None and fingerprint == known.get(PUBLISH_STAGE)
+            if unchanged and snapshot_path(settings).exists():
+                result.counts[landing_fingerprint.SKIPPED] = 1
+                result.counts.update(_published_counts(settings))
+            else:
+                _copy(settings, fingerprint, result)
         result.counts["tables"] = sum(1 for key in result.counts if key.startswith("rows_"))
     return result
 
