@@ -119,12 +119,23 @@ class ParseWorkers:
     def parse_all(self, jobs: Iterable[Job]) -> Iterator[Parsed | UnparseableError]:
         """Every job parsed on all workers at once, results in job order; a failure is
         yielded as its error so one document never stops the others."""
-        futures = [self._submit(job) for job in jobs]
-        for future in futures:
+        jobs = list(jobs)
+        pool, futures = self.pool, [self._submit(job) for job in jobs]
+        for index in range(len(jobs)):
+            if self.pool is not pool:  # restarted after a worker died: its queue went too
+                pool = self.pool
+                futures[index:] = [self._submit(later) for later in jobs[index:]]
             try:
-                yield self._result(future)
+                yield self._result(futures[index])
             except UnparseableError as exc:
                 yield exc
+
+    def _restart(self) -> None:
+        """A fresh pool: a worker that died mid-message (out of memory while sending its
+        result) can leave the pool's channel unreadable, and every later parse would wait
+        out its timeout."""
+        self.close()
+        self.pool = self._new_pool()
 
     def _result(self, future: ProcessFuture) -> Parsed:
         try:
@@ -137,9 +148,7 @@ class ParseWorkers:
             limit = self.memory // MIB
             raise LimitExceeded("parse_memory", limit, limit, "MiB of parser memory") from exc
         except (ProcessExpired, BrokenProcessPool) as exc:
-            if isinstance(exc, BrokenProcessPool):  # a worker died before taking its task
-                self.pool.stop()
-                self.pool = self._new_pool()
+            self._restart()
             raise UnparseableError(
                 f"parser process died ({exc}); memory ceiling {self.memory // MIB} MiB"
             ) from exc

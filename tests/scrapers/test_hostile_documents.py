@@ -4,7 +4,11 @@ with its text kept; memory and time stay bounded; the rest of the run lands."""
 from __future__ import annotations
 
 import codecs
+import multiprocessing
+import os
 import resource
+import signal
+import threading
 import time
 from pathlib import Path
 
@@ -112,6 +116,23 @@ def test_a_runaway_parse_is_stopped_by_the_worker_and_the_next_one_parses() -> N
         with pytest.raises(LimitExceeded, match="parse_seconds limit"):
             workers.parse(slow)
         assert workers.parse(REPORT.encode(), None, "", ".txt").text == REPORT
+
+
+def test_a_worker_killed_mid_batch_fails_its_document_alone() -> None:
+    """A dead worker restarts the pool (its channel may be mid-message); the batch's other
+    documents are parsed on the new one, in order."""
+    report = (REPORT.encode(), None, "", ".txt")
+    with ParseWorkers(workers=1) as workers:
+        outcomes = workers.parse_all([(pdf_pages(990), None, "", ".pdf"), report, report])
+        killer = threading.Timer(
+            1.0, lambda: [os.kill(p.pid, signal.SIGKILL) for p in multiprocessing.active_children()]
+        )
+        killer.start()
+        first = next(outcomes)
+        killer.join()
+        rest = list(outcomes)
+    assert isinstance(first, UnparseableError) and "parser process died" in str(first)
+    assert [outcome.text for outcome in rest] == [REPORT, REPORT]
 
 
 @pytest.mark.parametrize(
