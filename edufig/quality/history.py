@@ -43,8 +43,9 @@ def prune_validations(settings: Settings) -> list[str]:
     results = _run_folders(settings.validation_results_dir)
     pages = _run_folders(settings.data_docs_dir / "validations")
     runs = sorted(results.keys() | pages.keys())
-    keep, linked = max(settings.validations_kept - 1, 0), linked_runs(settings)
-    removed = [run for run in runs[: max(len(runs) - keep, 0)] if run not in linked]
+    old = runs[: max(len(runs) - max(settings.validations_kept - 1, 0), 0)]
+    linked = linked_runs(settings) if old else set()
+    removed = [run for run in old if run not in linked]
     for run in removed:
         for folder in (results.get(run), pages.get(run)):
             if folder is not None:

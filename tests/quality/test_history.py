@@ -3,7 +3,6 @@ current flags link to stay, whatever their age."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from edufig.core import landing_fingerprint
@@ -11,6 +10,7 @@ from edufig.core.config import Settings
 from edufig.quality import check_quality, list_flags
 from edufig.quality.history import linked_runs, prune_validations
 from edufig.quality.run import validate
+from tests.quality.conftest import check_rows
 from tests.quality.warehouse import Doc, build_quality_models, write_landing
 
 RETENTION = {
@@ -30,28 +30,6 @@ def _runs(settings: Settings) -> tuple[set[str], set[str]]:
     return {p.name for p in results.iterdir()}, {p.name for p in pages.iterdir()}
 
 
-def _unlinked_frame() -> pd.DataFrame:
-    """A failing row validated outside a quality run: its run raises no flag."""
-    return pd.DataFrame(
-        {
-            "check_row_id": ["pp_amounts:row0"],
-            "check_name": ["pp_amounts"],
-            "year": [2022],
-            "measure": [1.0],
-            "hard_min": [None],
-            "hard_max": [None],
-            "soft_min": [None],
-            "soft_max": [0.0],
-            "severity": ["warning"],
-            "row_key": [0],
-            "region_name": ["黄浦区"],
-            "metric": ["edu_total_investment"],
-            "level": ["all"],
-            "evidence_text": ["增长3.2个百分点"],
-        }
-    )
-
-
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A quality run that raised a flag (run A), then two validations nobody links (B, C)."""
@@ -60,8 +38,8 @@ def history(tmp_path_factory):
     write_landing(settings, [Doc("hard", "130500", figures=[RETENTION])])
     build_quality_models(settings, work)
     assert not check_quality(settings).failed
-    for _ in range(2):
-        validate(settings, _unlinked_frame())
+    for _ in range(2):  # failing rows validated outside a quality run: no flag links them
+        validate(settings, check_rows(["warning"], [1.0]))
     return settings
 
 
@@ -86,6 +64,6 @@ def test_old_runs_go_and_the_page_flags_link_to_stays(history):
 
 def test_nothing_is_removed_while_fewer_runs_than_kept(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb", validations_kept=5)
-    validate(settings, _unlinked_frame())
+    validate(settings, check_rows(["warning"], [1.0]))
     assert prune_validations(settings) == []
     assert len(_runs(settings)[0]) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 
@@ -17,6 +16,7 @@ from edufig.quality import generated_files
 from edufig.quality.registry import BOUND_SEVERITY, CHECKS, CHECKS_BY_NAME
 from edufig.quality.run import validate
 from edufig.quality.suites import expectations
+from tests.quality.conftest import check_rows
 
 
 def test_derived_files_are_current():
@@ -54,28 +54,6 @@ def test_every_message_has_both_languages_and_an_unknown_variant_is_named():
         CHECKS_BY_NAME["conflicts"].templates({"scope": "elsewhere"}, "warning")
 
 
-def _check_rows(severities: list[str], measures: list[float]) -> pd.DataFrame:
-    n = len(severities)
-    return pd.DataFrame(
-        {
-            "row_key": range(n),
-            "check_row_id": [f"pp_amounts:row{i}" for i in range(n)],
-            "check_name": ["pp_amounts"] * n,
-            "year": [2022] * n,
-            "measure": measures,
-            "hard_min": [None] * n,
-            "hard_max": [None] * n,
-            "soft_min": [None] * n,
-            "soft_max": [0.0] * n,
-            "severity": severities,
-            "region_name": ["黄浦区"] * n,
-            "metric": ["edu_total_investment"] * n,
-            "level": ["all"] * n,
-            "evidence_text": ["增长3.2个百分点"] * n,
-        }
-    )
-
-
 def _files(folder: Path) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
@@ -83,7 +61,7 @@ def _files(folder: Path) -> dict[Path, bytes]:
 def test_gx_confirms_the_rows_sql_failed_writing_only_under_the_data_dir(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     repo_gx_files = _files(REPO_ROOT / "expectations")
-    failed, docs_url = validate(settings, _check_rows(["warning", "warning"], [1.0, 1.0]))
+    failed, docs_url = validate(settings, check_rows(["warning", "warning"], [1.0, 1.0]))
     assert failed == {"pp_amounts:row0": "warning", "pp_amounts:row1": "warning"}
     assert Path(docs_url.removeprefix("file://")).is_relative_to(settings.data_docs_dir)
     assert list((tmp_path / "gx_results").rglob("*.json"))
@@ -95,13 +73,13 @@ def test_gx_confirms_the_rows_sql_failed_writing_only_under_the_data_dir(tmp_pat
 def test_rows_both_pass_are_no_flags(tmp_path):
     """As the bench validates every candidate row: a null severity read as None or NaN."""
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
-    frame = _check_rows(["warning", None, float("nan")], [1.0, 0.0, 0.0])
+    frame = check_rows(["warning", None, float("nan")], [1.0, 0.0, 0.0])
     assert validate(settings, frame)[0] == {"pp_amounts:row0": "warning"}
 
 
 def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
-    frame = _check_rows(["warning", "warning"], [1.0, 0.0])
+    frame = check_rows(["warning", "warning"], [1.0, 0.0])
     with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row1"):
         validate(settings, frame)
 
@@ -109,7 +87,7 @@ def test_a_row_sql_fails_but_gx_passes_stops_the_stage(tmp_path):
 def test_a_row_failed_at_another_severity_stops_the_stage(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     with pytest.raises(RuntimeError, match=r"disagree on 1 rows.*pp_amounts:row0"):
-        validate(settings, _check_rows(["error"], [1.0]))
+        validate(settings, check_rows(["error"], [1.0]))
 
 
 def test_alerts_read_the_columns_quality_writes():

@@ -123,6 +123,7 @@ def test_a_worker_killed_mid_batch_fails_its_document_alone() -> None:
     documents are parsed on the new one, in order."""
     report = (REPORT.encode(), None, "", ".txt")
     with ParseWorkers(workers=1) as workers:
+        pool = workers.pool
         outcomes = workers.parse_all([(pdf_pages(990), None, "", ".pdf"), report, report])
         killer = threading.Timer(
             1.0, lambda: [os.kill(p.pid, signal.SIGKILL) for p in multiprocessing.active_children()]
@@ -131,6 +132,7 @@ def test_a_worker_killed_mid_batch_fails_its_document_alone() -> None:
         first = next(outcomes)
         killer.join()
         rest = list(outcomes)
+        assert workers.pool is not pool
     assert isinstance(first, UnparseableError) and "parser process died" in str(first)
     assert [outcome.text for outcome in rest] == [REPORT, REPORT]
 
