@@ -246,3 +246,21 @@ def test_mart_keys_and_codes_are_constraints_enforced_on_write(settings):
                     f"select * replace ({replaced}) from marts.fct_funding limit 1"
                 )
             conn.execute("rollback")
+
+
+def test_landing_keys_are_primary_keys_the_database_enforces(settings):
+    """No dbt test scans the landing keys (sources yml): DuckDB refuses a duplicate or a
+    null key when edufig.load writes it."""
+    with duckdb.connect(str(settings.warehouse)) as conn:
+        for table, key, refusal in (
+            ("figures", "figure_id", "Duplicate key"),
+            ("documents", "doc_id", "Duplicate key"),
+            ("figures", "null as figure_id", r"NOT NULL.*figure_id"),
+        ):
+            replaced = f" replace ({key})" if key.startswith("null") else ""
+            conn.execute("begin")
+            with pytest.raises(duckdb.ConstraintException, match=refusal):
+                conn.execute(
+                    f"insert into landing.{table} select *{replaced} from landing.{table} limit 1"
+                )
+            conn.execute("rollback")
