@@ -53,6 +53,7 @@ def run_pipeline(warehouse: Path, full_refresh: bool) -> dict:
     imported as the anchor has DuckDB: what loading them costs is `import_s` (and in the
     parent's `process_s`)."""
     start = time.perf_counter()
+    import dbt.adapters.duckdb  # dbt loads its adapter on first use
     import dbt.cli.main  # noqa: F401 - run_dbt and validate import them on first use
     import great_expectations  # noqa: F401
 
