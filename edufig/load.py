@@ -1,8 +1,10 @@
 """Landing tables: parsed documents, their figures and the crawl log, copied into DuckDB.
 
 Loading is keyed by document: a document whose content hash and extractor version are
-unchanged is skipped; a changed one has its figures replaced in the same transaction, so
-a crash mid-load leaves the previous state intact and a rerun finishes the job.
+unchanged is skipped (told from its figure file's first line alone while the parsed file
+keeps the stamp recorded there); a changed one has its figures replaced in the same
+transaction, so a crash mid-load leaves the previous state intact and a rerun finishes the
+job.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.figure_files import read_figure_file
+from edufig.core.figure_files import read_figure_file, read_figure_meta, stamped_from
 from edufig.core.records import ParsedDocument
 from edufig.core.warehouse import writer
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
@@ -136,11 +138,21 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
     )
 
 
+def _unchanged_by_stamp(settings: Settings, path: Path, loaded: dict[str, Versions]) -> bool:
+    """The loaded versions are those the figure file records for this very parsed file."""
+    meta = read_figure_meta(settings.figures_dir / f"{path.stem}.jsonl")
+    recorded = (meta.get("sha256"), meta.get("parser_version"), meta.get("extractor_version"))
+    return loaded.get(path.stem) == recorded and stamped_from(meta, path)
+
+
 def _changed_documents(
     settings: Settings, loaded: dict[str, Versions], result: StageResult
 ) -> Iterator[tuple[ParsedDocument, list[dict], dict]]:
     for path in sorted(settings.parsed_dir.glob("*.json")):
         try:
+            if _unchanged_by_stamp(settings, path, loaded):
+                result.add("documents_unchanged")
+                continue
             doc = ParsedDocument.load(path)
             meta, figures = read_figure_file(settings.figures_dir / f"{doc.doc_id}.jsonl")
         except (OSError, ValueError) as exc:

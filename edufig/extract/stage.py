@@ -2,7 +2,8 @@
 
 A figure file's first line names the document bytes, parser version and extractor version
 it was made from; a file that still matches is skipped, so a rerun extracts only what a
-new crawl, a parser fix or an extractor fix changed.
+new crawl, a parser fix or an extractor fix changed. While the parsed file keeps the stamp
+the figure file recorded (edufig.core.figure_files), the document is not even read.
 
 `edufig run` extracts every parsed document in one process; the Airflow DAG splits the
 documents whose figures are stale into batches (`pending_batches`) and runs each batch as a
@@ -18,7 +19,14 @@ from math import ceil
 from pathlib import Path
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.figure_files import read_figure_meta, write_figure_file
+from edufig.core.figure_files import (
+    PARSED_STAMP,
+    parsed_stamp,
+    read_figure_meta,
+    restamp_figure_file,
+    stamped_from,
+    write_figure_file,
+)
 from edufig.core.records import ParsedDocument
 from edufig.extract import EXTRACTOR_VERSION, explain_figures
 
@@ -44,25 +52,43 @@ def _wanted_meta(doc: ParsedDocument) -> dict[str, object]:
     }
 
 
-def _figure_file(settings: Settings, doc: ParsedDocument) -> Path:
-    return settings.figures_dir / f"{doc.doc_id}.jsonl"
+def _figure_file(settings: Settings, doc_id: str) -> Path:
+    return settings.figures_dir / f"{doc_id}.jsonl"
 
 
-def _is_current(settings: Settings, doc: ParsedDocument) -> bool:
+def _is_current(meta: dict, doc: ParsedDocument) -> bool:
     wanted = _wanted_meta(doc)
-    written = read_figure_meta(_figure_file(settings, doc))
-    return {key: written.get(key) for key in wanted} == wanted
+    return {key: meta.get(key) for key in wanted} == wanted
 
 
-def _extract_one(settings: Settings, doc: ParsedDocument) -> int:
+Stale = tuple[ParsedDocument, list[int]]
+
+
+def _stale(settings: Settings, path: Path, restamp: bool = False) -> Stale | None:
+    """The document at `path` and its file's stamp when its figure file is stale, else None.
+    The stamp is taken before the read, so a file replaced meanwhile is read again next time."""
+    stamp = parsed_stamp(path)
+    figure_file = _figure_file(settings, path.stem)
+    meta = read_figure_meta(figure_file)
+    if stamped_from(meta, path) and meta.get("extractor_version") == EXTRACTOR_VERSION:
+        return None
+    doc = ParsedDocument.load(path)
+    if not _is_current(meta, doc):
+        return doc, stamp
+    if restamp:
+        restamp_figure_file(figure_file, stamp)
+    return None
+
+
+def _extract_one(settings: Settings, doc: ParsedDocument, stamp: list[int]) -> int:
     """Write `doc`'s figure file; the number of figures in it."""
-    wanted = _wanted_meta(doc)
+    wanted = {**_wanted_meta(doc), PARSED_STAMP: stamp}
     explained = explain_figures(doc) if doc.parse_status == "ok" else None
     figures = [figure for figure, _ in explained.figures] if explained else []
     if explained is not None:
         wanted["reference_year"] = explained.context.reference_year
         wanted["reference_year_basis"] = explained.context.basis
-    write_figure_file(_figure_file(settings, doc), wanted, figures)
+    write_figure_file(_figure_file(settings, doc.doc_id), wanted, figures)
     return len(figures)
 
 
@@ -79,18 +105,18 @@ def extract_paths(
         settings.ensure_dirs()
         for path in paths:
             try:
-                doc = ParsedDocument.load(path)
-                if _is_current(settings, doc):
-                    result.add("documents_unchanged")
-                    continue
-                written = _extract_one(settings, doc)
+                stale = _stale(settings, path, restamp=True)
+                written = _extract_one(settings, *stale) if stale else None
             except Exception as exc:  # one bad document never stops the run
                 result.errors.append(f"{path.name}: extraction failed: {exc}")
                 result.add("documents_failed")
                 continue
+            if written is None:
+                result.add("documents_unchanged")
+                continue
             result.add("documents_extracted")
             result.add("figures", written)
-            progress(f"extracted {written:4d} figures from {doc.doc_id}")
+            progress(f"extracted {written:4d} figures from {path.stem}")
     return result
 
 
@@ -107,7 +133,7 @@ def pending_documents(settings: Settings) -> list[str]:
     pending = []
     for path in parsed_paths(settings):
         try:
-            current = _is_current(settings, ParsedDocument.load(path))
+            current = _stale(settings, path) is None
         except Exception:  # reported by the batch that extracts it
             current = False
         if not current:
