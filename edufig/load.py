@@ -4,7 +4,7 @@ Loading is keyed by document: a document whose content hash and extractor versio
 unchanged is skipped (told from its figure file's first line alone while the parsed file
 keeps the stamp recorded there); a changed one has its figures replaced in the same
 transaction, so a crash mid-load leaves the previous state intact and a rerun finishes the
-job.
+job. The crawl log is read from where the last load stopped (`meta.loaded_logs`).
 """
 
 from __future__ import annotations
@@ -71,6 +71,15 @@ FIGURE_COLUMNS = [
     "confidence",
 ]  # fmt: skip
 FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "bytes", "error"]
+FETCH_LOG = "fetches.jsonl"
+# How far each append-only archive log has been loaded: (bytes, sha256 of its first line).
+LogPosition = tuple[int, str]
+LOADED_LOGS_DDL = """
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.loaded_logs (
+    log VARCHAR PRIMARY KEY, loaded_bytes BIGINT NOT NULL, first_line_sha256 VARCHAR NOT NULL
+);
+"""
 
 
 @contextmanager
@@ -79,6 +88,7 @@ def landing_writer(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     with writer(settings) as con:
         con.execute(LANDING_DDL)
         con.execute(REVIEW_DECISIONS_DDL)
+        con.execute(LOADED_LOGS_DDL)
         yield con
 
 
@@ -187,19 +197,46 @@ def _load_documents(con: duckdb.DuckDBPyConnection, settings: Settings, result: 
     result.add("figures_loaded", len(figure_rows))
 
 
-def _read_fetch_log(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
+def _new_log_lines(path: Path, position: LogPosition | None) -> tuple[list[bytes], LogPosition]:
+    """The complete lines appended to `path` since `position`, and the position after them.
+    A log whose first line changed or that shrank was replaced: it is read from the start
+    (rows already landed are not inserted twice). A line still being written waits."""
+    with path.open("rb") as handle:
+        first_line = hashlib.sha256(handle.readline()).hexdigest()
+        size = handle.seek(0, 2)
+        start = 0
+        if position and position[1] == first_line and position[0] <= size:
+            start = position[0]
+        handle.seek(start)
+        data = handle.read()
+    end = data.rfind(b"\n") + 1
+    return data[:end].splitlines(), (start + end, first_line)
+
+
+def _fetch_rows(path: Path, lines: list[bytes], result: StageResult) -> list[dict]:
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    for line in filter(bytes.strip, lines):
+        try:
             record = json.loads(line)
-            rows.append({k: record.get(k) for k in FETCH_COLUMNS})
+        except json.JSONDecodeError as exc:  # one damaged line does not hold back the rest
+            result.errors.append(f"{path}: a crawl log line is not JSON ({exc.msg}): {line[:80]!r}")
+            continue
+        rows.append({k: record.get(k) for k in FETCH_COLUMNS})
     return rows
 
 
 def _load_fetches(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):
-    rows = _read_fetch_log(settings.archive_dir / "fetches.jsonl")
+    """The crawl log's new lines only: it is append-only and grows with every crawl, so
+    where loading stopped is kept beside the landing (in the same transaction)."""
+    path = settings.archive_dir / FETCH_LOG
+    if not path.exists():
+        return
+    position = con.execute(
+        "SELECT loaded_bytes, first_line_sha256 FROM meta.loaded_logs WHERE log = ?", [FETCH_LOG]
+    ).fetchone()
+    lines, after = _new_log_lines(path, position)
+    rows = _fetch_rows(path, lines, result)
+    con.execute("INSERT OR REPLACE INTO meta.loaded_logs VALUES (?, ?, ?)", [FETCH_LOG, *after])
     if not rows:
         return
     frame = pd.DataFrame(rows, columns=FETCH_COLUMNS)  # noqa: F841 - replacement scan
@@ -212,8 +249,8 @@ def _load_fetches(con: duckdb.DuckDBPyConnection, settings: Settings, result: St
            WHERE NOT EXISTS (SELECT 1 FROM landing.fetches f WHERE f.url = frame.url
                              AND f.fetched_at = CAST(frame.fetched_at AS TIMESTAMP))"""
     )
-    after = con.execute("SELECT count(*) FROM landing.fetches").fetchone()[0]
-    result.add("fetches_loaded", after - before)
+    after_rows = con.execute("SELECT count(*) FROM landing.fetches").fetchone()[0]
+    result.add("fetches_loaded", after_rows - before)
 
 
 def load(settings: Settings) -> StageResult:
