@@ -135,6 +135,7 @@ class ArchiveParse:
         self.workers = workers
         self.archive = Archive(settings.archive_dir)
         self.state = _load_state(state_path(settings))
+        self.recorded = 0  # state entries written by this run: none, nothing to save
         self.owners = {  # text → the crawled document that owns it
             entry["text_sha256"]: doc_id
             for doc_id, entry in self.state.items()
@@ -218,6 +219,7 @@ class ArchiveParse:
             "parser_version": PARSER_VERSION,
             "crawled": crawled,
         }
+        self.recorded += 1
         if owner is not None and owner != doc.doc_id:
             self.result.add("duplicates")
             self.state[doc.doc_id] = {**entry, "duplicate_of": owner}
@@ -251,7 +253,8 @@ def parse_archive(settings: Settings, progress: Progress | None = None) -> Stage
         try:
             run.parse_pending(run.archive.documents())
         finally:
-            _save_state(state_path(settings), run.state)
+            if run.recorded:
+                _save_state(state_path(settings), run.state)
         progress(
             f"parsed {result.counts['documents']} document(s), "
             f"{result.counts['unchanged']} unchanged, {result.counts['failed']} failed"

@@ -78,10 +78,14 @@ def test_first_parse_records_content_key_and_parser_version(crawled) -> None:
 
 def test_a_parser_fix_without_a_version_bump_changes_nothing(crawled, monkeypatch) -> None:
     settings, _counter, _first = crawled
+    state = parse_stage.state_path(settings)
+    saved = state.stat().st_mtime_ns, state.read_text(encoding="utf-8")
     fixed_parser(monkeypatch)
     again = run_stage("parse", settings)
     assert (again.counts["unchanged"], again.counts["documents"]) == (5, 0)
     assert not any(FIX_MARK in d.text for d in parsed_docs(settings).values())
+    # nothing parsed, nothing to save: the state file is not rewritten
+    assert (state.stat().st_mtime_ns, state.read_text(encoding="utf-8")) == saved
 
 
 def test_bumping_the_parser_version_reparses_every_archived_document_without_http(
