@@ -64,9 +64,10 @@ def _is_current(meta: dict, doc: ParsedDocument) -> bool:
 Stale = tuple[ParsedDocument, list[int]]
 
 
-def _stale(settings: Settings, path: Path, restamp: bool = False) -> Stale | None:
+def _stale(settings: Settings, path: Path) -> Stale | None:
     """The document at `path` and its file's stamp when its figure file is stale, else None.
-    The stamp is taken before the read, so a file replaced meanwhile is read again next time."""
+    A current figure file found the slow way is restamped, so the next check is quick; the
+    stamp is taken before the read, so a file replaced meanwhile is read again next time."""
     stamp = parsed_stamp(path)
     figure_file = _figure_file(settings, path.stem)
     meta = read_figure_meta(figure_file)
@@ -75,8 +76,7 @@ def _stale(settings: Settings, path: Path, restamp: bool = False) -> Stale | Non
     doc = ParsedDocument.load(path)
     if not _is_current(meta, doc):
         return doc, stamp
-    if restamp:
-        restamp_figure_file(figure_file, stamp)
+    restamp_figure_file(figure_file, stamp)
     return None
 
 
@@ -105,7 +105,7 @@ def extract_paths(
         settings.ensure_dirs()
         for path in paths:
             try:
-                stale = _stale(settings, path, restamp=True)
+                stale = _stale(settings, path)
                 written = _extract_one(settings, *stale) if stale else None
             except Exception as exc:  # one bad document never stops the run
                 result.errors.append(f"{path.name}: extraction failed: {exc}")
