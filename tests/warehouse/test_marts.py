@@ -10,6 +10,7 @@ import pytest
 
 from edufig.core.catalog import load_metrics
 from edufig.dbt_build import WAREHOUSE_SELECTION, run_dbt
+from edufig.review.landing import REVIEW_DECISIONS_DDL
 from tests.warehouse.conftest import query
 from tests.warehouse.landing_fixture import (
     CHUXIONG_BULLETIN,
@@ -149,7 +150,7 @@ def test_build_counts_rows_per_mart(built_warehouse):
     assert result.counts["rows_fct_funding"] == 4
     assert result.counts["rows_dim_document"] == 3
     assert (
-        result.counts["tests"] > 60 and result.counts["tests_passed"] == result.counts["tests"] - 1
+        result.counts["tests"] > 50 and result.counts["tests_passed"] == result.counts["tests"] - 1
     )
 
 
@@ -248,19 +249,32 @@ def test_mart_keys_and_codes_are_constraints_enforced_on_write(settings):
             conn.execute("rollback")
 
 
-def test_landing_keys_are_primary_keys_the_database_enforces(settings):
-    """No dbt test scans the landing keys (sources yml): DuckDB refuses a duplicate or a
-    null key when edufig.load writes it."""
+def test_landing_keys_and_not_nulls_are_constraints_the_database_enforces(settings):
+    """No dbt test scans the landing keys or the staging columns that repeat them (sources
+    and staging yml): DuckDB refuses a duplicate or a null key, or a null in a NOT NULL
+    column, when edufig.load writes it."""
+    decision = (
+        "insert into landing.review_decisions (flag_id, action, reviewer, decided_at, "
+        "decision_id, loaded_at) values ({flag}, 'confirm', 'r', now(), 1, now())"
+    )
     with duckdb.connect(str(settings.warehouse)) as conn:
-        for table, key, refusal in (
-            ("figures", "figure_id", "Duplicate key"),
-            ("documents", "doc_id", "Duplicate key"),
-            ("figures", "null as figure_id", r"NOT NULL.*figure_id"),
+        conn.execute(REVIEW_DECISIONS_DDL)  # the fixture's landing predates the review loop
+        conn.execute(decision.format(flag="'f1'"))
+        for statement, refusal in (
+            ("insert into landing.figures select * from landing.figures limit 1", "Duplicate"),
+            ("insert into landing.documents select * from landing.documents limit 1", "Duplicate"),
+            (_copy_with("figures", "null as figure_id"), r"NOT NULL.*figure_id"),
+            (_copy_with("figures", "'new' as figure_id, null as value"), r"NOT NULL.*value"),
+            (_copy_with("documents", "'new' as doc_id, null as loaded_at"), "NOT NULL.*loaded_at"),
+            (decision.format(flag="'f2'"), "Duplicate"),
+            (decision.format(flag="null").replace(", 1,", ", 2,"), r"NOT NULL.*flag_id"),
         ):
-            replaced = f" replace ({key})" if key.startswith("null") else ""
             conn.execute("begin")
             with pytest.raises(duckdb.ConstraintException, match=refusal):
-                conn.execute(
-                    f"insert into landing.{table} select *{replaced} from landing.{table} limit 1"
-                )
+                conn.execute(statement)
             conn.execute("rollback")
+        conn.execute("drop table landing.review_decisions")
+
+
+def _copy_with(table: str, replaced: str) -> str:
+    return f"insert into landing.{table} select * replace ({replaced}) from landing.{table} limit 1"
