@@ -21,7 +21,12 @@ import duckdb
 import pandas as pd
 
 from edufig.core.config import Settings, StageResult, timed
-from edufig.core.figure_files import read_figure_file, read_figure_meta, stamped_from
+from edufig.core.figure_files import (
+    figure_file,
+    read_figure_file,
+    read_figure_meta,
+    stamped_from,
+)
 from edufig.core.records import ParsedDocument
 from edufig.core.warehouse import writer
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
@@ -150,7 +155,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 
 def _unchanged_by_stamp(settings: Settings, path: Path, loaded: dict[str, Versions]) -> bool:
     """The loaded versions are those the figure file records for this very parsed file."""
-    meta = read_figure_meta(settings.figures_dir / f"{path.stem}.jsonl")
+    meta = read_figure_meta(figure_file(settings, path.stem))
     recorded = (meta.get("sha256"), meta.get("parser_version"), meta.get("extractor_version"))
     return loaded.get(path.stem) == recorded and stamped_from(meta, path)
 
@@ -164,7 +169,7 @@ def _changed_documents(
                 result.add("documents_unchanged")
                 continue
             doc = ParsedDocument.load(path)
-            meta, figures = read_figure_file(settings.figures_dir / f"{doc.doc_id}.jsonl")
+            meta, figures = read_figure_file(figure_file(settings, doc.doc_id))
         except (OSError, ValueError) as exc:
             result.errors.append(f"{path.name}: cannot load: {exc}")
             continue

@@ -13,9 +13,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from edufig.core.config import Settings
 from edufig.core.records import Figure
 
 PARSED_STAMP = "parsed_stamp"
+
+
+def figure_file(settings: Settings, doc_id: str) -> Path:
+    """Where extraction writes a document's figures, and loading and review read them."""
+    return settings.figures_dir / f"{doc_id}.jsonl"
 
 
 def parsed_stamp(path: Path) -> list[int]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.figure_files import (
     PARSED_STAMP,
+    figure_file,
     parsed_stamp,
     read_figure_meta,
     restamp_figure_file,
@@ -52,10 +53,6 @@ def _wanted_meta(doc: ParsedDocument) -> dict[str, object]:
     }
 
 
-def _figure_file(settings: Settings, doc_id: str) -> Path:
-    return settings.figures_dir / f"{doc_id}.jsonl"
-
-
 def _is_current(meta: dict, doc: ParsedDocument) -> bool:
     wanted = _wanted_meta(doc)
     return {key: meta.get(key) for key in wanted} == wanted
@@ -69,14 +66,14 @@ def _stale(settings: Settings, path: Path) -> Stale | None:
     A current figure file found the slow way is restamped, so the next check is quick; the
     stamp is taken before the read, so a file replaced meanwhile is read again next time."""
     stamp = parsed_stamp(path)
-    figure_file = _figure_file(settings, path.stem)
-    meta = read_figure_meta(figure_file)
+    figures_path = figure_file(settings, path.stem)
+    meta = read_figure_meta(figures_path)
     if stamped_from(meta, path) and meta.get("extractor_version") == EXTRACTOR_VERSION:
         return None
     doc = ParsedDocument.load(path)
     if not _is_current(meta, doc):
         return doc, stamp
-    restamp_figure_file(figure_file, stamp)
+    restamp_figure_file(figures_path, stamp)
     return None
 
 
@@ -88,7 +85,7 @@ def _extract_one(settings: Settings, doc: ParsedDocument, stamp: list[int]) -> i
     if explained is not None:
         wanted["reference_year"] = explained.context.reference_year
         wanted["reference_year_basis"] = explained.context.basis
-    write_figure_file(_figure_file(settings, doc.doc_id), wanted, figures)
+    write_figure_file(figure_file(settings, doc.doc_id), wanted, figures)
     return len(figures)
 
 

@@ -18,7 +18,7 @@ import duckdb
 
 from edufig.alerts.flag_routing import Flag, flags_table_exists, read_flags
 from edufig.core.config import Settings
-from edufig.core.figure_files import read_figure_file
+from edufig.core.figure_files import figure_file, read_figure_file
 from edufig.core.records import ParsedDocument
 from edufig.load import figure_id
 from edufig.publish import snapshot_path
@@ -99,7 +99,7 @@ def load_document(settings: Settings, doc_id: str) -> ParsedDocument | None:
 
 def document_figures(settings: Settings, doc: ParsedDocument) -> list[DocumentFigure]:
     """Every figure extracted from this version of the document, with its landing id."""
-    path = settings.figures_dir / f"{doc.doc_id}.jsonl"
+    path = figure_file(settings, doc.doc_id)
     if not path.is_file():
         return []
     meta, figures = read_figure_file(path)
