@@ -30,11 +30,11 @@ FLAGS_DDL = (
 # find it (text escaped before validation). One column, as GX looks each index column up
 # row by row (a quarter of the stage in a profile at a million figures, six columns).
 ROW_LABEL = "row"
-LABELLED_COLUMNS = ("region_name", "metric", "level", "year", "evidence_text")
+LABELLED_COLUMNS = ("check_name", "region_name", "metric", "level", "year", "evidence_text")
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its row label, `<row_key> · region · metric · level · year · text`."""
+    """The frame with its row label, `<row_key> · check · region · metric · level · year · text`."""
     label = frame["row_key"].astype(str)
     for column in LABELLED_COLUMNS:
         label = label + " · " + frame[column].map(_shown)
@@ -61,8 +61,8 @@ def _raise_if_errored(outcome) -> None:
     for report in reports:
         if report.get("raised_exception"):
             message = report.get("exception_message") or "unknown error"
-            check = outcome.expectation_config.meta.get("check_name")
-            raise RuntimeError(f"expectation for check {check} could not run: {message}")
+            bound = outcome.expectation_config.meta.get("bound")
+            raise RuntimeError(f"expectation on bound {bound} could not run: {message}")
 
 
 def failed_rows(checkpoint_result) -> dict[int, str]:

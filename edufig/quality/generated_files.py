@@ -142,10 +142,11 @@ def render_table() -> str:
             for c in CHECKS
         ),
     ]
-    count = sum(len(c.bounds) for c in CHECKS)
-    return "\n".join(
-        [TABLE_START, f"<!-- {GENERATED}. -->", *rows, "", f"{count} expectations.", TABLE_END]
+    suite = (
+        f"The suite: {len(BOUND_SEVERITY)} expectations, one per bound column, each over the "
+        "failing rows of every check."
     )
+    return "\n".join([TABLE_START, f"<!-- {GENERATED}. -->", *rows, "", suite, TABLE_END])
 
 
 def render_readme(current: str) -> str:
