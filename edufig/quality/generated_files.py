@@ -100,7 +100,7 @@ def _union_model() -> dict:
             "edufig_quality expectation suite validate them."
         ),
         "columns": [
-            {"name": "check_row_id", "data_tests": ["unique", "not_null"]},
+            {"name": "check_row_id", "data_tests": ["primary_key"]},
             {
                 "name": "check_name",
                 "data_tests": [

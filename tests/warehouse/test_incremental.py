@@ -199,5 +199,5 @@ def test_tests_on_facts_check_the_rows_a_build_wrote(tmp_path):
     assert added.counts["tests_passed"] == added.counts["tests"] - 1  # the one warning
     tested = run_dbt(settings, ["test", "--select", "fct_funding"])
     assert [n.unique_id.split(".")[2] for n in tested.failed_nodes] == [
-        "relationships_fct_funding_region_code__code__ref_dim_region_"
+        "references_dimensions_fct_funding_"
     ]
