@@ -5,9 +5,11 @@ Usage: python -m bench.bench_dbt [--figures 1000000] [--per-doc 50] [--rounds 2]
 
 Landing tables are generated inside DuckDB (bench/landing.py). Each round copies the same
 landing to two files and runs, each in its own process, the pipeline's build and quality
-stages (full refresh) and the anchor (bench/anchor: the same models as one DuckDB script, no
-dbt, no GX), alternating which goes first; the minimum per stage over the rounds is kept
-and each stage is reported as a ratio to the anchor's. The two warehouses are then compared
+stages (full refresh) twice, cold and with dbt's parse state kept, and the anchor
+(bench/anchor: the same models as one DuckDB script, no dbt, no GX), alternating whether
+the anchor goes first or last; the minimum per stage over the rounds is kept and each stage
+is reported as a ratio to the anchor's, and so is the median of each round's own ratio of
+totals (robust to a machine that drifts over the bench). The two warehouses are then compared
 (bench.anchor.compare) and the bench fails if their marts or failing rows differ. With
 --changes the pipeline then runs again with no change and after reloading 1 % of the
 documents, and the anchor again on the reloaded landing: the incremental marts and failing
@@ -16,10 +18,10 @@ VmHWM (DuckDB and, for the pipeline, dbt and GX in the same process).
 
 Stage seconds are measured with the libraries loaded (dbt and GX on the pipeline's side,
 DuckDB on the anchor's); `import_s` is what loading dbt and GX took, and `process_s` the
-whole child process from the parent (interpreter, imports, dbt's parse, both stages). The
-full pipeline run is measured twice over: cold (no dbt state: dbt parses the project) and
-`pipeline_parsed` (dbt's partial-parse state kept, as on a deployment that rebuilds from
-scratch; the anchor's SQL is compiled ahead as well).
+whole child process from the parent (interpreter, imports, dbt's parse, both stages):
+`pipeline` is cold (no dbt state: dbt parses the project), `pipeline_parsed` keeps dbt's
+partial-parse state, as on a deployment that rebuilds from scratch (the anchor's SQL is
+compiled ahead as well).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -148,20 +151,29 @@ def _same_as_anchor(work: Path, when: str) -> dict:
     return found
 
 
+def _round(landing: Path, work: Path, anchor_first: bool) -> dict[str, dict]:
+    """One round: the pipeline cold (no dbt state), then with dbt's parse state kept (as on
+    a deployment that rebuilds from scratch; the anchor's SQL is compiled ahead too), and
+    the anchor before or after both, so a machine that drifts over the bench slows both
+    sides of a round alike."""
+    pipeline = work / "pipeline.duckdb"
+    runs = {
+        "pipeline": lambda: measure("pipeline", _fresh(landing, pipeline)),
+        "pipeline_parsed": lambda: measure("pipeline", _fresh(landing, pipeline, True)),
+    }
+    anchor = {"anchor": lambda: measure("anchor", _fresh(landing, work / "anchor.duckdb"))}
+    order = {**anchor, **runs} if anchor_first else {**runs, **anchor}
+    return {side: run() for side, run in order.items()}
+
+
 def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
-    """Full runs of both sides from the same landing; minimum per stage, ratios, equality."""
-    runs: dict[str, list[dict]] = {side: [] for side in SIDES}
+    """Full runs of both sides from the same landing: minimum per stage over the rounds and
+    its ratios, the median of each round's own ratio, and equality of the warehouses."""
+    runs: dict[str, list[dict]] = {"pipeline": [], "anchor": [], "pipeline_parsed": []}
     for round_ in range(rounds):
-        for side in SIDES if round_ % 2 == 0 else SIDES[::-1]:
-            runs[side].append(measure(side, _fresh(landing, work / f"{side}.duckdb")))
-    _same_as_anchor(work, "after the full runs")
-    # A full refresh where dbt has parsed the project before (the anchor's SQL was compiled
-    # ahead too); its marts are compared with the anchor's like the others.
-    runs["pipeline_parsed"] = [
-        measure("pipeline", _fresh(landing, work / "pipeline.duckdb", keep_parse=True))
-        for _ in range(rounds)
-    ]
-    found = _same_as_anchor(work, "after the parsed full runs")
+        for side, record in _round(landing, work, anchor_first=round_ % 2 == 0).items():
+            runs[side].append(record)
+    found = _same_as_anchor(work, "after the full runs")
     best = {
         side: {k: min(r[k] for r in records) for k in records[0] if k.endswith(("_s", "_mb"))}
         for side, records in runs.items()
@@ -171,6 +183,10 @@ def side_by_side(landing: Path, work: Path, rounds: int) -> dict:
         for side in ("pipeline", "pipeline_parsed")
         for stage in ("build", "quality", "total", "process")
     }
+    for side in ("pipeline", "pipeline_parsed"):
+        pairs = zip(runs[side], runs["anchor"], strict=True)
+        each = [p["total_s"] / a["total_s"] for p, a in pairs]
+        ratios[f"{side}_total_ratio_median_of_rounds"] = round(statistics.median(each), 2)
     return {
         **best,
         **ratios,
