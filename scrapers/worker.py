@@ -4,10 +4,9 @@ The limits in `scrapers.limits` catch the hostile documents we know of; the work
 the ones we do not: a RecursionError deep in a parser, a MemoryError, a C extension that
 crashes or a layout that never finishes. Any of these ends that document's parse with an
 `UnparseableError` naming what happened, and the stage goes on with a fresh worker.
-Workers are forked from a fresh server process that has only the parsers imported, so
-a replacement starts in milliseconds and the memory ceiling counts what the parse
-allocates, not the caller's heap (the caller's main module must be import-safe, as for
-any multiprocessing start method but fork).
+Workers are forked from the caller (see `_context` for why not a forkserver), so a
+replacement starts in milliseconds, and the memory ceiling is set above the size a worker
+has when it starts: it counts what the parse allocates, not the heap it inherited.
 """
 
 from __future__ import annotations

@@ -118,6 +118,23 @@ def test_a_runaway_parse_is_stopped_by_the_worker_and_the_next_one_parses() -> N
         assert workers.parse(REPORT.encode(), None, "", ".txt").text == REPORT
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _kill_worker_once_busy(cpu_seconds: float = 0.3) -> None:
+    """SIGKILL the parse worker once it has spent `cpu_seconds` on its document: a fixed
+    one-second timer raced the parse, which takes about a second on a fast machine."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in multiprocessing.active_children():
+            if _cpu_seconds(child.pid) >= cpu_seconds:
+                os.kill(child.pid, signal.SIGKILL)
+                return
+        time.sleep(0.01)
+
+
 def test_a_worker_killed_mid_batch_fails_its_document_alone() -> None:
     """A dead worker restarts the pool (its channel may be mid-message); the batch's other
     documents are parsed on the new one, in order."""
@@ -125,9 +142,7 @@ def test_a_worker_killed_mid_batch_fails_its_document_alone() -> None:
     with ParseWorkers(workers=1) as workers:
         pool = workers.pool
         outcomes = workers.parse_all([(pdf_pages(990), None, "", ".pdf"), report, report])
-        killer = threading.Timer(
-            1.0, lambda: [os.kill(p.pid, signal.SIGKILL) for p in multiprocessing.active_children()]
-        )
+        killer = threading.Thread(target=_kill_worker_once_busy)
         killer.start()
         first = next(outcomes)
         killer.join()
