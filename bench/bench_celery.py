@@ -100,7 +100,7 @@ def markdown(records: list[dict], single: dict, revision: str) -> str:
         lines.append(
             f"| {r['workers']} × {r['concurrency']} | {r['chain_seconds']} "
             f"| {d.get('edufig_scrape')} | {d.get('edufig_extract_load')} "
-            f"| {d.get('edufig_warehouse')} | {d.get('edufig_quality_alerts')} "
+            f"| {d.get('edufig_warehouse')} | {d.get('edufig_alerts')} "
             f"| {', '.join(f'{h}: {n}' for h, n in r['task_instances_per_worker'].items())} "
             f"| {r['task_seconds_total']} "
             f"| {r['load_average_1min'][0]:.1f} → {r['load_average_1min'][1]:.1f} |"

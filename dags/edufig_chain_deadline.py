@@ -1,6 +1,6 @@
 """Watch the daily chain and alert when it has not finished by its deadline.
 
-The chain spans four DAGs (scrape → extract/load → warehouse → quality/alerts) linked by
+The chain spans four DAGs (scrape → extract/load → warehouse and checks → alerts) linked by
 assets, and asset-triggered runs carry no logical date; so this DAG runs on the scrape
 schedule, waits until an asset event stamped with its date says the chain is done, and
 carries the DeadlineAlert: if its run is still going at logical date + the configured

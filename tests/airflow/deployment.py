@@ -19,7 +19,7 @@ import psycopg2
 from tests.airflow.conftest import BIN, POOLS_FILE, airflow
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-CHAIN = ("edufig_scrape", "edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
+CHAIN = ("edufig_scrape", "edufig_extract_load", "edufig_warehouse", "edufig_alerts")
 WAIT_SECONDS = 900
 
 

@@ -23,7 +23,7 @@ from tests.airflow.conftest import (
 )
 
 DATE = "2026-03-02"
-CHAIN = ("edufig_scrape", "edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts")
+CHAIN = ("edufig_scrape", "edufig_extract_load", "edufig_warehouse", "edufig_alerts")
 CHUXIONG_BUDGET = """
     SELECT value, yoy_growth_pct, region_name FROM marts.fct_funding
     WHERE region_code = '532300' AND year = 2021
@@ -129,6 +129,16 @@ def test_chain_raises_quality_flags_and_writes_alerts(chain: Chain) -> None:
         if p.parent.name != "airflow"
     ]
     assert any("杏花岭区" in body for body in bodies), "no alert digest names 杏花岭区"
+
+
+def test_the_published_snapshot_carries_the_flags_of_its_marts(chain: Chain) -> None:
+    """Analysts read flags beside the marts they describe: the snapshot is published after
+    the checks (it once was published before them, with the previous run's flags)."""
+    flags = "SELECT flag_id, check_name, severity FROM dq.dq_flags ORDER BY flag_id"
+    published = chain.warehouse.parent / "published" / "warehouse.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute(flags).fetchall() == chain.query(flags)
+    assert chain.query(flags), "the chain raised no flag to compare"
 
 
 def test_asset_events_carry_the_crawl_counts_and_the_chain_date(chain: Chain) -> None:

@@ -116,7 +116,7 @@ def deployment(
         run.wait_for(
             "the chain to finish",
             lambda: (
-                run.runs("edufig_quality_alerts") == [("asset_triggered", "success")]
+                run.runs("edufig_alerts") == [("asset_triggered", "success")]
                 and run.runs(WATCH) == [("scheduled", "success"), ("manual", "success")]
             ),
         )

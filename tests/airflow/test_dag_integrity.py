@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from edufig.stages import STAGE_GRAPH
 from tests.airflow.conftest import DAGS_FOLDER, airflow_env
+from tests.airflow.deployment import CHAIN
 
 EXPECTED_DAGS = {
     "edufig_scrape",
     "edufig_extract_load",
     "edufig_warehouse",
-    "edufig_quality_alerts",
+    "edufig_alerts",
     "edufig_chain_deadline",
 }
 PARSE_BUDGET_SECONDS = 10.0
@@ -69,7 +71,7 @@ def test_owners_retries_tags_and_failure_callbacks(report: dict) -> None:
 def test_daily_dags_use_a_trigger_timetable(report: dict) -> None:
     assert report["dags"]["edufig_scrape"]["timetable"] == "CronTriggerTimetable"
     assert report["dags"]["edufig_chain_deadline"]["timetable"] == "CronTriggerTimetable"
-    for dag_id in ("edufig_extract_load", "edufig_warehouse", "edufig_quality_alerts"):
+    for dag_id in ("edufig_extract_load", "edufig_warehouse", "edufig_alerts"):
         assert report["dags"][dag_id]["timetable"] == "AssetTriggeredTimetable", dag_id
 
 
@@ -93,7 +95,9 @@ def test_every_model_is_its_own_task_in_the_single_writer_pool(report: dict) -> 
     upstream = report["dags"]["edufig_warehouse"]["upstream"]
     assert "dbt.stg_figures_model_build" in _ancestors(upstream, "dbt.fct_funding_model_build")
     assert set(dbt_tasks) <= _ancestors(upstream, "dbt_test"), "cross-model tests run last"
-    assert upstream["publish"] == ["dbt_test"]
+    assert upstream["check_quality"] == ["dbt_test"]
+    assert upstream["publish"] == ["check_quality"]
+    assert pools["check_quality"] == pools["publish"] == "duckdb_writer"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +114,7 @@ def test_dbt_rendering_defaults_to_one_task_unless_nodes_can_run_side_by_side(
 ) -> None:
     pools = dag_report(tmp_path, dbt_manifest, **settings)["dags"]["edufig_warehouse"]["pools"]
     if rendering == "single":
-        assert set(pools) == {"dbt_build", "publish"}
+        assert set(pools) == {"dbt_build", "check_quality", "publish"}
     else:
         assert "dbt.fct_funding_model_build" in pools and "dbt_test" in pools
 
@@ -121,6 +125,40 @@ def test_scrape_fans_out_per_source_in_the_scrape_pool(report: dict) -> None:
     assert scrape["upstream"]["scrape_source"] == ["list_sources"]
     assert scrape["upstream"]["announce"] == ["scrape_source"]
     assert scrape["upstream"]["every_source_crawled"] == ["list_sources", "scrape_source"]
+
+
+# The task that runs each stage of edufig/stages.py in the chain (per-node dbt: its last).
+STAGE_TASKS = {
+    "scrape": "scrape_source",
+    "parse": "parse",
+    "extract": "extract_batch",
+    "load": "load",
+    "build": "dbt_test",
+    "quality": "check_quality",
+    "publish": "publish",
+    "alerts": "send_alerts",
+}
+
+
+def test_the_chain_runs_each_stage_after_the_stages_it_reads_from(report: dict) -> None:
+    """What a stage reads was written earlier in the chain, as `edufig run` orders it: the
+    snapshot once published before the checks, so it carried the previous run's flags."""
+    dag_of = {task_id: dag_id for dag_id in CHAIN for task_id in report["dags"][dag_id]["upstream"]}
+
+    def runs_before(first: str, then: str) -> bool:
+        if dag_of[first] != dag_of[then]:
+            return CHAIN.index(dag_of[first]) < CHAIN.index(dag_of[then])
+        return first in _ancestors(report["dags"][dag_of[then]]["upstream"], then)
+
+    checked = 0
+    for reader in (s for s in STAGE_GRAPH if s.name in STAGE_TASKS):
+        for writer in (s for s in STAGE_GRAPH if s.name in STAGE_TASKS and s is not reader):
+            if set(writer.writes) & set(reader.reads):
+                checked += 1
+                assert runs_before(STAGE_TASKS[writer.name], STAGE_TASKS[reader.name]), (
+                    f"{reader.name} reads what {writer.name} writes, but runs first"
+                )
+    assert checked >= 8
 
 
 def _ancestors(upstream: dict[str, list[str]], task_id: str) -> set[str]:
