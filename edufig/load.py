@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from edufig.core.config import Settings, StageResult, timed
+from edufig.core.config import FETCH_LOG, Settings, StageResult, timed
 from edufig.core.figure_files import (
     figure_file,
     read_figure_file,
@@ -76,7 +76,6 @@ FIGURE_COLUMNS = [
     "confidence",
 ]  # fmt: skip
 FETCH_COLUMNS = ["url", "source", "fetched_at", "status", "outcome", "sha256", "bytes", "error"]
-FETCH_LOG = "fetches.jsonl"
 # How far each append-only archive log has been loaded: (bytes, sha256 of its first line).
 LogPosition = tuple[int, str]
 LOADED_LOGS_DDL = """

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from edufig.core.config import FETCH_LOG
+
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -112,7 +114,7 @@ class Archive:
         return sha
 
     def log(self, entry: FetchLog) -> None:
-        self._append("fetches.jsonl", asdict(entry))
+        self._append(FETCH_LOG, asdict(entry))
 
     def add_document(self, document: ArchivedDocument) -> None:
         self._append("documents.jsonl", asdict(document))

@@ -10,6 +10,7 @@ import pytest
 from edufig.core.config import Settings
 from edufig.core.figure_files import (
     PARSED_STAMP,
+    figure_file,
     parsed_stamp,
     read_figure_file,
     read_figure_meta,
@@ -80,16 +81,16 @@ def test_a_document_rewritten_unchanged_is_restamped_and_a_changed_one_extracted
     ParsedDocument.load(same).save(same)  # the same document, a new file
     doc = ParsedDocument.load(changed)
     replace(doc, text=doc.text + "\n2023年全县共有专任教师5230人。", sha256="0" * 64).save(changed)
-    figures_before = read_figure_file(extracted.figures_dir / f"{same.stem}.jsonl")[1]
+    figures_before = read_figure_file(figure_file(extracted, same.stem))[1]
 
     # `same` is read, found current and restamped (the Airflow DAG plans with this)
     assert pending_documents(extracted) == [changed.name]
-    meta, figures = read_figure_file(extracted.figures_dir / f"{same.stem}.jsonl")
+    meta, figures = read_figure_file(figure_file(extracted, same.stem))
     assert meta[PARSED_STAMP] == parsed_stamp(same) and figures == figures_before
     extract = run_stage("extract", extracted)
     assert extract.counts["documents_extracted"] == 1, extract.counts
     assert pending_documents(extracted) == []
-    changed_meta = read_figure_meta(extracted.figures_dir / f"{changed.stem}.jsonl")
+    changed_meta = read_figure_meta(figure_file(extracted, changed.stem))
     assert changed_meta["sha256"] == "0" * 64 and stamped_from(changed_meta, changed)
 
     load = run_stage("load", extracted)

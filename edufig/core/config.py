@@ -15,6 +15,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = PACKAGE_DIR.parent
+# The crawl log in the archive: the scrapers append to it, the load stage lands it.
+FETCH_LOG = "fetches.jsonl"
 
 
 def _env_path(name: str, default: Path) -> Path:

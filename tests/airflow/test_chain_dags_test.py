@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from edufig.core.config import Settings
+from edufig.core.warehouse import snapshot_path
 from tests.airflow.conftest import (
     airflow,
     airflow_env,
@@ -135,7 +137,7 @@ def test_the_published_snapshot_carries_the_flags_of_its_marts(chain: Chain) -> 
     """Analysts read flags beside the marts they describe: the snapshot is published after
     the checks (it once was published before them, with the previous run's flags)."""
     flags = "SELECT flag_id, check_name, severity FROM dq.dq_flags ORDER BY flag_id"
-    published = chain.warehouse.parent / "published" / "warehouse.duckdb"
+    published = snapshot_path(Settings(warehouse=chain.warehouse, data_dir=chain.warehouse.parent))
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute(flags).fetchall() == chain.query(flags)
     assert chain.query(flags), "the chain raised no flag to compare"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from edufig.core.config import Settings
+from edufig.core.config import FETCH_LOG, Settings
 from edufig.load import load
 
 
@@ -23,7 +23,7 @@ def _line(n: int) -> str:
 
 def _append(settings: Settings, text: str) -> None:
     settings.archive_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.archive_dir / "fetches.jsonl").open("a", encoding="utf-8") as handle:
+    with (settings.archive_dir / FETCH_LOG).open("a", encoding="utf-8") as handle:
         handle.write(text)
 
 
@@ -52,6 +52,6 @@ def test_a_replaced_log_is_read_again_without_landing_a_row_twice(tmp_path: Path
     settings = Settings(warehouse=tmp_path / "warehouse.duckdb")
     _append(settings, _line(1) + _line(2) + _line(3))
     load(settings)
-    (settings.archive_dir / "fetches.jsonl").write_text(_line(2) + _line(6), encoding="utf-8")
+    (settings.archive_dir / FETCH_LOG).write_text(_line(2) + _line(6), encoding="utf-8")
     assert load(settings).counts["fetches_loaded"] == 1
     assert _landed(settings) == [f"http://127.0.0.1/a/{n}.html" for n in (1, 2, 3, 6)]
