@@ -3,8 +3,10 @@
 The warehouse has one writer (the pipeline); analysts must neither block it nor see a mart
 half rebuilt. So publishing copies the marts (and the latest dq flags) into a new DuckDB
 file beside the snapshot and renames it over the old one (`core.warehouse.replace_snapshot`).
-A run that would copy the same again (the same whole build, flags and flag state) keeps the
-snapshot it has and says so; at national scale the copy is the marts of millions of figures.
+A run that would copy the same again (the same whole build and flags) keeps the snapshot it
+has and says so; at national scale the copy is the marts of millions of figures. What the
+alerts stage writes after this one (flag state, outbox) it publishes in its own snapshot,
+so sending alerts never makes the marts worth copying again.
 """
 
 from __future__ import annotations
@@ -28,10 +30,7 @@ from edufig.core.warehouse import (
     writer_lock,
 )
 
-EXTRA_TABLES = (("dq", "dq_flags"), ("alerts", "flag_state"))
-# Rewritten by every alerts run (the alerts' own snapshot has them fresh): a snapshot that
-# would differ only there is not copied again for them.
-FLAG_STATE_VOLATILE = ("last_seen", "last_run_id")
+EXTRA_TABLES = (("dq", "dq_flags"),)
 PUBLISH_STAGE = "publish"
 
 __all__ = ["publish", "query_snapshot", "snapshot_path"]
@@ -51,16 +50,11 @@ def _build_problem(settings: Settings) -> str | None:
 
 def snapshot_fingerprint(settings: Settings, built_on: str | None) -> str | None:
     """What a snapshot copied now would hold: the marts of the recorded whole build (None
-    after a partial one: nothing to compare), the flags and the flag state."""
+    after a partial one: nothing to compare) and the flags."""
     if built_on is None:
         return None
     with reader(settings) as con:
-        relations = {}
-        if has_table(con, "dq", "dq_flags"):
-            relations["dq_flags"] = "dq.dq_flags"
-        if has_table(con, "alerts", "flag_state"):
-            kept = f"SELECT * EXCLUDE ({', '.join(FLAG_STATE_VOLATILE)}) FROM alerts.flag_state"
-            relations["flag_state"] = f"({kept})"
+        relations = {f"{s}.{t}": f"{s}.{t}" for s, t in EXTRA_TABLES if has_table(con, s, t)}
         digest = landing_fingerprint.rows_digest(con, relations)
     return hashlib.sha256(f"{built_on}|{digest}".encode()).hexdigest()
 

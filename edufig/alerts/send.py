@@ -35,6 +35,7 @@ from edufig.alerts.tables import (
 )
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import (
+    ALERTS_SNAPSHOT_NAME,
     has_table,
     read_only_connection,
     replace_snapshot,
@@ -45,7 +46,6 @@ from edufig.core.warehouse import (
 from edufig.review.landing import reviewed_flag_ids
 
 log = logging.getLogger("edufig.alerts")
-ALERTS_SNAPSHOT = "alert_outbox.duckdb"
 COUNT_KEYS = (
     "digests",
     "messages_written",
@@ -192,7 +192,7 @@ def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
         deliver_due(settings, subscriptions, result, now)
         with writer(settings) as con:
             report_dead_letters(con, result)
-        replace_snapshot(settings, ALERTS_SNAPSHOT, list(ALERT_TABLES))
+        replace_snapshot(settings, ALERTS_SNAPSHOT_NAME, list(ALERT_TABLES))
     return result
 
 
@@ -206,7 +206,7 @@ def requeue_alerts(settings: Settings, message_ids: list[str]) -> int:
 def list_alerts(settings: Settings, status: str | None = None) -> list[dict]:
     """Outbox messages for `edufig alerts`, as last published: all, 'pending', 'sent',
     'failed' or 'dead'."""
-    path = settings.published_dir / ALERTS_SNAPSHOT
+    path = snapshot_path(settings, ALERTS_SNAPSHOT_NAME)
     if not path.exists():
         return []
     with read_only_connection(path) as con:

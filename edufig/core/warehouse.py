@@ -59,6 +59,8 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 
 MART_SCHEMA = "marts"
 SNAPSHOT_NAME = "warehouse.duckdb"
+# The alerts stage's own snapshot: flag state, deliveries, outbox (edufig.alerts.send).
+ALERTS_SNAPSHOT_NAME = "alert_outbox.duckdb"
 _held: dict[Path, tuple[IO[str], int]] = {}
 _open_writers: list[Path] = []
 
@@ -84,8 +86,8 @@ def last_build_file(settings: Settings) -> Path:
     return dbt_dir(settings) / "last_build.json"
 
 
-def snapshot_path(settings: Settings) -> Path:
-    return settings.published_dir / SNAPSHOT_NAME
+def snapshot_path(settings: Settings, name: str = SNAPSHOT_NAME) -> Path:
+    return settings.published_dir / name
 
 
 def _holder(handle: IO[str]) -> str:

@@ -1,8 +1,8 @@
 """What the review pages read: the published snapshot and the pipeline's files, read-only.
 
 The web application never opens the pipeline's warehouse: it reads the read-only snapshot
-that publish swaps in by atomic rename (dq flags, marts, flag ages), the parsed documents'
-text and the figure files, so it neither waits for nor blocks a run.
+that publish swaps in by atomic rename (dq flags, marts), the alerts' snapshot (flag ages),
+the parsed documents' text and the figure files, so it neither waits for nor blocks a run.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from edufig.alerts.flag_routing import Flag, flags_table_exists, read_flags
 from edufig.core.config import Settings
 from edufig.core.figure_files import figure_file, read_figure_file
 from edufig.core.records import ParsedDocument
+from edufig.core.warehouse import ALERTS_SNAPSHOT_NAME, read_only_connection, snapshot_path
 from edufig.load import figure_id
-from edufig.publish import snapshot_path
 
 MAX_TEXT_CHARS = 300_000
 DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
@@ -55,8 +55,12 @@ def current_flags(settings: Settings) -> list[Flag]:
 
 
 def first_seen(settings: Settings) -> dict[str, datetime]:
-    """When each flag was first raised (alerts.flag_state, as of the last publish)."""
-    with snapshot(settings) as con:
+    """When each flag was first raised: alerts.flag_state in the alerts stage's snapshot,
+    which every alerts run replaces (none yet: no ages)."""
+    path = snapshot_path(settings, ALERTS_SNAPSHOT_NAME)
+    if not path.exists():
+        return {}
+    with read_only_connection(path) as con:
         if not _table_exists(con, "alerts", "flag_state"):
             return {}
         return dict(con.execute("SELECT flag_id, first_seen FROM alerts.flag_state").fetchall())
