@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from edufig.core.divisions import divisions_by_code
+from edufig.core.yaml_text import parse_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PRODUCTION_SOURCES = PACKAGE_DIR / "sources.yaml"
@@ -200,7 +201,7 @@ def _substitute(value: object, substitutions: dict[str, str]) -> object:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RegistryError(f"{path}: cannot read sources file: {exc}") from exc
     except yaml.YAMLError as exc:

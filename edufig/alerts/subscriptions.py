@@ -27,6 +27,7 @@ from pydantic import (
 
 from edufig.core.catalog import load_metrics
 from edufig.core.divisions import Division, load_divisions
+from edufig.core.yaml_text import parse_yaml
 
 DEFAULT_SUBSCRIPTIONS = Path(__file__).resolve().parent / "default_subscriptions.yaml"
 ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
@@ -259,7 +260,7 @@ def load_subscriptions(path: Path | None = None) -> Subscriptions:
     """The subscriptions in `path`, or the embedded default (local outbox only) when None."""
     path = Path(path) if path else DEFAULT_SUBSCRIPTIONS
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SubscriptionsError(f"{path}: cannot read subscriptions: {exc}") from exc
     except yaml.YAMLError as exc:
