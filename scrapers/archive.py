@@ -121,17 +121,28 @@ class Archive:
 
     def documents(self) -> list[ArchivedDocument]:
         """The latest version of every archived document, in the order first archived."""
+        return self.documents_since(0)[0]
+
+    def documents_since(self, offset: int) -> tuple[list[ArchivedDocument], int]:
+        """The latest version of each document archived from byte `offset` of
+        documents.jsonl on, and the offset after the last complete line: the log is
+        append-only, so a reader that keeps the offset reads each line once (a line still
+        being appended is left for the next read)."""
         path = self.root / "documents.jsonl"
         if not path.exists():
-            return []
+            return [], 0
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            tail = handle.read()
+        complete = tail[: tail.rfind(b"\n") + 1]
         latest: dict[str, ArchivedDocument] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in complete.decode("utf-8", errors="replace").splitlines():
             try:
                 document = ArchivedDocument.from_dict(json.loads(line))
             except (ValueError, TypeError, KeyError):  # a line torn by a kill mid-append
                 continue
             latest[document.doc_id] = document
-        return list(latest.values())
+        return list(latest.values()), offset + len(complete)
 
     def _append(self, name: str, record: dict) -> None:
         """One write per line in append mode: parallel crawl tasks never interleave lines."""

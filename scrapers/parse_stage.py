@@ -4,6 +4,8 @@ and the parser version.
 The crawler and the local ingester only archive; this stage reads `documents.jsonl` and
 the blobs and parses what changed: new bytes, or the same bytes under a new PARSER_VERSION.
 So a parser fix reaches every archived document on the next run without one HTTP request.
+The state remembers how far into the append-only `documents.jsonl` it has read, so a run
+reads only the lines archived since (the whole log again only for a new parser version).
 A document is new when its text is: the same text reached by another URL is a duplicate,
 not a document. One unreadable document is recorded as failed and never stops the stage.
 """
@@ -15,6 +17,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -44,13 +47,33 @@ def state_path(settings: Settings) -> Path:
     return settings.data_dir / "parse_state.json"
 
 
-def _load_state(path: Path) -> dict[str, dict]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+@dataclass
+class ParseState:
+    """Per document: the bytes and parser version it was parsed from, its text hash, a
+    parse error or the document it duplicates; and how far the archive's log was read,
+    by which parser version."""
+
+    documents: dict[str, dict] = field(default_factory=dict)
+    archive_offset: int = 0
+    parser_version: str | None = None
+
+    def offset_for(self, parser_version: str) -> int:
+        """Where this run starts reading: from the top for a parser the log was not read by."""
+        return self.archive_offset if self.parser_version == parser_version else 0
 
 
-def _save_state(path: Path, state: dict[str, dict]) -> None:
+def _load_state(path: Path) -> ParseState:
+    if not path.is_file():
+        return ParseState()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "documents" not in data:  # written before the offset was kept: read the log once
+        return ParseState(documents=data)
+    return ParseState(data["documents"], data["archive_offset"], data["parser_version"])
+
+
+def _save_state(path: Path, state: ParseState) -> None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps(asdict(state), ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(path)
 
 
@@ -134,8 +157,9 @@ class ArchiveParse:
         self.result = result
         self.workers = workers
         self.archive = Archive(settings.archive_dir)
-        self.state = _load_state(state_path(settings))
-        self.recorded = 0  # state entries written by this run: none, nothing to save
+        self.saved = _load_state(state_path(settings))
+        self.state = self.saved.documents
+        self.recorded = 0  # state changes made by this run: none, nothing to save
         self.owners = {  # text → the crawled document that owns it
             entry["text_sha256"]: doc_id
             for doc_id, entry in self.state.items()
@@ -156,7 +180,7 @@ class ArchiveParse:
             return entry
         return None
 
-    def skip(self, record: ArchivedDocument, entry: dict) -> None:
+    def skip(self, doc_id: str, entry: dict) -> None:
         if entry.get("duplicate_of"):
             self.result.add("duplicates")
             return
@@ -164,8 +188,24 @@ class ArchiveParse:
         if entry.get("parse_error"):
             self.result.add("failed")
             self.result.errors.append(
-                f"{where(record)}: {entry['parse_error']} (unchanged since the last run)"
+                f"{entry.get('where', doc_id)}: {entry['parse_error']}"
+                " (unchanged since the last run)"
             )
+
+    def skip_unread(self, read: set[str]) -> None:
+        """Count the documents this run's part of the log did not mention, as unchanged."""
+        for doc_id, entry in self.state.items():
+            if doc_id not in read:
+                self.skip(doc_id, entry)
+
+    def read_archive(self) -> None:
+        """Parse what was archived since the last run, then move the offset past it."""
+        records, end = self.archive.documents_since(self.saved.offset_for(PARSER_VERSION))
+        self.parse_pending(records)
+        self.skip_unread({record.doc_id for record in records})
+        if (end, PARSER_VERSION) != (self.saved.archive_offset, self.saved.parser_version):
+            self.saved.archive_offset, self.saved.parser_version = end, PARSER_VERSION
+            self.recorded += 1
 
     def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:
         """Parse what changed, a batch at a time on every worker at once."""
@@ -173,7 +213,7 @@ class ArchiveParse:
         for record in records:
             entry = self.current(record)
             if entry is not None:
-                self.skip(record, entry)
+                self.skip(record.doc_id, entry)
                 continue
             batch.append(record)
             if len(batch) >= PARSE_BATCH:
@@ -218,6 +258,7 @@ class ArchiveParse:
             "content_key": record.content_key,
             "parser_version": PARSER_VERSION,
             "crawled": crawled,
+            "where": where(record),
         }
         self.recorded += 1
         if owner is not None and owner != doc.doc_id:
@@ -251,10 +292,10 @@ def parse_archive(settings: Settings, progress: Progress | None = None) -> Stage
         settings.ensure_dirs()
         run = ArchiveParse(settings, result, workers)
         try:
-            run.parse_pending(run.archive.documents())
+            run.read_archive()
         finally:
             if run.recorded:
-                _save_state(state_path(settings), run.state)
+                _save_state(state_path(settings), run.saved)
         progress(
             f"parsed {result.counts['documents']} document(s), "
             f"{result.counts['unchanged']} unchanged, {result.counts['failed']} failed"

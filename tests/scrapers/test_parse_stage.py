@@ -3,7 +3,9 @@ reaches every archived document by bumping PARSER_VERSION and rerunning the stag
 
 from __future__ import annotations
 
+import json
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +15,7 @@ from edufig.core.figure_files import read_figure_meta
 from edufig.core.records import ParsedDocument
 from edufig.pipeline import run_stage
 from scrapers import parse_stage
+from scrapers.archive import Archive
 from scrapers.limits import Limits
 from scrapers.mirror.server import SiteHandler
 from scrapers.parse import Parsed
@@ -115,3 +118,39 @@ def test_bumping_the_parser_version_reparses_every_archived_document_without_htt
     metas = [read_figure_meta(p) for p in settings.figures_dir.glob("*.jsonl")]
     assert {m["parser_version"] for m in metas} == {bumped}
     assert counter.count == requests_before
+
+
+def test_a_run_reads_only_what_was_archived_since_the_last(crawled) -> None:
+    settings, _counter, _first = crawled
+    log = settings.archive_dir / "documents.jsonl"
+    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
+    assert state["archive_offset"] == log.stat().st_size
+    assert state["parser_version"] == parse_stage.PARSER_VERSION
+    archive = Archive(settings.archive_dir)
+    copy = replace(archive.documents()[0], doc_id="same_text_other_url")
+    archive.add_document(copy)
+    complete = log.stat().st_size
+    with log.open("ab") as handle:  # a crawler still appending its next line
+        handle.write(b'{"doc_id": "half_writ')
+
+    again = run_stage("parse", settings)
+
+    counts = again.counts
+    assert (counts["documents"], counts["duplicates"], counts["unchanged"]) == (0, 2, 5)
+    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
+    assert state["archive_offset"] == complete
+    assert state["documents"]["same_text_other_url"]["duplicate_of"]
+
+
+def test_a_state_from_before_the_offset_reads_the_whole_log_once(crawled) -> None:
+    settings, _counter, _first = crawled
+    path = parse_stage.state_path(settings)
+    documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
+    path.write_text(json.dumps(documents), encoding="utf-8")  # the format before
+
+    migrated = run_stage("parse", settings)
+
+    assert (migrated.counts["unchanged"], migrated.counts["documents"]) == (5, 0)
+    state = json.loads(path.read_text(encoding="utf-8"))
+    assert state["documents"] == documents
+    assert state["archive_offset"] == (settings.archive_dir / "documents.jsonl").stat().st_size
