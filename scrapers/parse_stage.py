@@ -50,12 +50,14 @@ def state_path(settings: Settings) -> Path:
 @dataclass
 class ParseState:
     """Per document: the bytes and parser version it was parsed from, its text hash, a
-    parse error or the document it duplicates; and how far the archive's log was read,
-    by which parser version."""
+    parse error or the document it duplicates; how far the archive's log was read, by
+    which parser version; and the archived records to try again, whose parse failed for a
+    reason other than their bytes (a blob not readable, a crash while saving)."""
 
     documents: dict[str, dict] = field(default_factory=dict)
     archive_offset: int = 0
     parser_version: str | None = None
+    retry: dict[str, dict] = field(default_factory=dict)
 
     def offset_for(self, parser_version: str) -> int:
         """Where this run starts reading: from the top for a parser the log was not read by."""
@@ -68,7 +70,9 @@ def _load_state(path: Path) -> ParseState:
     data = json.loads(path.read_text(encoding="utf-8"))
     if "documents" not in data:  # written before the offset was kept: read the log once
         return ParseState(documents=data)
-    return ParseState(data["documents"], data["archive_offset"], data["parser_version"])
+    return ParseState(
+        data["documents"], data["archive_offset"], data["parser_version"], data.get("retry", {})
+    )
 
 
 def _save_state(path: Path, state: ParseState) -> None:
@@ -199,10 +203,15 @@ class ArchiveParse:
                 self.skip(doc_id, entry)
 
     def read_archive(self) -> None:
-        """Parse what was archived since the last run, then move the offset past it."""
+        """Parse what was archived since the last run and what failed to parse last time,
+        then move the offset past what was read."""
         records, end = self.archive.documents_since(self.saved.offset_for(PARSER_VERSION))
-        self.parse_pending(records)
-        self.skip_unread({record.doc_id for record in records})
+        read = {record.doc_id for record in records}
+        retry, self.saved.retry = self.saved.retry, {}
+        self.recorded += bool(retry)
+        again = [ArchivedDocument.from_dict(r) for doc_id, r in retry.items() if doc_id not in read]
+        self.parse_pending([*records, *again])
+        self.skip_unread(read | retry.keys())
         if (end, PARSER_VERSION) != (self.saved.archive_offset, self.saved.parser_version):
             self.saved.archive_offset, self.saved.parser_version = end, PARSER_VERSION
             self.recorded += 1
@@ -237,8 +246,11 @@ class ArchiveParse:
                 self.fail(record, f"parse failed: {exc}")
 
     def fail(self, record: ArchivedDocument, message: str) -> None:
+        """Not the document's fault: the next run tries it again."""
         self.result.add("failed")
         self.result.errors.append(f"{where(record)}: {message}")
+        self.saved.retry[record.doc_id] = asdict(record)
+        self.recorded += 1
 
     def land(self, record: ArchivedDocument, outcomes: list[Outcome]) -> None:
         errors: list[str] = []

@@ -154,3 +154,27 @@ def test_a_state_from_before_the_offset_reads_the_whole_log_once(crawled) -> Non
     state = json.loads(path.read_text(encoding="utf-8"))
     assert state["documents"] == documents
     assert state["archive_offset"] == (settings.archive_dir / "documents.jsonl").stat().st_size
+
+
+def test_a_document_whose_bytes_could_not_be_read_is_tried_again(crawled) -> None:
+    settings, _counter, _first = crawled
+    archive = Archive(settings.archive_dir)
+    record = next(d for d in archive.documents() if d.provenance)
+    body = archive.blob(record.page.sha256).replace(b"<p>", b"<p>appendix 2024 ", 1)
+    sha = archive.store(record.url + "?v=2", 200, {}, body, record.fetched_at)
+    archive.add_document(
+        replace(record, doc_id="read_later", page=replace(record.page, sha256=sha))
+    )
+    blob = settings.archive_dir / "blobs" / sha[:2] / sha
+    blob.unlink()  # a disk that did not answer
+
+    failed = run_stage("parse", settings)
+
+    assert failed.counts["failed"] == 1
+    assert "archived bytes not readable" in " ".join(failed.errors)
+    blob.write_bytes(body)
+    again = run_stage("parse", settings)  # the log holds nothing new: the retry list does
+    assert (again.counts["documents"], again.counts["new"], again.counts["failed"]) == (1, 1, 0)
+    assert "appendix 2024" in parsed_docs(settings)["read_later"].text
+    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
+    assert state["retry"] == {} and "read_later" in state["documents"]
