@@ -164,6 +164,7 @@ class ArchiveParse:
         self.saved = _load_state(state_path(settings))
         self.state = self.saved.documents
         self.recorded = 0  # state changes made by this run: none, nothing to save
+        self.failed: dict[str, dict] = {}  # archived records to try again next run
         self.owners = {  # text → the crawled document that owns it
             entry["text_sha256"]: doc_id
             for doc_id, entry in self.state.items()
@@ -207,11 +208,13 @@ class ArchiveParse:
         then move the offset past what was read."""
         records, end = self.archive.documents_since(self.saved.offset_for(PARSER_VERSION))
         read = {record.doc_id for record in records}
-        retry, self.saved.retry = self.saved.retry, {}
-        self.recorded += bool(retry)
+        retry = self.saved.retry
         again = [ArchivedDocument.from_dict(r) for doc_id, r in retry.items() if doc_id not in read]
         self.parse_pending([*records, *again])
         self.skip_unread(read | retry.keys())
+        if self.failed != retry:  # kept as it was by a run that stops half way
+            self.saved.retry = self.failed
+            self.recorded += 1
         if (end, PARSER_VERSION) != (self.saved.archive_offset, self.saved.parser_version):
             self.saved.archive_offset, self.saved.parser_version = end, PARSER_VERSION
             self.recorded += 1
@@ -249,8 +252,7 @@ class ArchiveParse:
         """Not the document's fault: the next run tries it again."""
         self.result.add("failed")
         self.result.errors.append(f"{where(record)}: {message}")
-        self.saved.retry[record.doc_id] = asdict(record)
-        self.recorded += 1
+        self.failed[record.doc_id] = asdict(record)
 
     def land(self, record: ArchivedDocument, outcomes: list[Outcome]) -> None:
         errors: list[str] = []
