@@ -77,6 +77,15 @@ class ArchivedDocument:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class LogPosition:
+    """How far a reader got in documents.jsonl: the hash of the log's first line, which names
+    the log (an archive recreated from scratch starts another), and the byte offset."""
+
+    head: str = ""
+    offset: int = 0
+
+
 class Archive:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -121,18 +130,20 @@ class Archive:
 
     def documents(self) -> list[ArchivedDocument]:
         """The latest version of every archived document, in the order first archived."""
-        return self.documents_since(0)[0]
+        return self.documents_since(LogPosition())[0]
 
-    def documents_since(self, offset: int) -> tuple[list[ArchivedDocument], int]:
-        """The latest version of each document archived from byte `offset` of
-        documents.jsonl on, and the offset after the last complete line: the log is
-        append-only, so a reader that keeps the offset reads each line once (a line still
-        being appended is left for the next read)."""
+    def documents_since(self, position: LogPosition) -> tuple[list[ArchivedDocument], LogPosition]:
+        """The latest version of each document archived after `position` in documents.jsonl,
+        and the position after the last complete line: the log is append-only, so a reader
+        that keeps its position reads each line once (a line still being appended is left for
+        the next read). A position in another log (the archive recreated) reads from the top."""
         path = self.root / "documents.jsonl"
         if not path.exists():
-            return [], 0
+            return [], LogPosition()
         with path.open("rb") as handle:
-            handle.seek(offset)
+            head = hashlib.sha256(handle.readline()).hexdigest()
+            start = position.offset if position.head == head else 0
+            handle.seek(start)
             tail = handle.read()
         complete = tail[: tail.rfind(b"\n") + 1]
         latest: dict[str, ArchivedDocument] = {}
@@ -142,7 +153,7 @@ class Archive:
             except (ValueError, TypeError, KeyError):  # a line torn by a kill mid-append
                 continue
             latest[document.doc_id] = document
-        return list(latest.values()), offset + len(complete)
+        return list(latest.values()), LogPosition(head, start + len(complete))
 
     def _append(self, name: str, record: dict) -> None:
         """One write per line in append mode: parallel crawl tasks never interleave lines."""

@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.records import ParsedDocument
-from scrapers.archive import Archive, ArchivedDocument
+from scrapers.archive import Archive, ArchivedDocument, LogPosition
 from scrapers.metadata import doc_number_in_text
 from scrapers.parse import Parsed, UnparseableError, document_from
 from scrapers.worker import Job, ParseWorkers
@@ -55,13 +55,16 @@ class ParseState:
     reason other than their bytes (a blob not readable, a crash while saving)."""
 
     documents: dict[str, dict] = field(default_factory=dict)
+    archive_head: str = ""
     archive_offset: int = 0
     parser_version: str | None = None
     retry: dict[str, dict] = field(default_factory=dict)
 
-    def offset_for(self, parser_version: str) -> int:
+    def position_for(self, parser_version: str) -> LogPosition:
         """Where this run starts reading: from the top for a parser the log was not read by."""
-        return self.archive_offset if self.parser_version == parser_version else 0
+        if self.parser_version != parser_version:
+            return LogPosition()
+        return LogPosition(self.archive_head, self.archive_offset)
 
 
 def _load_state(path: Path) -> ParseState:
@@ -71,7 +74,11 @@ def _load_state(path: Path) -> ParseState:
     if "documents" not in data:  # written before the offset was kept: read the log once
         return ParseState(documents=data)
     return ParseState(
-        data["documents"], data["archive_offset"], data["parser_version"], data.get("retry", {})
+        data["documents"],
+        data.get("archive_head", ""),
+        data["archive_offset"],
+        data["parser_version"],
+        data.get("retry", {}),
     )
 
 
@@ -206,7 +213,8 @@ class ArchiveParse:
     def read_archive(self) -> None:
         """Parse what was archived since the last run and what failed to parse last time,
         then move the offset past what was read."""
-        records, end = self.archive.documents_since(self.saved.offset_for(PARSER_VERSION))
+        start = self.saved.position_for(PARSER_VERSION)
+        records, end = self.archive.documents_since(start)
         read = {record.doc_id for record in records}
         retry = self.saved.retry
         again = [ArchivedDocument.from_dict(r) for doc_id, r in retry.items() if doc_id not in read]
@@ -215,8 +223,9 @@ class ArchiveParse:
         if self.failed != retry:  # kept as it was by a run that stops half way
             self.saved.retry = self.failed
             self.recorded += 1
-        if (end, PARSER_VERSION) != (self.saved.archive_offset, self.saved.parser_version):
-            self.saved.archive_offset, self.saved.parser_version = end, PARSER_VERSION
+        if end != start or self.saved.parser_version != PARSER_VERSION:
+            self.saved.archive_head, self.saved.archive_offset = end.head, end.offset
+            self.saved.parser_version = PARSER_VERSION
             self.recorded += 1
 
     def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:

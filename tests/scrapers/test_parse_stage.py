@@ -178,3 +178,20 @@ def test_a_document_whose_bytes_could_not_be_read_is_tried_again(crawled) -> Non
     assert "appendix 2024" in parsed_docs(settings)["read_later"].text
     state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
     assert state["retry"] == {} and "read_later" in state["documents"]
+
+
+def test_an_archive_started_again_is_read_from_its_first_line(crawled) -> None:
+    settings, _counter, _first = crawled
+    log = settings.archive_dir / "documents.jsonl"
+    archive = Archive(settings.archive_dir)
+    record = next(d for d in archive.documents() if d.provenance)
+    log.rename(log.with_suffix(".old"))  # an engineer moved the archive's log aside
+    archive.add_document(replace(record, doc_id="first_of_a_new_log"))
+    assert log.stat().st_size < log.with_suffix(".old").stat().st_size
+
+    again = run_stage("parse", settings)
+
+    assert again.counts["duplicates"] == 2  # read, and the same text as a document it has
+    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
+    assert state["archive_offset"] == log.stat().st_size
+    assert "first_of_a_new_log" in state["documents"]
