@@ -12,7 +12,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 import duckdb
-import pandas as pd
 
 from edufig.core.config import Settings, StageResult
 from edufig.review.store import DECISION_COLUMNS, Decision, DecisionStore, decisions_path
@@ -54,6 +53,9 @@ def copy_decisions(con: duckdb.DuckDBPyConnection, settings: Settings, result: S
     decisions = _new_decisions(con, settings)
     if not decisions:
         return
+    # here, not at the top: the alerts stage imports this module for reviewed_flag_ids only
+    import pandas as pd
+
     now = datetime.now(UTC).replace(tzinfo=None)
     frame = pd.DataFrame(  # noqa: F841 - read by DuckDB's replacement scan
         [asdict(d) | {"loaded_at": now} for d in decisions],
