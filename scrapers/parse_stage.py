@@ -168,19 +168,18 @@ class ArchiveParse:
         self.result = result
         self.workers = workers
         self.archive = Archive(settings.archive_dir)
-        self.saved = _load_state(state_path(settings))
-        self.state = self.saved.documents
+        self.state = _load_state(state_path(settings))
         self.recorded = 0  # state changes made by this run: none, nothing to save
         self.failed: dict[str, dict] = {}  # archived records to try again next run
         self.owners = {  # text → the crawled document that owns it
             entry["text_sha256"]: doc_id
-            for doc_id, entry in self.state.items()
+            for doc_id, entry in self.state.documents.items()
             if entry.get("crawled") and entry.get("text_sha256")
         }
 
     def current(self, record: ArchivedDocument) -> dict | None:
         """The state entry when this document's bytes were parsed by this parser already."""
-        entry = self.state.get(record.doc_id)
+        entry = self.state.documents.get(record.doc_id)
         if not entry or entry.get("content_key") != record.content_key:
             return None
         if entry.get("parser_version") != PARSER_VERSION:
@@ -206,26 +205,26 @@ class ArchiveParse:
 
     def skip_unread(self, read: set[str]) -> None:
         """Count the documents this run's part of the log did not mention, as unchanged."""
-        for doc_id, entry in self.state.items():
+        for doc_id, entry in self.state.documents.items():
             if doc_id not in read:
                 self.skip(doc_id, entry)
 
     def read_archive(self) -> None:
         """Parse what was archived since the last run and what failed to parse last time,
         then move the offset past what was read."""
-        start = self.saved.position_for(PARSER_VERSION)
+        start = self.state.position_for(PARSER_VERSION)
         records, end = self.archive.documents_since(start)
         read = {record.doc_id for record in records}
-        retry = self.saved.retry
+        retry = self.state.retry
         again = [ArchivedDocument.from_dict(r) for doc_id, r in retry.items() if doc_id not in read]
         self.parse_pending([*records, *again])
         self.skip_unread(read | retry.keys())
         if self.failed != retry:  # kept as it was by a run that stops half way
-            self.saved.retry = self.failed
+            self.state.retry = self.failed
             self.recorded += 1
-        if end != start or self.saved.parser_version != PARSER_VERSION:
-            self.saved.archive_head, self.saved.archive_offset = end.head, end.offset
-            self.saved.parser_version = PARSER_VERSION
+        if end != start or self.state.parser_version != PARSER_VERSION:
+            self.state.archive_head, self.state.archive_offset = end.head, end.offset
+            self.state.parser_version = PARSER_VERSION
             self.recorded += 1
 
     def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:
@@ -273,7 +272,7 @@ class ArchiveParse:
     def record(self, record: ArchivedDocument, doc: ParsedDocument) -> None:
         """Save unless the same text was crawled already as another document (local files
         are taken as given)."""
-        previous = self.state.get(doc.doc_id, {})
+        previous = self.state.documents.get(doc.doc_id, {})
         digest = text_sha(doc.text) if doc.parse_status == "ok" else None
         crawled = bool(record.provenance)
         owner = self.owners.get(digest) if digest and crawled else None
@@ -286,13 +285,14 @@ class ArchiveParse:
         self.recorded += 1
         if owner is not None and owner != doc.doc_id:
             self.result.add("duplicates")
-            self.state[doc.doc_id] = {**entry, "duplicate_of": owner}
+            self.state.documents[doc.doc_id] = {**entry, "duplicate_of": owner}
             return
         doc.parser_version, doc.content_key = PARSER_VERSION, record.content_key
         doc.save(self.settings.parsed_dir / f"{doc.doc_id}.json")
         self.result.add("documents")
         self._count(previous, digest)
-        self.state[doc.doc_id] = {**entry, "text_sha256": digest, "parse_error": doc.parse_error}
+        parsed = {"text_sha256": digest, "parse_error": doc.parse_error}
+        self.state.documents[doc.doc_id] = {**entry, **parsed}
         if digest and crawled:
             self.owners.setdefault(digest, doc.doc_id)
 
@@ -318,7 +318,7 @@ def parse_archive(settings: Settings, progress: Progress | None = None) -> Stage
             run.read_archive()
         finally:
             if run.recorded:
-                _save_state(state_path(settings), run.saved)
+                _save_state(state_path(settings), run.state)
         progress(
             f"parsed {result.counts['documents']} document(s), "
             f"{result.counts['unchanged']} unchanged, {result.counts['failed']} failed"

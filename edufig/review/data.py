@@ -20,7 +20,12 @@ from edufig.alerts.flag_routing import Flag, flags_table_exists, read_flags
 from edufig.core.config import Settings
 from edufig.core.figure_files import figure_file, read_figure_file
 from edufig.core.records import ParsedDocument
-from edufig.core.warehouse import ALERTS_SNAPSHOT_NAME, read_only_connection, snapshot_path
+from edufig.core.warehouse import (
+    ALERTS_SNAPSHOT_NAME,
+    has_table,
+    read_only_connection,
+    snapshot_path,
+)
 from edufig.load import figure_id
 
 MAX_TEXT_CHARS = 300_000
@@ -41,14 +46,6 @@ def snapshot(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def current_flags(settings: Settings) -> list[Flag]:
     with snapshot(settings) as con:
         return read_flags(con) if flags_table_exists(con) else []
@@ -61,7 +58,7 @@ def first_seen(settings: Settings) -> dict[str, datetime]:
     if not path.exists():
         return {}
     with read_only_connection(path) as con:
-        if not _table_exists(con, "alerts", "flag_state"):
+        if not has_table(con, "alerts", "flag_state"):
             return {}
         return dict(con.execute("SELECT flag_id, first_seen FROM alerts.flag_state").fetchall())
 
