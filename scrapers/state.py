@@ -5,7 +5,7 @@ What it remembers: conditional-GET validators per URL (an unchanged page costs a
 blocked sources and gone URLs (a rerun does not hammer them), and the known articles of
 every source with when each was last checked (a rerun neither re-requests them nor pages
 past the first list page that holds only known ones). Which text belongs to which document
-is the parse stage's state, `parse_state.json`.
+is the parse stage's state (scrapers/parse_state.py).
 
 Every update is its own small transaction, written when it happens: a run costs
 O(changes), not a rewrite of everything known, and a crawl killed between two URLs keeps
@@ -19,12 +19,12 @@ file renamed to `crawl_state.json.migrated`).
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from scrapers.sqlite_store import SqliteStore, transaction
 
 STATE_FILE = "crawl_state.sqlite"
 LEGACY_FILE = "crawl_state.json"
@@ -65,33 +65,13 @@ class KnownArticle:
     last_checked: float
 
 
-class CrawlState:
-    """The crawl state store; one connection per process (and per crawl run)."""
+class CrawlState(SqliteStore):
+    """The crawl state store; one connection per process (and per crawl run). Autocommit:
+    each write below is one transaction, committed when the call returns."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: each write below is one transaction, committed when the call returns.
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
-        self.db.executescript(_SCHEMA)
-
-    @classmethod
-    def open(cls, data_dir: Path) -> CrawlState:
-        """The store under `data_dir`, with a legacy `crawl_state.json` migrated into it."""
-        state = cls(Path(data_dir) / STATE_FILE)
-        state.migrate_json(Path(data_dir) / LEGACY_FILE)
-        return state
-
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> CrawlState:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    FILE = STATE_FILE
+    LEGACY_FILE = LEGACY_FILE
+    SCHEMA = _SCHEMA
 
     # -- validators -------------------------------------------------------------------
     def validator(self, url: str) -> Validator | None:
@@ -197,7 +177,7 @@ class CrawlState:
     def seed_articles(self, articles: Iterable[tuple[str, str, str, str | None, float]]) -> None:
         """Known articles from an archive crawled before this table existed, once: rows of
         (url, source, doc_id, title, fetched_at)."""
-        with self._transaction():
+        with transaction(self.db):
             if self._meta("articles_seeded"):
                 return
             self.db.executemany(
@@ -224,7 +204,7 @@ class CrawlState:
     def migrate_json(self, legacy: Path) -> bool:
         """Rows from a `crawl_state.json` (validators, blocked, gone), then rename it; under
         an immediate transaction, so of two processes opening at once only one migrates."""
-        with self._transaction():
+        with transaction(self.db):
             if not legacy.is_file():
                 return False
             data = json.loads(legacy.read_text(encoding="utf-8") or "{}")
@@ -248,18 +228,3 @@ class CrawlState:
             )
             legacy.rename(legacy.with_name(legacy.name + ".migrated"))
         return True
-
-    def _meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, rolls back on error."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
