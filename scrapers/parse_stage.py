@@ -13,20 +13,19 @@ not a document. One unreadable document is recorded as failed and never stops th
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.records import ParsedDocument
-from scrapers.archive import Archive, ArchivedDocument, LogPosition
+from scrapers.archive import Archive, ArchivedDocument
 from scrapers.metadata import doc_number_in_text
 from scrapers.parse import Parsed, UnparseableError, document_from
+from scrapers.parse_state import STATE_FILE, DocumentEntry, ParseState
 from scrapers.worker import Job, ParseWorkers
 
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
@@ -44,48 +43,7 @@ def text_sha(text: str) -> str:
 
 
 def state_path(settings: Settings) -> Path:
-    return settings.data_dir / "parse_state.json"
-
-
-@dataclass
-class ParseState:
-    """Per document: the bytes and parser version it was parsed from, its text hash, a
-    parse error or the document it duplicates; how far the archive's log was read, by
-    which parser version; and the archived records to try again, whose parse failed for a
-    reason other than their bytes (a blob not readable, a crash while saving)."""
-
-    documents: dict[str, dict] = field(default_factory=dict)
-    archive_head: str = ""
-    archive_offset: int = 0
-    parser_version: str | None = None
-    retry: dict[str, dict] = field(default_factory=dict)
-
-    def position_for(self, parser_version: str) -> LogPosition:
-        """Where this run starts reading: from the top for a parser the log was not read by."""
-        if self.parser_version != parser_version:
-            return LogPosition()
-        return LogPosition(self.archive_head, self.archive_offset)
-
-
-def _load_state(path: Path) -> ParseState:
-    if not path.is_file():
-        return ParseState()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if "documents" not in data:  # written before the offset was kept: read the log once
-        return ParseState(documents=data)
-    return ParseState(
-        data["documents"],
-        data.get("archive_head", ""),
-        data["archive_offset"],
-        data["parser_version"],
-        data.get("retry", {}),
-    )
-
-
-def _save_state(path: Path, state: ParseState) -> None:
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(asdict(state), ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    return settings.data_dir / STATE_FILE
 
 
 def _jobs(archive: Archive, record: ArchivedDocument) -> list[Job]:
@@ -163,51 +121,46 @@ def build_document(
 class ArchiveParse:
     """One run of the parse stage; counts and errors go to `result`."""
 
-    def __init__(self, settings: Settings, result: StageResult, workers: ParseWorkers) -> None:
+    def __init__(
+        self, settings: Settings, result: StageResult, workers: ParseWorkers, state: ParseState
+    ) -> None:
         self.settings = settings
         self.result = result
         self.workers = workers
         self.archive = Archive(settings.archive_dir)
-        self.state = _load_state(state_path(settings))
-        self.recorded = 0  # state changes made by this run: none, nothing to save
+        self.state = state
         self.failed: dict[str, dict] = {}  # archived records to try again next run
-        self.owners = {  # text → the crawled document that owns it
-            entry["text_sha256"]: doc_id
-            for doc_id, entry in self.state.documents.items()
-            if entry.get("crawled") and entry.get("text_sha256")
-        }
 
-    def current(self, record: ArchivedDocument) -> dict | None:
+    def current(self, record: ArchivedDocument) -> DocumentEntry | None:
         """The state entry when this document's bytes were parsed by this parser already."""
-        entry = self.state.documents.get(record.doc_id)
-        if not entry or entry.get("content_key") != record.content_key:
+        entry = self.state.document(record.doc_id)
+        if not entry or entry.content_key != record.content_key:
             return None
-        if entry.get("parser_version") != PARSER_VERSION:
+        if entry.parser_version != PARSER_VERSION:
             return None
-        if (
-            entry.get("duplicate_of")
-            or (self.settings.parsed_dir / f"{record.doc_id}.json").exists()
-        ):
+        if entry.duplicate_of or (self.settings.parsed_dir / f"{record.doc_id}.json").exists():
             return entry
         return None
 
-    def skip(self, doc_id: str, entry: dict) -> None:
-        if entry.get("duplicate_of"):
+    def skip(self, entry: DocumentEntry) -> None:
+        if entry.duplicate_of:
             self.result.add("duplicates")
             return
         self.result.add("unchanged")
-        if entry.get("parse_error"):
-            self.result.add("failed")
-            self.result.errors.append(
-                f"{entry.get('where', doc_id)}: {entry['parse_error']}"
-                " (unchanged since the last run)"
-            )
+        if entry.parse_error:
+            self.report_unchanged_failure(entry.location, entry.parse_error)
+
+    def report_unchanged_failure(self, location: str, error: str) -> None:
+        self.result.add("failed")
+        self.result.errors.append(f"{location}: {error} (unchanged since the last run)")
 
     def skip_unread(self, read: set[str]) -> None:
         """Count the documents this run's part of the log did not mention, as unchanged."""
-        for doc_id, entry in self.state.documents.items():
-            if doc_id not in read:
-                self.skip(doc_id, entry)
+        unread = self.state.unread(read)
+        self.result.add("duplicates", unread.duplicates)
+        self.result.add("unchanged", unread.unchanged)
+        for location, error in unread.failed:
+            self.report_unchanged_failure(location, error)
 
     def read_archive(self) -> None:
         """Parse what was archived since the last run and what failed to parse last time,
@@ -215,17 +168,13 @@ class ArchiveParse:
         start = self.state.position_for(PARSER_VERSION)
         records, end = self.archive.documents_since(start)
         read = {record.doc_id for record in records}
-        retry = self.state.retry
+        retry = self.state.retry()
         again = [ArchivedDocument.from_dict(r) for doc_id, r in retry.items() if doc_id not in read]
         self.parse_pending([*records, *again])
         self.skip_unread(read | retry.keys())
-        if self.failed != retry:  # kept as it was by a run that stops half way
-            self.state.retry = self.failed
-            self.recorded += 1
-        if end != start or self.state.parser_version != PARSER_VERSION:
-            self.state.archive_head, self.state.archive_offset = end.head, end.offset
-            self.state.parser_version = PARSER_VERSION
-            self.recorded += 1
+        moved = end != start or self.state.parser_version() != PARSER_VERSION
+        if moved or self.failed != retry:  # a run that stops half way changes neither
+            self.state.advance(end, PARSER_VERSION, self.failed)
 
     def parse_pending(self, records: Iterable[ArchivedDocument]) -> None:
         """Parse what changed, a batch at a time on every worker at once."""
@@ -233,7 +182,7 @@ class ArchiveParse:
         for record in records:
             entry = self.current(record)
             if entry is not None:
-                self.skip(record.doc_id, entry)
+                self.skip(entry)
                 continue
             batch.append(record)
             if len(batch) >= PARSE_BATCH:
@@ -272,38 +221,29 @@ class ArchiveParse:
     def record(self, record: ArchivedDocument, doc: ParsedDocument) -> None:
         """Save unless the same text was crawled already as another document (local files
         are taken as given)."""
-        previous = self.state.documents.get(doc.doc_id, {})
+        previous = self.state.document(doc.doc_id)
         digest = text_sha(doc.text) if doc.parse_status == "ok" else None
         crawled = bool(record.provenance)
-        owner = self.owners.get(digest) if digest and crawled else None
-        entry = {
-            "content_key": record.content_key,
-            "parser_version": PARSER_VERSION,
-            "crawled": crawled,
-            "where": where(record),
-        }
-        self.recorded += 1
+        owner = self.state.owner_of(digest) if digest and crawled else None
+        entry = DocumentEntry(record.content_key, PARSER_VERSION, crawled, where(record))
         if owner is not None and owner != doc.doc_id:
             self.result.add("duplicates")
-            self.state.documents[doc.doc_id] = {**entry, "duplicate_of": owner}
+            self.state.put(doc.doc_id, replace(entry, duplicate_of=owner))
             return
         doc.parser_version, doc.content_key = PARSER_VERSION, record.content_key
         doc.save(self.settings.parsed_dir / f"{doc.doc_id}.json")
         self.result.add("documents")
         self._count(previous, digest)
-        parsed = {"text_sha256": digest, "parse_error": doc.parse_error}
-        self.state.documents[doc.doc_id] = {**entry, **parsed}
-        if digest and crawled:
-            self.owners.setdefault(digest, doc.doc_id)
+        self.state.put(doc.doc_id, replace(entry, text_sha256=digest, parse_error=doc.parse_error))
 
-    def _count(self, previous: dict, digest: str | None) -> None:
+    def _count(self, previous: DocumentEntry | None, digest: str | None) -> None:
         if digest is None:
             return
-        if previous.get("text_sha256") == digest:
+        if previous is not None and previous.text_sha256 == digest:
             self.result.add("reparsed")
             return
         self.result.add("new")
-        if previous:
+        if previous is not None:
             self.result.add("changed")
 
 
@@ -313,12 +253,8 @@ def parse_archive(settings: Settings, progress: Progress | None = None) -> Stage
     result = StageResult("parse", counts=dict.fromkeys(COUNT_KEYS, 0))
     with timed(result), ParseWorkers() as workers:
         settings.ensure_dirs()
-        run = ArchiveParse(settings, result, workers)
-        try:
-            run.read_archive()
-        finally:
-            if run.recorded:
-                _save_state(state_path(settings), run.state)
+        with ParseState.open(settings.data_dir) as state:
+            ArchiveParse(settings, result, workers, state).read_archive()
         progress(
             f"parsed {result.counts['documents']} document(s), "
             f"{result.counts['unchanged']} unchanged, {result.counts['failed']} failed"

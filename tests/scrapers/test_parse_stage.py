@@ -3,9 +3,11 @@ reaches every archived document by bumping PARSER_VERSION and rerunning the stag
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import pytest
 
@@ -19,6 +21,7 @@ from scrapers.archive import Archive
 from scrapers.limits import Limits
 from scrapers.mirror.server import SiteHandler
 from scrapers.parse import Parsed
+from scrapers.parse_state import ParseState
 
 FIX_MARK = "【解析器修订】"
 
@@ -42,6 +45,15 @@ class RequestCounter:
 def parsed_docs(settings: Settings) -> dict[str, ParsedDocument]:
     docs = (ParsedDocument.load(p) for p in settings.parsed_dir.glob("*.json"))
     return {d.doc_id: d for d in docs}
+
+
+def saved_state(settings: Settings) -> ParseState:
+    return ParseState.open(settings.data_dir)
+
+
+def state_dump(settings: Settings) -> list[str]:
+    with sqlite3.connect(parse_stage.state_path(settings)) as db:
+        return list(db.iterdump())
 
 
 def fixed_parser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,14 +93,12 @@ def test_first_parse_records_content_key_and_parser_version(crawled) -> None:
 
 def test_a_parser_fix_without_a_version_bump_changes_nothing(crawled, monkeypatch) -> None:
     settings, _counter, _first = crawled
-    state = parse_stage.state_path(settings)
-    saved = state.stat().st_mtime_ns, state.read_text(encoding="utf-8")
+    saved = state_dump(settings)
     fixed_parser(monkeypatch)
     again = run_stage("parse", settings)
     assert (again.counts["unchanged"], again.counts["documents"]) == (5, 0)
     assert not any(FIX_MARK in d.text for d in parsed_docs(settings).values())
-    # nothing parsed, nothing to save: the state file is not rewritten
-    assert (state.stat().st_mtime_ns, state.read_text(encoding="utf-8")) == saved
+    assert state_dump(settings) == saved  # nothing parsed, nothing recorded
 
 
 def test_bumping_the_parser_version_reparses_every_archived_document_without_http(
@@ -123,11 +133,12 @@ def test_bumping_the_parser_version_reparses_every_archived_document_without_htt
 def test_a_run_reads_only_what_was_archived_since_the_last(crawled) -> None:
     settings, _counter, _first = crawled
     log = settings.archive_dir / "documents.jsonl"
-    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
-    assert state["archive_offset"] == log.stat().st_size
-    assert state["parser_version"] == parse_stage.PARSER_VERSION
+    with saved_state(settings) as state:
+        assert state.position_for(parse_stage.PARSER_VERSION).offset == log.stat().st_size
+        assert state.parser_version() == parse_stage.PARSER_VERSION
     archive = Archive(settings.archive_dir)
-    copy = replace(archive.documents()[0], doc_id="same_text_other_url")
+    original = archive.documents()[0]
+    copy = replace(original, doc_id="same_text_other_url")
     archive.add_document(copy)
     complete = log.stat().st_size
     with log.open("ab") as handle:  # a crawler still appending its next line
@@ -137,23 +148,51 @@ def test_a_run_reads_only_what_was_archived_since_the_last(crawled) -> None:
 
     counts = again.counts
     assert (counts["documents"], counts["duplicates"], counts["unchanged"]) == (0, 2, 5)
-    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
-    assert state["archive_offset"] == complete
-    assert state["documents"]["same_text_other_url"]["duplicate_of"]
+    with saved_state(settings) as state:
+        assert state.position_for(parse_stage.PARSER_VERSION).offset == complete
+        owner = state.document(original.doc_id).duplicate_of or original.doc_id
+        assert state.document("same_text_other_url").duplicate_of == owner
 
 
-def test_a_state_from_before_the_offset_reads_the_whole_log_once(crawled) -> None:
+def legacy_documents(state: ParseState, doc_ids: list[str]) -> dict[str, dict]:
+    """The store's documents as `parse_state.json` held them."""
+    documents = {}
+    for doc_id in doc_ids:
+        entry = asdict(state.document(doc_id))
+        entry["where"] = entry.pop("location")
+        documents[doc_id] = {k: v for k, v in entry.items() if v is not None}
+    return documents
+
+
+@pytest.mark.parametrize("with_offset", [False, True], ids=["documents_only", "with_offset"])
+def test_a_json_state_is_migrated_once(crawled, with_offset) -> None:
     settings, _counter, _first = crawled
-    path = parse_stage.state_path(settings)
-    documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
-    path.write_text(json.dumps(documents), encoding="utf-8")  # the format before
+    doc_ids = [d.doc_id for d in Archive(settings.archive_dir).documents()]
+    with saved_state(settings) as state:
+        before = {doc_id: state.document(doc_id) for doc_id in doc_ids}
+        documents = legacy_documents(state, doc_ids)
+        offset = state.position_for(parse_stage.PARSER_VERSION).offset
+    for path in settings.data_dir.glob("parse_state.sqlite*"):
+        path.unlink()
+    legacy = settings.data_dir / "parse_state.json"
+    if with_offset:  # the format of 278e038 to this store, its position one byte short
+        log = settings.archive_dir / "documents.jsonl"
+        head = hashlib.sha256(log.read_bytes().splitlines(keepends=True)[0]).hexdigest()
+        version = parse_stage.PARSER_VERSION
+        position = {"archive_head": head, "archive_offset": offset - 1, "parser_version": version}
+        legacy.write_text(json.dumps({"documents": documents, "retry": {}, **position}))
+    else:  # the format before the log position was kept: the whole log is read once
+        legacy.write_text(json.dumps(documents), encoding="utf-8")
 
     migrated = run_stage("parse", settings)
 
     assert (migrated.counts["unchanged"], migrated.counts["documents"]) == (5, 0)
-    state = json.loads(path.read_text(encoding="utf-8"))
-    assert state["documents"] == documents
-    assert state["archive_offset"] == (settings.archive_dir / "documents.jsonl").stat().st_size
+    assert migrated.counts["duplicates"] == 1
+    assert not legacy.exists() and legacy.with_name("parse_state.json.migrated").is_file()
+    with saved_state(settings) as state:
+        assert {doc_id: state.document(doc_id) for doc_id in doc_ids} == before
+        log = settings.archive_dir / "documents.jsonl"
+        assert state.position_for(parse_stage.PARSER_VERSION).offset == log.stat().st_size
 
 
 def test_a_document_whose_bytes_could_not_be_read_is_tried_again(crawled) -> None:
@@ -176,8 +215,8 @@ def test_a_document_whose_bytes_could_not_be_read_is_tried_again(crawled) -> Non
     again = run_stage("parse", settings)  # the log holds nothing new: the retry list does
     assert (again.counts["documents"], again.counts["new"], again.counts["failed"]) == (1, 1, 0)
     assert "appendix 2024" in parsed_docs(settings)["read_later"].text
-    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
-    assert state["retry"] == {} and "read_later" in state["documents"]
+    with saved_state(settings) as state:
+        assert state.retry() == {} and state.document("read_later").text_sha256
 
 
 def test_an_archive_started_again_is_read_from_its_first_line(crawled) -> None:
@@ -192,6 +231,6 @@ def test_an_archive_started_again_is_read_from_its_first_line(crawled) -> None:
     again = run_stage("parse", settings)
 
     assert again.counts["duplicates"] == 2  # read, and the same text as a document it has
-    state = json.loads(parse_stage.state_path(settings).read_text(encoding="utf-8"))
-    assert state["archive_offset"] == log.stat().st_size
-    assert "first_of_a_new_log" in state["documents"]
+    with saved_state(settings) as state:
+        assert state.position_for(parse_stage.PARSER_VERSION).offset == log.stat().st_size
+        assert state.document("first_of_a_new_log").duplicate_of == record.doc_id
