@@ -33,11 +33,13 @@ from edufig.alerts.tables import (
     requeue,
     sync_flag_state,
 )
+from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import (
     ALERTS_SNAPSHOT_NAME,
     has_table,
     read_only_connection,
+    reader,
     replace_snapshot,
     snapshot_path,
     writer,
@@ -57,6 +59,8 @@ COUNT_KEYS = (
     "flags_unassigned",
     "flags_reviewed",
 )
+# meta.stage_fingerprints: what the alerts' snapshot was last copied from
+SNAPSHOT_STAGE = "alerts_snapshot"
 
 
 def _now() -> datetime:
@@ -182,6 +186,21 @@ def report_dead_letters(con: duckdb.DuckDBPyConnection, result: StageResult) -> 
         )
 
 
+def publish_alert_tables(settings: Settings, result: StageResult) -> None:
+    """Copy the alert tables into their snapshot unless it holds them already: a run that
+    queued, sent and resolved nothing would copy the whole outbox (every message ever
+    sent) for the same rows."""
+    with reader(settings) as con:
+        present = {f"{s}.{t}": f"{s}.{t}" for s, t in ALERT_TABLES if has_table(con, s, t)}
+        digest = landing_fingerprint.rows_digest(con, present)
+    published = snapshot_path(settings, ALERTS_SNAPSHOT_NAME).exists()
+    if published and digest == landing_fingerprint.recorded(settings).get(SNAPSHOT_STAGE):
+        result.counts["snapshot_unchanged"] = 1
+        return
+    replace_snapshot(settings, ALERTS_SNAPSHOT_NAME, list(ALERT_TABLES))
+    landing_fingerprint.record(settings, {SNAPSHOT_STAGE: digest})
+
+
 def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
     """The `alerts` stage. `now` lets a caller act as a later run (retry backoff is real time).
     Ends by publishing the alert tables, which `edufig alerts` reads."""
@@ -192,7 +211,7 @@ def send_alerts(settings: Settings, now: datetime | None = None) -> StageResult:
         deliver_due(settings, subscriptions, result, now)
         with writer(settings) as con:
             report_dead_letters(con, result)
-        replace_snapshot(settings, ALERTS_SNAPSHOT_NAME, list(ALERT_TABLES))
+        publish_alert_tables(settings, result)
     return result
 
 

@@ -84,7 +84,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def sync_flag_state(con: duckdb.DuckDBPyConnection, now: datetime) -> FlagChanges:
     """Record which flags dq.dq_flags raises now; a flag missing from this run is resolved,
-    and a resolved flag raised again starts a new occurrence (times_raised + 1) so it is resent."""
+    and a resolved flag raised again starts a new occurrence (times_raised + 1) so it is resent.
+    `last_seen` is when this stage first saw the latest quality run that raised the flag: a run
+    after a skipped quality stage changes no row."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE current_flags AS SELECT DISTINCT ON (flag_id) flag_id,"
         " check_name, severity, region_code, region_name, metric, year, message_zh, run_id"
@@ -99,7 +101,8 @@ def sync_flag_state(con: duckdb.DuckDBPyConnection, now: datetime) -> FlagChange
     con.execute(
         "UPDATE alerts.flag_state s SET last_seen = ?, last_run_id = c.run_id,"
         " severity = c.severity, message_zh = c.message_zh"
-        " FROM current_flags c WHERE s.flag_id = c.flag_id",
+        " FROM current_flags c WHERE s.flag_id = c.flag_id"
+        " AND s.last_run_id IS DISTINCT FROM c.run_id",
         [now],
     )
     inserted = _count(
