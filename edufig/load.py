@@ -4,7 +4,10 @@ Loading is keyed by document: a document whose content hash and extractor versio
 unchanged is skipped (told from its figure file's first line alone while the parsed file
 keeps the stamp recorded there); a changed one has its figures replaced in the same
 transaction, so a crash mid-load leaves the previous state intact and a rerun finishes the
-job. The crawl log is read from where the last load stopped (`meta.loaded_logs`).
+job. The crawl log is read from where the last load stopped (`meta.loaded_logs`). When the
+parsed and figure folders are as the last load that left the landing current found them
+(`load_scan` in `meta.stage_fingerprints`, edufig.core.folder_stamps), no document file is
+opened at all.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from edufig.core import landing_fingerprint
 from edufig.core.config import FETCH_LOG, Settings, StageResult, timed
 from edufig.core.figure_files import (
     figure_file,
@@ -27,6 +31,7 @@ from edufig.core.figure_files import (
     read_figure_meta,
     stamped_from,
 )
+from edufig.core.folder_stamps import SCAN_SKIPPED, FolderStamp, read_stamp, recordable
 from edufig.core.records import ParsedDocument
 from edufig.core.warehouse import writer
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
@@ -100,6 +105,9 @@ def figure_id(doc_id: str, sha256: str, ordinal: int) -> str:
     return hashlib.sha1(f"{doc_id}|{sha256}|{ordinal}".encode()).hexdigest()
 
 
+# meta.stage_fingerprints: the document folders' stamp after a load that left the landing
+# as the files say (edufig.core.folder_stamps)
+LOAD_SCAN = "load_scan"
 Versions = tuple[str, str | None, str]  # document bytes, parser version, extractor version
 
 
@@ -183,22 +191,46 @@ def _changed_documents(
         yield doc, figures if version else [], meta if version else {}
 
 
+def _scan_skipped(con: duckdb.DuckDBPyConnection, stamp: FolderStamp, result: StageResult):
+    """Whether the document folders are as the last load that left the landing current
+    found them (its record is in the warehouse: a new warehouse scans)."""
+    saved = landing_fingerprint.recorded_on(con).get(LOAD_SCAN)
+    known = json.loads(saved) if saved else {}
+    if known.get("key") != stamp.key(LOAD_SCAN):
+        return False
+    result.add("documents_unchanged", known["documents"])
+    result.counts[SCAN_SKIPPED] = 1
+    return True
+
+
+def _record_scan(con: duckdb.DuckDBPyConnection, stamp: FolderStamp, documents: int) -> None:
+    key = recordable(stamp, LOAD_SCAN)
+    con.execute(landing_fingerprint.STATE_DDL)
+    record = json.dumps({"key": key, "documents": documents}) if key else None
+    landing_fingerprint.record_on(con, {LOAD_SCAN: record})
+
+
 def _load_documents(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):
+    stamp = read_stamp((settings.parsed_dir, settings.figures_dir))
+    if _scan_skipped(con, stamp, result):
+        return
+    errors, unchanged = len(result.errors), result.counts.get("documents_unchanged", 0)
     now = datetime.now(UTC).replace(tzinfo=None)
     doc_rows, figure_rows, doc_ids = [], [], []
     for doc, figures, meta in _changed_documents(settings, _loaded_versions(con), result):
         doc_ids.append(doc.doc_id)
         doc_rows.append(_document_row(doc, figures, meta, now))
         figure_rows.extend(_figure_rows(doc, figures, now))
-    if not doc_ids:
-        return
-    ids = pd.DataFrame({"doc_id": doc_ids})  # noqa: F841 - read by DuckDB's replacement scan
-    con.execute("DELETE FROM landing.figures WHERE doc_id IN (SELECT doc_id FROM ids)")
-    con.execute("DELETE FROM landing.documents WHERE doc_id IN (SELECT doc_id FROM ids)")
-    _insert(con, "landing.documents", DOCUMENT_COLUMNS, doc_rows)
-    _insert(con, "landing.figures", FIGURE_COLUMNS, figure_rows)
-    result.add("documents_loaded", len(doc_rows))
-    result.add("figures_loaded", len(figure_rows))
+    if doc_ids:
+        ids = pd.DataFrame({"doc_id": doc_ids})  # noqa: F841 - read by DuckDB's replacement scan
+        con.execute("DELETE FROM landing.figures WHERE doc_id IN (SELECT doc_id FROM ids)")
+        con.execute("DELETE FROM landing.documents WHERE doc_id IN (SELECT doc_id FROM ids)")
+        _insert(con, "landing.documents", DOCUMENT_COLUMNS, doc_rows)
+        _insert(con, "landing.figures", FIGURE_COLUMNS, figure_rows)
+        result.add("documents_loaded", len(doc_rows))
+    if len(result.errors) == errors:  # every document is in the landing as its files say
+        scanned = result.counts.get("documents_unchanged", 0) - unchanged + len(doc_rows)
+        _record_scan(con, stamp, scanned)
 
 
 def _new_log_lines(path: Path, position: LogPosition | None) -> tuple[list[bytes], LogPosition]:

@@ -2,6 +2,7 @@
 file's stamp that lets a rerun skip unchanged documents without reading them."""
 
 import os
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from edufig.core.figure_files import (
     stamped_from,
     write_figure_file,
 )
+from edufig.core.folder_stamps import RACY_SECONDS, read_stamp, recordable
 from edufig.core.records import Figure, ParsedDocument
 from edufig.extract.stage import pending_documents
 from edufig.pipeline import run_stage
@@ -95,3 +97,67 @@ def test_a_document_rewritten_unchanged_is_restamped_and_a_changed_one_extracted
 
     load = run_stage("load", extracted)
     assert load.counts["documents_loaded"] == 1 and not load.errors
+
+
+def _settle(settings: Settings) -> None:
+    """Move the document folders' times back past the racy window, as tomorrow's run finds
+    them."""
+    past = time.time_ns() - int((RACY_SECONDS + 60) * 1e9)
+    for folder in (settings.parsed_dir, settings.figures_dir):
+        os.utime(folder, ns=(past, past))
+
+
+def test_a_folder_changed_just_before_it_was_read_is_not_trusted(tmp_path):
+    assert recordable(read_stamp([tmp_path]), "v1") is None  # created just now
+    past = time.time_ns() - int((RACY_SECONDS + 1) * 1e9)
+    os.utime(tmp_path, ns=(past, past))
+    settled = read_stamp([tmp_path])
+    assert recordable(settled, "v1") == settled.key("v1") != settled.key("v2")
+    ParsedDocument(doc_id="d1", text="x", sha256="a" * 64).save(tmp_path / "d1.json")
+    assert read_stamp([tmp_path]).times != settled.times
+
+
+def test_a_quiet_rerun_opens_no_document_file(extracted):
+    """After one scan found every document current in settled folders, the next run skips
+    the scan: files garbled in place (the folders' times kept) are not read by either stage."""
+    parsed = _parsed(extracted)
+    _settle(extracted)
+    for name in ("extract", "load"):  # these scans find everything current and record it
+        assert "scan_skipped" not in run_stage(name, extracted).counts
+    for path in [*parsed, *extracted.figures_dir.glob("*.jsonl")]:
+        path.write_bytes(b"{garbled")
+
+    extract, load = (run_stage(name, extracted) for name in ("extract", "load"))
+
+    assert extract.counts == {"documents_unchanged": len(parsed), "scan_skipped": 1}
+    assert (load.counts["documents_unchanged"], load.counts["scan_skipped"]) == (len(parsed), 1)
+    assert not extract.errors and not load.errors
+    assert pending_documents(extracted) == []
+
+
+def test_a_document_replaced_after_a_quiet_run_is_extracted_and_loaded(extracted):
+    _settle(extracted)
+    for name in ("extract", "load"):
+        run_stage(name, extracted)
+    changed = _parsed(extracted)[0]
+    doc = ParsedDocument.load(changed)
+    replace(doc, text=doc.text + "\n2023年全县共有专任教师5230人。", sha256="0" * 64).save(changed)
+
+    assert pending_documents(extracted) == [changed.name]
+    extract = run_stage("extract", extracted)
+    load = run_stage("load", extracted)
+
+    assert extract.counts["documents_extracted"] == 1 and "scan_skipped" not in extract.counts
+    assert load.counts["documents_loaded"] == 1 and "scan_skipped" not in load.counts
+
+
+def test_a_new_warehouse_is_loaded_whole_whatever_the_folders_say(extracted):
+    _settle(extracted)
+    run_stage("load", extracted)  # records the settled folders in this warehouse
+    assert run_stage("load", extracted).counts["scan_skipped"] == 1
+    extracted.warehouse.unlink()
+
+    load = run_stage("load", extracted)
+
+    assert load.counts["documents_loaded"] == len(_parsed(extracted))
+    assert "scan_skipped" not in load.counts

@@ -90,11 +90,14 @@ def recorded(settings: Settings) -> dict[str, str]:
     """Stage → the fingerprint it last succeeded on: one read serves all of a stage's
     decisions (skip, rebuild from scratch, re-check only what changed)."""
     with reader(settings) as con:
-        if not has_table(con, "meta", "stage_fingerprints"):
-            return {}
-        return dict(
-            con.execute("SELECT stage, fingerprint FROM meta.stage_fingerprints").fetchall()
-        )
+        return recorded_on(con)
+
+
+def recorded_on(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """`recorded`, through a connection the caller holds (inside its transaction)."""
+    if not has_table(con, "meta", "stage_fingerprints"):
+        return {}
+    return dict(con.execute("SELECT stage, fingerprint FROM meta.stage_fingerprints").fetchall())
 
 
 def record(settings: Settings, fingerprints: Mapping[str, str | None]) -> None:
@@ -103,10 +106,15 @@ def record(settings: Settings, fingerprints: Mapping[str, str | None]) -> None:
     with writer(settings) as con:
         con.execute(STATE_DDL)
         con.execute("BEGIN TRANSACTION")
-        for stage, fingerprint in fingerprints.items():
-            con.execute("DELETE FROM meta.stage_fingerprints WHERE stage = ?", [stage])
-            if fingerprint is not None:
-                con.execute(
-                    "INSERT INTO meta.stage_fingerprints VALUES (?, ?, now())", [stage, fingerprint]
-                )
+        record_on(con, fingerprints)
         con.execute("COMMIT")
+
+
+def record_on(con: duckdb.DuckDBPyConnection, fingerprints: Mapping[str, str | None]) -> None:
+    """`record`, inside a transaction the caller holds on a connection with STATE_DDL run."""
+    for stage, fingerprint in fingerprints.items():
+        con.execute("DELETE FROM meta.stage_fingerprints WHERE stage = ?", [stage])
+        if fingerprint is not None:
+            con.execute(
+                "INSERT INTO meta.stage_fingerprints VALUES (?, ?, now())", [stage, fingerprint]
+            )

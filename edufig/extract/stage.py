@@ -3,7 +3,9 @@
 A figure file's first line names the document bytes, parser version and extractor version
 it was made from; a file that still matches is skipped, so a rerun extracts only what a
 new crawl, a parser fix or an extractor fix changed. While the parsed file keeps the stamp
-the figure file recorded (edufig.core.figure_files), the document is not even read.
+the figure file recorded (edufig.core.figure_files), the document is not even read; while
+the parsed and figure folders are as a scan that found every figure file current left them
+(`extract_scan.json` under the data directory, edufig.core.folder_stamps), no file is.
 
 `edufig run` extracts every parsed document in one process; the Airflow DAG splits the
 documents whose figures are stale into batches (`pending_batches`) and runs each batch as a
@@ -14,6 +16,8 @@ depends only on its document and the versions, never on its batch.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterable
 from math import ceil
 from pathlib import Path
@@ -28,6 +32,7 @@ from edufig.core.figure_files import (
     stamped_from,
     write_figure_file,
 )
+from edufig.core.folder_stamps import SCAN_SKIPPED, FolderStamp, read_stamp, recordable
 from edufig.core.records import ParsedDocument
 from edufig.extract import EXTRACTOR_VERSION, explain_figures
 
@@ -37,6 +42,8 @@ Progress = Callable[[str], None]
 # at scale; on a small run they are split so that every worker slot gets one.
 MAX_BATCH_SIZE = 1000
 MIN_BATCHES = 4
+# Under data_dir: the folders' stamp when a scan last found every figure file current.
+SCAN_FILE = "extract_scan.json"
 
 
 def _quiet(_: str) -> None:
@@ -117,9 +124,45 @@ def extract_paths(
     return result
 
 
+def _scan_file(settings: Settings) -> Path:
+    return settings.data_dir / SCAN_FILE
+
+
+def _stamp_and_known(settings: Settings) -> tuple[FolderStamp, int | None]:
+    """The parsed and figure folders' stamp now, and the number of documents a scan found
+    all current when they had this stamp last (None: scan)."""
+    stamp = read_stamp((settings.parsed_dir, settings.figures_dir))
+    try:
+        saved = json.loads(_scan_file(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return stamp, None
+    if saved.get("key") != stamp.key(EXTRACTOR_VERSION):
+        return stamp, None
+    return stamp, int(saved["documents"])
+
+
+def _record_scan(settings: Settings, stamp: FolderStamp, documents: int) -> None:
+    """After a scan that found every figure file current (`stamp` read before it began)."""
+    key = recordable(stamp, EXTRACTOR_VERSION)
+    if key is None:
+        return
+    path = _scan_file(settings)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"key": key, "documents": documents}), encoding="utf-8")
+    tmp.replace(path)
+
+
 def extract_documents(settings: Settings, progress: Progress | None = None) -> StageResult:
-    """The extract stage: every parsed document whose figures are stale."""
-    return extract_paths(settings, parsed_paths(settings), progress or _quiet)
+    """The extract stage: every parsed document whose figures are stale; no document is
+    read when the folders are as a scan that found none stale left them."""
+    stamp, known = _stamp_and_known(settings)
+    if known is not None:
+        return StageResult("extract", counts={"documents_unchanged": known, SCAN_SKIPPED: 1})
+    paths = parsed_paths(settings)
+    result = extract_paths(settings, paths, progress or _quiet)
+    if result.counts.get("documents_unchanged", 0) == len(paths):
+        _record_scan(settings, stamp, len(paths))
+    return result
 
 
 def pending_documents(settings: Settings) -> list[str]:
@@ -127,14 +170,20 @@ def pending_documents(settings: Settings) -> list[str]:
 
     A document that cannot be read counts as pending, so its batch reports the failure.
     """
+    stamp, known = _stamp_and_known(settings)
+    if known is not None:
+        return []
+    paths = parsed_paths(settings)
     pending = []
-    for path in parsed_paths(settings):
+    for path in paths:
         try:
             current = _stale(settings, path) is None
         except Exception:  # reported by the batch that extracts it
             current = False
         if not current:
             pending.append(path.name)
+    if not pending:
+        _record_scan(settings, stamp, len(paths))
     return pending
 
 
