@@ -7,6 +7,7 @@ from pathlib import Path
 from bench.report import GOALS, PIPELINE, STAGE_ORDER, TARGET_DOCS
 
 UNITS = {"pages_per_s": "pages/s", "docs_per_s": "docs/s", "mb_per_s": "MB/s"}
+PHASES = ("full", "incremental", "nochange", "nochange_again")
 
 
 def _cell(record: dict | None, rate: dict) -> str:
@@ -46,10 +47,15 @@ def _stage_table(summary: dict) -> list[str]:
     return lines
 
 
+def _phases(result: dict) -> list[str]:
+    """The runs a size's record holds (results from before `nochange_again` lack it)."""
+    return [phase for phase in PHASES if phase in result]
+
+
 def _not_available(summary: dict) -> list[str]:
     lines = []
     for n in summary["sizes_completed"]:
-        for phase in ("full", "incremental", "nochange"):
+        for phase in _phases(summary["results"][n]):
             for name, record in summary["results"][n][phase].items():
                 if record.get("status") != "ok":
                     lines.append(
@@ -158,7 +164,7 @@ def _accuracy_lines(summary: dict) -> list[str]:
 def _phase_lines(summary: dict) -> list[str]:
     lines = ["| N | " + " | ".join(PIPELINE) + " | total |", "|---|" + "---|" * (len(PIPELINE) + 1)]
     for n in summary["sizes_completed"]:
-        for phase in ("full", "incremental", "nochange"):
+        for phase in _phases(summary["results"][n]):
             stages = summary["results"][n][phase]
             cells = [
                 f"{stages[s]['seconds']:.1f}" if stages.get(s, {}).get("status") == "ok" else "n/a"

@@ -129,6 +129,8 @@ def bench_size(n: int, work: Path, seed: int) -> dict:
         record["incremental_new_documents"] = extra
         record["incremental"] = _pipeline(run, f"incremental (+{extra} documents)")
         record["nochange"] = _pipeline(run, "no-change rerun")
+        # the first quiet run scans the documents and records the folders; the next skips
+        record["nochange_again"] = _pipeline(run, "second no-change rerun")
         record["accuracy_after_rerun"] = _accuracy(run, plus)
     record["full"] = full
     return record
