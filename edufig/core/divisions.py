@@ -1,17 +1,25 @@
 """China's administrative divisions (GB/T 2260) from JioNLP, and name → code resolution.
 
 JioNLP ships the division tree with codes and aliases, so `dim_region` and region
-resolution are built on it rather than on codes typed by hand.
+resolution are built on it rather than on codes typed by hand. Loading JioNLP's tree takes
+~0.5 s, paid by every stage process that validates a registry or subscriptions or renders
+an alert; its export is package data (`catalog/divisions.csv`, read in milliseconds), and
+a test fails when it differs from a fresh export. `python -m edufig.core.divisions`
+rewrites it after a JioNLP upgrade.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from functools import cache
+from pathlib import Path
 
 DIRECT_GROUPS = ("省直辖行政区划", "自治区直辖县级行政区划", "市辖区")
+DIVISIONS_CSV = Path(__file__).resolve().parent / "catalog" / "divisions.csv"
+ALIAS_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,7 @@ def _prefectures(node: dict, province: Division) -> list[Division]:
     return out
 
 
-@cache
-def load_divisions() -> tuple[Division, ...]:
+def divisions_from_jionlp() -> tuple[Division, ...]:
     """Every province, prefecture and county with its code, in JioNLP's tree order (its
     three-level tree: the towns and villages of `detail=True` took ~0.5 s more to load, and
     nothing here reads them)."""
@@ -101,6 +108,29 @@ def load_divisions() -> tuple[Division, ...]:
         out.append(province)
         out.extend(_prefectures(node, province))
     return tuple(out)
+
+
+def render_divisions(divisions: tuple[Division, ...]) -> str:
+    """The package-data export: one CSV row per division in tree order, aliases joined."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(f.name for f in fields(Division))
+    for division in divisions:
+        *columns, aliases = astuple(division)
+        writer.writerow([*("" if c is None else c for c in columns), ALIAS_SEPARATOR.join(aliases)])
+    return buffer.getvalue()
+
+
+def _division(row: dict[str, str]) -> Division:
+    aliases = tuple(a for a in row.pop("aliases").split(ALIAS_SEPARATOR) if a)
+    return Division(**{k: v or None for k, v in row.items()}, aliases=aliases)
+
+
+@cache
+def load_divisions() -> tuple[Division, ...]:
+    """`divisions_from_jionlp`, as exported into the package."""
+    with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        return tuple(_division(row) for row in csv.DictReader(handle))
 
 
 @cache
@@ -136,3 +166,8 @@ def resolve_region(text: str) -> Division | None:
     if len(by_code) != 1:
         return None
     return candidates[0]
+
+
+if __name__ == "__main__":
+    DIVISIONS_CSV.write_text(render_divisions(divisions_from_jionlp()), encoding="utf-8")
+    print(f"wrote {DIVISIONS_CSV}")
