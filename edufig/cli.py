@@ -83,11 +83,16 @@ def format_summary(results: list[StageResult]) -> str:
         f" if configured); not re-sent after review: {alerts.get('flags_reviewed', 0)}"
     )
     lines.append("seconds: " + ", ".join(f"{r.name} {r.seconds:.1f}" for r in results))
+    from edufig.core.folder_stamps import SCAN_SKIPPED
     from edufig.core.landing_fingerprint import SKIPPED
 
     skipped = [r.name for r in results if r.counts.get(SKIPPED)]
     if skipped:
         lines.append(f"skipped, landing unchanged since the last good build: {', '.join(skipped)}")
+    unscanned = [r.name for r in results if r.counts.get(SCAN_SKIPPED)]
+    if unscanned:
+        names = ", ".join(unscanned)
+        lines.append(f"no document read, folders as the last scan left them: {names}")
     failed = [r.name for r in results if r.failed]
     errors = sum(len(r.errors) for r in results)
     lines.append(f"failed stages: {', '.join(failed) or 'none'}; item errors: {errors}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from edufig.cli import format_summary
 from edufig.core.config import Settings
 from edufig.core.figure_files import (
     PARSED_STAMP,
@@ -133,6 +134,8 @@ def test_a_quiet_rerun_opens_no_document_file(extracted):
     assert (load.counts["documents_unchanged"], load.counts["scan_skipped"]) == (len(parsed), 1)
     assert not extract.errors and not load.errors
     assert pending_documents(extracted) == []
+    summary = format_summary([extract, load]).splitlines()
+    assert "no document read, folders as the last scan left them: extract, load" in summary
 
 
 def test_a_document_replaced_after_a_quiet_run_is_extracted_and_loaded(extracted):
