@@ -31,7 +31,13 @@ from edufig.core.figure_files import (
     read_figure_meta,
     stamped_from,
 )
-from edufig.core.folder_stamps import SCAN_SKIPPED, FolderStamp, read_stamp, recordable
+from edufig.core.folder_stamps import (
+    SCAN_SKIPPED,
+    FolderStamp,
+    read_stamp,
+    scan_record,
+    unchanged_documents,
+)
 from edufig.core.records import ParsedDocument
 from edufig.core.warehouse import writer
 from edufig.review.landing import REVIEW_DECISIONS_DDL, copy_decisions
@@ -194,20 +200,18 @@ def _changed_documents(
 def _scan_skipped(con: duckdb.DuckDBPyConnection, stamp: FolderStamp, result: StageResult):
     """Whether the document folders are as the last load that left the landing current
     found them (its record is in the warehouse: a new warehouse scans)."""
-    saved = landing_fingerprint.recorded_on(con).get(LOAD_SCAN)
-    known = json.loads(saved) if saved else {}
-    if known.get("key") != stamp.key(LOAD_SCAN):
+    record = landing_fingerprint.recorded_on(con).get(LOAD_SCAN)
+    documents = unchanged_documents(record, stamp, LOAD_SCAN)
+    if documents is None:
         return False
-    result.add("documents_unchanged", known["documents"])
+    result.add("documents_unchanged", documents)
     result.counts[SCAN_SKIPPED] = 1
     return True
 
 
 def _record_scan(con: duckdb.DuckDBPyConnection, stamp: FolderStamp, documents: int) -> None:
-    key = recordable(stamp, LOAD_SCAN)
     con.execute(landing_fingerprint.STATE_DDL)
-    record = json.dumps({"key": key, "documents": documents}) if key else None
-    landing_fingerprint.record_on(con, {LOAD_SCAN: record})
+    landing_fingerprint.record_on(con, {LOAD_SCAN: scan_record(stamp, LOAD_SCAN, documents)})
 
 
 def _load_documents(con: duckdb.DuckDBPyConnection, settings: Settings, result: StageResult):

@@ -20,7 +20,6 @@ from edufig.core import landing_fingerprint
 from edufig.core.config import Settings, StageResult, timed
 from edufig.core.warehouse import (
     SNAPSHOT_NAME,
-    has_table,
     last_build_file,
     mart_tables,
     read_only_connection,
@@ -54,8 +53,7 @@ def snapshot_fingerprint(settings: Settings, built_on: str | None) -> str | None
     if built_on is None:
         return None
     with reader(settings) as con:
-        relations = {f"{s}.{t}": f"{s}.{t}" for s, t in EXTRA_TABLES if has_table(con, s, t)}
-        digest = landing_fingerprint.rows_digest(con, relations)
+        digest = landing_fingerprint.tables_digest(con, EXTRA_TABLES)
     return hashlib.sha256(f"{built_on}|{digest}".encode()).hexdigest()
 
 

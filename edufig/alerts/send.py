@@ -191,10 +191,9 @@ def publish_alert_tables(settings: Settings, result: StageResult) -> None:
     queued, sent and resolved nothing would copy the whole outbox (every message ever
     sent) for the same rows."""
     with reader(settings) as con:
-        present = {f"{s}.{t}": f"{s}.{t}" for s, t in ALERT_TABLES if has_table(con, s, t)}
-        digest = landing_fingerprint.rows_digest(con, present)
-    published = snapshot_path(settings, ALERTS_SNAPSHOT_NAME).exists()
-    if published and digest == landing_fingerprint.recorded(settings).get(SNAPSHOT_STAGE):
+        digest = landing_fingerprint.tables_digest(con, ALERT_TABLES)
+        copied_from = landing_fingerprint.recorded_on(con).get(SNAPSHOT_STAGE)
+    if digest == copied_from and snapshot_path(settings, ALERTS_SNAPSHOT_NAME).exists():
         result.counts["snapshot_unchanged"] = 1
         return
     replace_snapshot(settings, ALERTS_SNAPSHOT_NAME, list(ALERT_TABLES))

@@ -14,6 +14,7 @@ index entry the same way): a rename later in the same clock tick would leave it 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +48,22 @@ def read_stamp(folders: Iterable[Path]) -> FolderStamp:
 
 
 def recordable(stamp: FolderStamp, version: str) -> str | None:
-    """What to record after a scan that left everything current, or None when the stamp is
-    too recent to be trusted (the next run scans again)."""
+    """The stamp's key, or None when it is too recent to be trusted (the next run scans
+    again)."""
     return stamp.key(version) if stamp.settled else None
+
+
+def scan_record(stamp: FolderStamp, version: str, documents: int) -> str | None:
+    """What a scan that left every document current records (None: nothing to record)."""
+    key = recordable(stamp, version)
+    return json.dumps({"key": key, "documents": documents}) if key else None
+
+
+def unchanged_documents(record: str | None, stamp: FolderStamp, version: str) -> int | None:
+    """The documents a recorded scan found current, when the folders still have its stamp;
+    None: scan."""
+    try:
+        saved = json.loads(record) if record else {}
+    except ValueError:
+        return None
+    return int(saved["documents"]) if saved.get("key") == stamp.key(version) else None

@@ -13,7 +13,7 @@ records what the snapshot it copied was made of (edufig/publish.py).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import duckdb
@@ -64,6 +64,12 @@ def rows_digest(con: duckdb.DuckDBPyConnection, relations: Mapping[str, str]) ->
         ).fetchone()
         parts.append(f"{name}:{count}:{total}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def tables_digest(con: duckdb.DuckDBPyConnection, tables: Iterable[tuple[str, str]]) -> str:
+    """`rows_digest` of those of `tables` (schema, name) that exist."""
+    present = {f"{s}.{t}": f"{s}.{t}" for s, t in tables if has_table(con, s, t)}
+    return rows_digest(con, present)
 
 
 def landing_digest(con: duckdb.DuckDBPyConnection) -> str:

@@ -16,7 +16,6 @@ depends only on its document and the versions, never on its batch.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 from math import ceil
@@ -32,7 +31,13 @@ from edufig.core.figure_files import (
     stamped_from,
     write_figure_file,
 )
-from edufig.core.folder_stamps import SCAN_SKIPPED, FolderStamp, read_stamp, recordable
+from edufig.core.folder_stamps import (
+    SCAN_SKIPPED,
+    FolderStamp,
+    read_stamp,
+    scan_record,
+    unchanged_documents,
+)
 from edufig.core.records import ParsedDocument
 from edufig.extract import EXTRACTOR_VERSION, explain_figures
 
@@ -133,22 +138,20 @@ def _stamp_and_known(settings: Settings) -> tuple[FolderStamp, int | None]:
     all current when they had this stamp last (None: scan)."""
     stamp = read_stamp((settings.parsed_dir, settings.figures_dir))
     try:
-        saved = json.loads(_scan_file(settings).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return stamp, None
-    if saved.get("key") != stamp.key(EXTRACTOR_VERSION):
-        return stamp, None
-    return stamp, int(saved["documents"])
+        record = _scan_file(settings).read_text(encoding="utf-8")
+    except OSError:
+        record = None
+    return stamp, unchanged_documents(record, stamp, EXTRACTOR_VERSION)
 
 
 def _record_scan(settings: Settings, stamp: FolderStamp, documents: int) -> None:
     """After a scan that found every figure file current (`stamp` read before it began)."""
-    key = recordable(stamp, EXTRACTOR_VERSION)
-    if key is None:
+    record = scan_record(stamp, EXTRACTOR_VERSION, documents)
+    if record is None:
         return
     path = _scan_file(settings)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"key": key, "documents": documents}), encoding="utf-8")
+    tmp.write_text(record, encoding="utf-8")
     tmp.replace(path)
 
 
