@@ -17,16 +17,19 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """A built warehouse, then rows no build would write: a resolved figure twice and one
-    without an id; a funding fact per key whose value no dimension holds."""
+    without an id (both copies of the same first-mentioned figure of a known metric, so the
+    rows are the same on every run); a funding fact per key whose value no dimension holds."""
     settings = new_settings(tmp_path_factory.mktemp("generic_tests"))
     create_base_landing(settings)
     build(settings)
     with duckdb.connect(str(settings.warehouse)) as conn:
         resolved = "intermediate.int_figures_resolved"
-        conn.execute(f"insert into {resolved} select * from {resolved} limit 1")
-        conn.execute(
-            f"insert into {resolved} select * replace (null as figure_id) from {resolved} limit 1"
+        first = (
+            f"from {resolved} where is_first_mention and is_metric_known and is_level_known"
+            " and is_kind_known order by figure_id limit 1"
         )
+        conn.execute(f"insert into {resolved} select * {first}")
+        conn.execute(f"insert into {resolved} select * replace (null as figure_id) {first}")
         ids = [
             r[0]
             for r in conn.execute(
@@ -57,4 +60,10 @@ def test_references_dimensions_fails_once_per_missing_key(broken):
         "primary_key_int_figures_resolved_figure_id",
         "references_dimensions_fct_funding_",
         "assert_fact_rows_have_evidence_and_known_metric",
+        "assert_every_resolved_figure_reaches_one_fact",
     }
+
+
+def test_a_figure_without_an_id_reaches_no_fact(broken):
+    """The duplicated figure still has its one fact row; the copy without an id has none."""
+    assert _failing_rows(broken["assert_every_resolved_figure_reaches_one_fact"]) == 1
