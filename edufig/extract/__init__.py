@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from edufig.extract.figures import explain_figures, extract_figures
 
-EXTRACTOR_VERSION = "2.0.0"
+EXTRACTOR_VERSION = "2.1.0"
 
 __all__ = ["EXTRACTOR_VERSION", "explain_figures", "extract_figures"]

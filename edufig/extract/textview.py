@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from edufig.extract.wraps import soft_wraps
+
 FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)} | {
     "％": "%",
     "．": ".",
@@ -82,8 +84,10 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     """Spans that are damage, not content: pinyin glosses, a line break (with the
     PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
     number written in prose (`在校生12\n345人`), and page numbers left between the two halves
-    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`)."""
+    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), and every break of text
+    hard-wrapped at a margin (`edufig.extract.wraps`)."""
     spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
+    spans += soft_wraps(text)
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
     return sorted(spans)

@@ -1,0 +1,89 @@
+"""Hard-wrapped text: line breaks that are layout, not writing.
+
+Reports copied out of PDFs (document-sharing sites, pages pasted from a PDF, `.txt`
+conversions) break every line at the page's right margin, mid-sentence and mid-phrase
+(`…全力推进教育发展,着力提高教育质量,努\\n力办好…`). The extractor reads a sentence at a
+time, so such a break cuts a metric's words from its number. Like the PDF reflow of
+`scrapers.office` (which has the page geometry), a line that reaches the margin is joined to
+the next; here the margin is read off the text: the display width most lines end at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+MIN_WIDTH = 40
+TOLERANCE = 4
+MIN_FULL_LINES = 6
+MIN_FULL_SHARE = 0.4
+LIST_ITEM = re.compile(
+    r"(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.](?!\d)|[-—•●·])"
+)
+
+
+def display_width(line: str) -> int:
+    """Columns the line fills on a page: two for CJK characters and punctuation (three
+    bytes in UTF-8), one for ASCII; counted in C, as this runs on every line of every text."""
+    return (len(line.encode("utf-8")) + len(line)) // 2
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, content) of each line, content without the spaces around it."""
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        yield start, end, line.strip()
+        start = end + 1
+
+
+def wrap_margin(widths: list[int]) -> int | None:
+    """The width at which the text is wrapped, when it is: the narrowest window of
+    TOLERANCE columns that holds most of the long lines. None for text written a
+    paragraph per line, whose lines end wherever their paragraphs do."""
+    long = sorted(w for w in widths if w >= MIN_WIDTH)
+    if len(long) < MIN_FULL_LINES:
+        return None
+    best, margin = 0, None
+    low = 0
+    for high, width in enumerate(long):
+        while width - long[low] > TOLERANCE:
+            low += 1
+        if high - low + 1 > best:
+            best, margin = high - low + 1, width
+    if best < max(MIN_FULL_LINES, MIN_FULL_SHARE * len(long)):
+        return None
+    return margin
+
+
+def _joins(line: str, following: str, indented: bool) -> bool:
+    """Whether a line at the margin runs on into the next: neither is a table row and the
+    next neither opens a paragraph (indented) nor a list item. A line that ends a sentence
+    at the margin is joined too: its paragraph, and the year or level it named, go on."""
+    if not line or not following or indented or "|" in line or "|" in following:
+        return False
+    return not LIST_ITEM.match(following)
+
+
+def _indent(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - start
+
+
+def soft_wraps(text: str) -> list[tuple[int, int]]:
+    """Spans to delete so hard-wrapped lines read as their sentences: each line break after
+    a line that reaches the margin, with the spaces around it."""
+    lines = list(_lines(text))
+    widths = [display_width(content) for _, _, content in lines]
+    margin = wrap_margin(widths)
+    if margin is None:
+        return []
+    spans = []
+    for index, (start, end, content) in enumerate(lines[:-1]):
+        following_start, _, following = lines[index + 1]
+        indent = _indent(text, following_start)
+        if widths[index] >= margin - TOLERANCE and _joins(content, following, indent >= 2):
+            spans.append((start + len(text[start:end].rstrip()), following_start + indent))
+    return spans
