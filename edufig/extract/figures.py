@@ -47,9 +47,9 @@ def _figure(
     places: Spans,
 ) -> Figure:
     start = view.source_offset(draft.start)
-    end = view.source_offset(draft.end)
+    end = view.source_end(draft.end)
     evidence = draft.evidence or (draft.start, draft.end)
-    first, last = view.source_offset(evidence[0]), view.source_offset(evidence[1])
+    first, last = view.source_offset(evidence[0]), view.source_end(evidence[1])
     when = counted_when(draft.metric, draft.when)
     named = [view.text[a:b] for a, b in places.within(draft.start, draft.quantity.start)]
     region = sub_region(region[1], named) or region

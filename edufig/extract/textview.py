@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,6 +41,9 @@ PAGE_LINE = re.compile(
     r"[ \t]*\n(?=[^\n])"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
+LONE_SPACE_BY_A_NUMBER = re.compile(
+    r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff%])|(?<=%) (?=[\u4e00-\u9fff])"
+)
 PAGE_LINE_STARTS = frozenset(" \t-—–第0123456789")
 SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
@@ -76,7 +79,14 @@ class TextView:
     cut_shifts: tuple[int, ...] = ()
 
     def source_offset(self, position: int) -> int:
+        """Where the character at `position` is in the source (a start offset)."""
         index = bisect_right(self.cut_points, position)
+        return position + (self.cut_shifts[index - 1] if index else 0)
+
+    def source_end(self, position: int) -> int:
+        """Where a span ending at `position` ends in the source: before any text deleted
+        right after it (`35621 人` not `35621 人 ` when the next space went)."""
+        index = bisect_left(self.cut_points, position)
         return position + (self.cut_shifts[index - 1] if index else 0)
 
 
@@ -84,10 +94,14 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     """Spans that are damage, not content: pinyin glosses, a line break (with the
     PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
     number written in prose (`在校生12\n345人`), and page numbers left between the two halves
-    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), and every break of text
-    hard-wrapped at a margin (`edufig.extract.wraps`)."""
+    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), every break of text
+    hard-wrapped at a margin (`edufig.extract.wraps`), and the lone space PDF-to-text puts
+    between a number and the characters around it (`累计 8316 万元`, `2010 年`); a run of
+    spaces, which keeps a yearbook's columns apart, stays."""
     spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
     spans += soft_wraps(text)
+    if " " in text:
+        spans += [m.span() for m in LONE_SPACE_BY_A_NUMBER.finditer(text)]
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
     return sorted(spans)

@@ -1,6 +1,7 @@
 """Normalisation keeps offsets pointing into the document's own text."""
 
 from edufig.extract.textview import make_view
+from tests.extract.support import extract
 
 
 def test_full_width_digits_and_punctuation_keep_length():
@@ -16,7 +17,7 @@ def test_traditional_mirror_text_becomes_simplified_and_maps_back():
     assert "学段学生资助情况统计表" in view.text
     start = view.text.index("国家助学金")
     end = start + len("国家助学金")
-    assert text[view.source_offset(start) : view.source_offset(end)] == "國家助學(xué)金"
+    assert text[view.source_offset(start) : view.source_end(end)] == "國家助學(xué)金"
 
 
 def test_plain_simplified_text_is_untouched():
@@ -24,3 +25,24 @@ def test_plain_simplified_text_is_untouched():
     view = make_view(text)
     assert view.text == text
     assert view.source_offset(len(text)) == len(text)
+
+
+def test_lone_spaces_a_pdf_puts_around_numbers_go_and_map_back():
+    text = "2021 年,全市普通高中在校生 35621 人,比上年增长 3.2 %,专任教师  2870  人"
+    view = make_view(text)
+    assert view.text.startswith("2021年,全市普通高中在校生35621人,比上年增长3.2%,")
+    assert view.text.endswith("专任教师  2870  人")  # a run of spaces may part columns
+    start = view.text.index("35621人")
+    end = start + len("35621人")
+    assert text[view.source_offset(start) : view.source_end(end)] == "35621 人"
+    assert text[view.source_offset(0) : view.source_end(4)] == "2021"
+
+
+def test_numbers_spaced_by_pdf_conversion_are_read_with_their_year_and_unit():
+    (students,) = extract("2019 年末,全县普通高中在校生 12345 人。")
+    assert (students.metric, students.level, students.year, students.value) == (
+        "students_enrolled",
+        "general_senior_secondary",
+        2019,
+        12345.0,
+    )
