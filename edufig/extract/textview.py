@@ -38,13 +38,14 @@ UNIT_AHEAD = re.compile(r"万元|亿元|元|万人|人次|人|%|所|个|名")
 NUMBER_AHEAD = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?(?:元|人|所|个|名|%)")
 PAGE_LINE = re.compile(
     r"(?:[-—–]+ ?\d{1,3} ?[-—–]+|第 ?\d{1,3} ?页(?: ?共 ?\d{1,3} ?页)?|\d{1,3} ?/ ?\d{1,3})"
-    r"[ \t]*\n(?=[^\n])"
+    r"[ \t]*\n(?:[ \t\f]*\n)*(?=[^\n])"
 )
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LONE_SPACE_BY_A_NUMBER = re.compile(
     r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff%])|(?<=%) (?=[\u4e00-\u9fff])"
 )
-PAGE_LINE_STARTS = frozenset(" \t-—–第0123456789")
+PAGE_LINE_STARTS = frozenset(" \t\n\f-—–第0123456789")
+BLANK = " \t\n\f"
 SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
@@ -93,7 +94,7 @@ class TextView:
 def _deletions(text: str) -> list[tuple[int, int]]:
     """Spans that are damage, not content: pinyin glosses, a line break (with the
     PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
-    number written in prose (`在校生12\n345人`), and page numbers left between the two halves
+    number written in prose (`在校生12\n345人`), page numbers left between the two halves
     of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), every break of text
     hard-wrapped at a margin (`edufig.extract.wraps`), and the lone space PDF-to-text puts
     between a number and the characters around it (`累计 8316 万元`, `2010 年`); a run of
@@ -118,13 +119,24 @@ def _break_damage(text: str, newline: int) -> tuple[int, int] | None:
     while hi < len(text) and text[hi] in " \t":
         hi += 1
     before = text[lo - 1] if lo else "\n"
-    if before.isdigit():
-        if UNIT_AHEAD.match(text, hi):
-            return lo, hi
-        if lo >= 2 and CJK.match(text[lo - 2]) and NUMBER_AHEAD.match(text, hi):
-            return lo, hi
-    page = PAGE_LINE.match(text, hi) if before not in SENTENCE_END else None
-    return (newline, page.end()) if page else None
+    if before.isdigit() and (
+        UNIT_AHEAD.match(text, hi)
+        or (lo >= 2 and CJK.match(text[lo - 2]) and NUMBER_AHEAD.match(text, hi))
+    ):
+        return lo, hi
+    return None if before in SENTENCE_END else _page_footer(text, newline, before, hi)
+
+
+def _page_footer(text: str, newline: int, before: str, hi: int) -> tuple[int, int] | None:
+    """A page number on its own line (blank lines around it too) after `newline`."""
+    while hi < len(text) and text[hi] in BLANK:
+        hi += 1
+    page = PAGE_LINE.match(text, hi)
+    if page is None:
+        return None
+    if "|" in (before, text[page.end() : page.end() + 1]):
+        return newline + 1, page.end()  # a table's cells keep a line each
+    return newline, page.end()
 
 
 def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:

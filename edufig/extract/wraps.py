@@ -25,7 +25,7 @@ LIST_ITEM = re.compile(
 def display_width(line: str) -> int:
     """Columns the line fills on a page: two for CJK characters and punctuation (three
     bytes in UTF-8), one for ASCII; counted in C, as this runs on every line of every text."""
-    return (len(line.encode("utf-8")) + len(line)) // 2
+    return (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -159,6 +159,17 @@ def test_page_numbers_between_the_halves_of_a_sentence_are_debris():
     assert figures[0].yoy_growth_pct == 5.2
 
 
+def test_a_page_number_set_off_by_blank_lines_is_debris_too():
+    text = "全县普通高中专任教师\n\n第 12 页\n\f\n1426人,比上年增加38人。"
+    (teachers,) = extract(text)
+    assert (teachers.metric, teachers.level, teachers.value) == (
+        "full_time_teachers",
+        "general_senior_secondary",
+        1426.0,
+    )
+    assert text[teachers.start : teachers.end].endswith("1426人")
+
+
 def test_table_columns_on_their_own_lines_are_not_joined():
     text = "指标\n2020年\n2025年\n在校生(人)\n12400\n13100\n"
     assert [f.value for f in extract(text)] == [12400.0, 13100.0]

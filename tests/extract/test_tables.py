@@ -1,5 +1,7 @@
 """Indicator and statistics tables, split cell-by-cell or rendered one row per line."""
 
+import pytest
+
 from tests.extract.support import extract, keys
 
 SPLIT_CELLS = "\n".join(
@@ -30,6 +32,14 @@ def test_split_cell_indicator_table():
         ("student_teacher_ratio", "compulsory", 2020, "actual", 15.8),
         ("student_teacher_ratio", "compulsory", 2025, "target", 15.0),
     ]
+
+
+@pytest.mark.parametrize("footer", ["\n- 3 -\n", "\n\n第 3 页\n\f\n"])
+def test_a_page_footer_between_split_cells_keeps_them_on_their_lines(footer):
+    paged = SPLIT_CELLS.replace("98.91\n|\n", f"98.91\n|{footer}", 1)
+    assert paged != SPLIT_CELLS
+    published = "2022-08-25"
+    assert keys(extract(paged, published)) == keys(extract(SPLIT_CELLS, published))
 
 
 def test_rendered_rows_with_year_columns_and_hedged_targets():

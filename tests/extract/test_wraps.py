@@ -89,3 +89,4 @@ def test_a_margin_needs_most_long_lines_to_end_at_it():
     assert wrap_margin([60, 61, 59, 62]) is None  # too few lines to tell
     assert wrap_margin([60, 90, 120, 150, 180, 210, 240, 45]) is None
     assert display_width("教育12.5%") == 9
+    assert display_width("\ud800") == 2  # a lone surrogate from a broken decode is measured too
