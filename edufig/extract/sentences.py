@@ -8,6 +8,7 @@ from functools import cache
 from typing import NamedTuple
 
 SENTENCE_END = re.compile(r"[。!?!?\n]")
+THOUSANDS_COMMA = r"(?<=\d),\d{3}(?![\d])"
 CLAUSE_MARKS = ",;:,;:"
 GROUP_MARKS = ";;"
 LIMIT = 400
@@ -67,4 +68,8 @@ class MarkIndex:
 
 @cache
 def _marks_pattern(marks: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(marks)}]")
+    """The marks, except a comma that groups a number's thousands (`37,598人次`)."""
+    pattern = f"[{re.escape(marks)}]"
+    if "," in marks:
+        pattern = f"(?!{THOUSANDS_COMMA}){pattern}"
+    return re.compile(pattern)

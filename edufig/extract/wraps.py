@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 MIN_WIDTH = 40
 TOLERANCE = 4
-MIN_FULL_LINES = 6
-MIN_FULL_SHARE = 0.4
+MIN_FULL_LINES = 5
+MIN_FULL_SHARE = 0.25
+PROSE_MARKS = frozenset(",。;、")
 LIST_ITEM = re.compile(
     r"(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.](?!\d)|[-—•●·])"
 )
@@ -57,11 +58,15 @@ def wrap_margin(widths: list[int]) -> int | None:
 
 
 def _joins(line: str, following: str, indented: bool) -> bool:
-    """Whether a line at the margin runs on into the next: neither is a table row and the
-    next neither opens a paragraph (indented) nor a list item. A line that ends a sentence
-    at the margin is joined too: its paragraph, and the year or level it named, go on."""
+    """Whether a line at the margin runs on into the next: neither is a table row, the line
+    is no heading and the next neither opens a paragraph (indented) nor a list item. A line
+    that ends a sentence at the margin is joined too: its paragraph, and the year or level
+    it named, go on."""
     if not line or not following or indented or "|" in line or "|" in following:
         return False
+    marker = LIST_ITEM.match(line)
+    if marker and not PROSE_MARKS.intersection(line[marker.end() :]):
+        return False  # a heading as wide as the margin
     return not LIST_ITEM.match(following)
 
 

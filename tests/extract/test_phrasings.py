@@ -197,3 +197,15 @@ def test_places_provided_by_schools_to_be_built_are_planned_new_places():
 def test_a_semester_named_at_the_head_of_a_sentence_covers_all_of_it():
     text = "2021年春季学期,全县资助学生2310人次,发放资金96.5万元。全年资助资金合计210万元。"
     assert [(f.metric, f.value) for f in extract(text)] == [("student_aid_funds", 2100000.0)]
+
+
+def test_a_comma_grouping_thousands_does_not_cut_the_clause():
+    plain = (
+        "2021年全县资助普通高中家庭经济困难学生12540人次,发放国家助学金1254万元,"
+        "其中秋季学期资助6320人次,资助金额632万元。"
+    )
+    grouped = plain.replace("12540", "12,540").replace("6320人次", "6,320人次")
+    assert keys(extract(grouped)) == keys(extract(plain))
+    assert ("student_aid_funds", "general_senior_secondary", 2021, "actual", 12540000.0) in keys(
+        extract(grouped)
+    )

@@ -84,6 +84,13 @@ def test_indented_paragraphs_list_items_and_table_rows_start_their_own_line():
     assert "初中生均一般公共预算教育支出为13420.8元" in view
 
 
+def test_a_heading_as_wide_as_the_margin_is_not_run_into_its_paragraph():
+    body = hard_wrap(PARAGRAPHS[1].strip() * 2, 50)
+    heading = "三、各级各类学校生均一般公共预算教育事业费增长情况"  # 50 columns
+    view = make_view("\n".join([body, heading, "2022年" + body])).text
+    assert f"\n{heading}\n2022年" in view
+
+
 def test_a_margin_needs_most_long_lines_to_end_at_it():
     assert wrap_margin([60, 61, 59, 62, 60, 58, 30]) == 62
     assert wrap_margin([60, 61, 59, 62]) is None  # too few lines to tell
