@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.damage import hard_wrap
 from edufig.extract.textview import make_view
 from edufig.extract.wraps import display_width, soft_wraps, wrap_margin
 from tests.extract.support import extract, keys
@@ -18,20 +19,6 @@ PARAGRAPHS = (
     "  学前教育毛入园率达到91.5%,九年义务教育巩固率达到97.8%,高中阶段毛入学率达到"
     "93.2%,各项指标均高于全省平均水平。",
 )
-
-
-def hard_wrap(text: str, columns: int) -> str:
-    """Each line cut where it reaches `columns`, as a PDF's text layer lays it out."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for ch in paragraph:
-            if display_width(line + ch) > columns:
-                lines.append(line)
-                line = ""
-            line += ch
-        lines.append(line)
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("columns", [48, 60, 76])

@@ -1,0 +1,42 @@
+"""The damage real report texts carry (bench.damage) leaves the figures of every seed and
+dev report as they are in the clean text: hard wraps at a page's margin, spaces around
+numbers, page footers mid-sentence, full-width digits, thousands grouped with commas."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.damage import TRANSFORMS, corpus_documents, damage_of
+
+INVARIANT = (
+    "hard-wrapped at 60 columns",
+    "hard-wrapped at 80 columns",
+    "spaces around numbers",
+    "page footers mid-sentence",
+    "full-width digits",
+    "thousands grouped",
+)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return corpus_documents()
+
+
+@pytest.mark.parametrize("name", INVARIANT)
+def test_damage_changes_no_figure(documents, name):
+    damage = damage_of(documents, TRANSFORMS[name])
+    assert damage.figures > 250
+    assert (damage.lost, damage.added, damage.documents_changed) == (0, 0, [])
+
+
+def test_each_damage_reaches_most_documents(documents):
+    """So an unchanged figure count means robustness, not a transform that did nothing (two
+    documents hold only tables; 14 state a number of five or more digits)."""
+    changed = {
+        name: sum(transform(doc.text) != doc.text for doc in documents)
+        for name, transform in TRANSFORMS.items()
+    }
+    assert len(documents) == 25
+    assert min(changed.values()) == changed["thousands grouped"] == 14
+    assert all(count >= 23 for name, count in changed.items() if name != "thousands grouped")
