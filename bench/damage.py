@@ -1,16 +1,18 @@
 """How extraction holds up against the damage real report texts carry.
 
 The same report reaches us clean or damaged: copied out of a PDF line by line (hard-wrapped
-at the page's margin), with the spaces PDF-to-text puts around numbers (`累计 8316 万元`),
-page footers between the halves of a sentence, full-width digits, thousands grouped with
-commas. Each damage here is a transform of a real seed or dev report that keeps every
-figure's meaning; the extractor should read the same figures (metric, level, year, kind,
-scope, value) from the damaged text as from the clean one. Counted per transform over the
-documents: figures lost and figures added. A metamorphic check, so it needs no reference
-figures, and it measures the robustness of the text handling, not of anyone's reading.
+at the page's margin), with the spaces PDF-to-text puts around numbers (`累计 8316 万元`), page
+footers between the halves of a sentence, full-width digits, thousands grouped with commas,
+numbers restated in 万, characters letter-spaced by a justified PDF line, traditional
+characters from a mirror site. Each damage here is a transform of a real seed or dev report
+that keeps every figure's meaning; the extractor should read the same figures (metric,
+level, year, kind, scope, value) from the damaged text as from the clean one. Counted per
+transform over the documents: figures lost and figures added. A metamorphic check, so it
+needs no reference figures, and it measures the robustness of the text handling, not of
+anyone's reading.
 
-Tables rendered one row per line (`学段 | 学校数 | …`) are left unwrapped: a parse renders
-them from the table's cells, and a PDF's table never arrives as a wrapped pipe row.
+Tables rendered one row per line (`学段 | 学校数 | …`) are left unwrapped: a parse renders them
+from the table's cells, and a PDF's table never arrives as a wrapped pipe row.
 
 Usage: python -m bench.damage [--out bench/results/damage.json]
 """
@@ -71,6 +73,28 @@ def thousands_grouped(text: str) -> str:
     return re.sub(r"(?<![\d.])(\d{5,})(?![\d.])", lambda m: f"{int(m.group(1)):,}", text)
 
 
+def letter_spaced(text: str) -> str:
+    """A space between every two CJK characters, as justified PDF lines come out."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", " ", text)
+
+
+def in_wan(text: str) -> str:
+    """Counts and amounts of five or more digits restated in 万 (43120人 → 4.312万人)."""
+
+    def restate(match: re.Match[str]) -> str:
+        wan = f"{int(match.group(1)) / 10000:.4f}".rstrip("0").rstrip(".")
+        return f"{wan}万{match.group(2)}"
+
+    return re.sub(r"(?<![\d.,])(\d{5,})(人次|人|元|名)", restate, text)
+
+
+def traditional(text: str) -> str:
+    """The text as a mirror site in Hong Kong or Taiwan serves it (JioNLP's sim2tra)."""
+    import jionlp
+
+    return jionlp.sim2tra(text, mode="char")
+
+
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "hard-wrapped at 44 columns": lambda text: hard_wrap(text, 44),
     "hard-wrapped at 60 columns": lambda text: hard_wrap(text, 60),
@@ -80,6 +104,9 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "page footers mid-sentence": page_footers,
     "full-width digits": lambda text: text.translate(FULL_WIDTH),
     "thousands grouped": thousands_grouped,
+    "counts and amounts in 万": in_wan,
+    "CJK letter-spaced": letter_spaced,
+    "traditional characters": traditional,
 }
 
 

@@ -44,16 +44,23 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LONE_SPACE_BY_A_NUMBER = re.compile(
     r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff%])|(?<=%) (?=[\u4e00-\u9fff])"
 )
+LETTER_SPACED = re.compile(
+    r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff](?![\u4e00-\u9fff]))+"
+)
 PAGE_LINE_STARTS = frozenset(" \t\n\f-—–第0123456789")
 BLANK = " \t\n\f"
 SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
+# Characters the 1:1 table converts that simplified text keeps with their own meaning:
+# 覆盖率 is not 复盖率, 显著 not 显着.
+SIMPLIFIED_TOO = "覆著"
 
 
 @cache
 def _traditional_table() -> dict[int, str]:
-    """JioNLP's character table, read from its data file so JioNLP itself is not imported."""
+    """JioNLP's character table, read from its data file so JioNLP itself is not imported;
+    without the characters simplified text uses too."""
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         return {}
@@ -61,7 +68,8 @@ def _traditional_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) == 1:
+        single = len(parts) == 2 and len(parts[0]) == len(parts[1]) == 1
+        if single and parts[0] not in SIMPLIFIED_TOO:
             table[ord(parts[0])] = parts[1]
     return table
 
@@ -97,12 +105,19 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     number written in prose (`在校生12\n345人`), page numbers left between the two halves
     of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), every break of text
     hard-wrapped at a margin (`edufig.extract.wraps`), and the lone space PDF-to-text puts
-    between a number and the characters around it (`累计 8316 万元`, `2010 年`); a run of
-    spaces, which keeps a yearbook's columns apart, stays."""
+    between a number and the characters around it (`累计 8316 万元`, `2010 年`) and between
+    the characters of a letter-spaced line (`全 县 教 育`: characters standing alone); a run of
+    spaces, which keeps a yearbook's columns apart, stays, and so does a space between words
+    (`专任教师123人 小学在校生456人`)."""
     spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
     spans += soft_wraps(text)
     if " " in text:
         spans += [m.span() for m in LONE_SPACE_BY_A_NUMBER.finditer(text)]
+        spans += [
+            (m.start() + i, m.start() + i + 1)
+            for m in LETTER_SPACED.finditer(text)
+            for i in range(1, m.end() - m.start(), 2)
+        ]
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
     return sorted(spans)

@@ -46,3 +46,20 @@ def test_numbers_spaced_by_pdf_conversion_are_read_with_their_year_and_unit():
         2019,
         12345.0,
     )
+
+
+def test_letter_spaced_characters_of_a_justified_pdf_line_close_up():
+    text = "全 县 普 惠 性 幼 儿 园 覆 盖 率 达 到 86.5%"
+    assert make_view(text).text == "全县普惠性幼儿园覆盖率达到86.5%"
+    words = "专任教师 1230人 小学 在校生 4560人 初中 在校生 3120人"  # a dump's cells stay apart
+    assert make_view(words).text == "专任教师1230人 小学 在校生4560人 初中 在校生3120人"
+    (share,) = extract(text)
+    assert (share.metric, share.value) == ("inclusive_kindergarten_share", 86.5)
+
+
+def test_traditional_text_keeps_the_characters_simplified_text_uses_too():
+    text = "2021年全縣學前教育發展,普惠性幼兒園覆蓋率達到88%,教育經費顯著增長,為歷年最高。"
+    view = make_view(text).text
+    assert "普惠性幼儿园覆盖率达到88%" in view and "显著增长" in view
+    (share,) = extract(text)
+    assert (share.metric, share.year, share.value) == ("inclusive_kindergarten_share", 2021, 88.0)
