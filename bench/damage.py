@@ -4,9 +4,10 @@ The same report reaches us clean or damaged: copied out of a PDF line by line (h
 at the page's margin), with the spaces PDF-to-text puts around numbers (`累计 8316 万元`), page
 footers between the halves of a sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, characters letter-spaced by a justified PDF line, traditional
-characters from a mirror site. Each damage here is a transform of a real seed or dev report
-that keeps every figure's meaning; the extractor should read the same figures (metric,
-level, year, kind, scope, value) from the damaged text as from the clean one. Counted per
+characters from a mirror site, years in Chinese digits, zero-width spaces. Each damage here
+is a transform of a real seed or dev report that keeps every figure's meaning; the extractor
+should read the same figures (metric, level, year, kind, scope, value) from the damaged text
+as from the clean one. Counted per
 transform over the documents: figures lost and figures added. A metamorphic check, so it
 needs no reference figures, and it measures the robustness of the text handling, not of
 anyone's reading.
@@ -88,6 +89,19 @@ def in_wan(text: str) -> str:
     return re.sub(r"(?<![\d.,])(\d{5,})(人次|人|元|名)", restate, text)
 
 
+def chinese_years(text: str) -> str:
+    """Years in Chinese digits, as formal documents write them (2021年 → 二〇二一年)."""
+    digits = "〇一二三四五六七八九"
+    return re.sub(
+        r"(?<!\d)((?:19|20)\d\d)(?=年)", lambda m: "".join(digits[int(c)] for c in m[1]), text
+    )
+
+
+def zero_width_spaces(text: str) -> str:
+    """A zero-width space after every seventh character, as some CMS pages carry them."""
+    return "".join(ch + "\u200b" * (i % 7 == 6) for i, ch in enumerate(text))
+
+
 def traditional(text: str) -> str:
     """The text as a mirror site in Hong Kong or Taiwan serves it (JioNLP's sim2tra)."""
     import jionlp
@@ -107,6 +121,8 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "counts and amounts in 万": in_wan,
     "CJK letter-spaced": letter_spaced,
     "traditional characters": traditional,
+    "years in Chinese digits": chinese_years,
+    "zero-width spaces": zero_width_spaces,
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -44,6 +44,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 LONE_SPACE_BY_A_NUMBER = re.compile(
     r"(?<=[\u4e00-\u9fff]) (?=\d)|(?<=\d) (?=[\u4e00-\u9fff%])|(?<=%) (?=[\u4e00-\u9fff])"
 )
+CHINESE_DIGITS = str.maketrans("零一二三四五六七八九", "0123456789")
+CHINESE_YEAR = re.compile(
+    r"(?<![零一二三四五六七八九十百千万])(?:一九|二零)[零一二三四五六七八九]{2}(?![零一二三四五六七八九十百千万亿])"
+)
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 LETTER_SPACED = re.compile(
     r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff](?![\u4e00-\u9fff]))+"
 )
@@ -86,17 +91,20 @@ class TextView:
     text: str
     cut_points: tuple[int, ...] = ()
     cut_shifts: tuple[int, ...] = ()
+    under: TextView | None = None  # the view this one was cut from, if any
 
     def source_offset(self, position: int) -> int:
         """Where the character at `position` is in the source (a start offset)."""
         index = bisect_right(self.cut_points, position)
-        return position + (self.cut_shifts[index - 1] if index else 0)
+        position += self.cut_shifts[index - 1] if index else 0
+        return self.under.source_offset(position) if self.under else position
 
     def source_end(self, position: int) -> int:
         """Where a span ending at `position` ends in the source: before any text deleted
         right after it (`35621 人` not `35621 人 ` when the next space went)."""
         index = bisect_left(self.cut_points, position)
-        return position + (self.cut_shifts[index - 1] if index else 0)
+        position += self.cut_shifts[index - 1] if index else 0
+        return self.under.source_end(position) if self.under else position
 
 
 def _deletions(text: str) -> list[tuple[int, int]]:
@@ -175,12 +183,18 @@ def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:
 
 
 def make_view(text: str) -> TextView:
-    """Full-width → ASCII, traditional → simplified (1:1), pinyin garble and line breaks
-    inside a number's unit removed."""
+    """Full-width → ASCII, traditional → simplified (1:1), years in Chinese digits → ASCII
+    (`二〇二一年`, same length); invisible characters (zero-width spaces, BOMs, soft hyphens)
+    removed first, so the damage rules see the characters around them; then pinyin garble and
+    layout damage removed."""
     normalised = text
     for wide, narrow in FULL_WIDTH.items():
         if wide in normalised:
             normalised = normalised.replace(wide, narrow)
     if _looks_traditional(normalised):
         normalised = normalised.translate(_traditional_table())
-    return _delete_spans(normalised, _deletions(normalised))
+    if "一九" in normalised or "二零" in normalised:
+        normalised = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), normalised)
+    visible = _delete_spans(normalised, [m.span() for m in INVISIBLE.finditer(normalised)])
+    view = _delete_spans(visible.text, _deletions(visible.text))
+    return replace(view, under=visible) if visible.cut_points else view

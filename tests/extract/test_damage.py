@@ -1,7 +1,8 @@
 """The damage real report texts carry (bench.damage) leaves the figures of every seed and
 dev report as they are in the clean text: hard wraps at a page's margin, spaces around
 numbers, page footers mid-sentence, full-width digits, thousands grouped with commas,
-numbers restated in 万, letter-spaced characters, traditional characters."""
+numbers restated in 万, letter-spaced characters, traditional characters, years in Chinese
+digits, zero-width spaces."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ INVARIANT = (
     "counts and amounts in 万",
     "CJK letter-spaced",
     "traditional characters",
+    "years in Chinese digits",
+    "zero-width spaces",
 )
 
 

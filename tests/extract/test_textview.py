@@ -63,3 +63,20 @@ def test_traditional_text_keeps_the_characters_simplified_text_uses_too():
     assert "普惠性幼儿园覆盖率达到88%" in view and "显著增长" in view
     (share,) = extract(text)
     assert (share.metric, share.year, share.value) == ("inclusive_kindergarten_share", 2021, 88.0)
+
+
+def test_years_in_chinese_digits_read_as_years():
+    text = "二〇二二年全县小学在校生10480人,比二〇二一年增加215人,一九九八年建校。"
+    view = make_view(text)
+    assert view.text == "2022年全县小学在校生10480人,比2021年增加215人,1998年建校。"
+    (pupils,) = [f for f in extract(text) if f.value == 10480.0]
+    assert (pupils.metric, pupils.level, pupils.year) == ("students_enrolled", "primary", 2022)
+
+
+def test_invisible_characters_go_before_the_damage_rules_look():
+    text = "\ufeff全县教\u200b育经费投入12345\u200b\n万元,学(\u200bxué)校"
+    view = make_view(text)
+    assert view.text == "全县教育经费投入12345万元,学校"
+    start = view.text.index("12345")
+    assert text[view.source_offset(start) : view.source_end(start + 7)] == "12345\u200b\n万元"
+    assert text[view.source_offset(0) : view.source_end(2)] == "全县"
