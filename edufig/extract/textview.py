@@ -60,6 +60,8 @@ MIN_TRADITIONAL_MARKERS = 5
 # Characters the 1:1 table converts that simplified text keeps with their own meaning:
 # 覆盖率 is not 复盖率, 显著 not 显着.
 SIMPLIFIED_TOO = "覆著"
+# Where the table's simplified form is not the standard one: 9800餘人 is 9800余人.
+STANDARD_SIMPLIFIED = {ord("餘"): "余", ord("鍾"): "钟"}
 
 
 @cache
@@ -76,7 +78,7 @@ def _traditional_table() -> dict[int, str]:
         single = len(parts) == 2 and len(parts[0]) == len(parts[1]) == 1
         if single and parts[0] not in SIMPLIFIED_TOO:
             table[ord(parts[0])] = parts[1]
-    return table
+    return table | STANDARD_SIMPLIFIED
 
 
 def _looks_traditional(text: str) -> bool:
@@ -111,14 +113,12 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     """Spans that are damage, not content: pinyin glosses, a line break (with the
     PDF-to-text spaces around it) between a number and its unit (`8316\n万元`) or inside a
     number written in prose (`在校生12\n345人`), page numbers left between the two halves
-    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), every break of text
-    hard-wrapped at a margin (`edufig.extract.wraps`), and the lone space PDF-to-text puts
+    of a sentence by PDF conversion (`…共有\n- 3 -\n小学45所`), and the lone space PDF-to-text puts
     between a number and the characters around it (`累计 8316 万元`, `2010 年`) and between
     the characters of a letter-spaced line (`全 县 教 育`: characters standing alone); a run of
     spaces, which keeps a yearbook's columns apart, stays, and so does a space between words
     (`专任教师123人 小学在校生456人`)."""
     spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
-    spans += soft_wraps(text)
     if " " in text:
         spans += [m.span() for m in LONE_SPACE_BY_A_NUMBER.finditer(text)]
         spans += [
@@ -184,17 +184,24 @@ def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:
 
 def make_view(text: str) -> TextView:
     """Full-width → ASCII, traditional → simplified (1:1), years in Chinese digits → ASCII
-    (`二〇二一年`, same length); invisible characters (zero-width spaces, BOMs, soft hyphens)
-    removed first, so the damage rules see the characters around them; then pinyin garble and
-    layout damage removed."""
-    normalised = text
-    for wide, narrow in FULL_WIDTH.items():
-        if wide in normalised:
-            normalised = normalised.replace(wide, narrow)
-    if _looks_traditional(normalised):
-        normalised = normalised.translate(_traditional_table())
-    if "一九" in normalised or "二零" in normalised:
-        normalised = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), normalised)
-    visible = _delete_spans(normalised, [m.span() for m in INVISIBLE.finditer(normalised)])
-    view = _delete_spans(visible.text, _deletions(visible.text))
+    (`二〇二一年`), all the same length; invisible characters (zero-width spaces, BOMs, soft
+    hyphens) removed first, so the damage rules see the characters around them; then pinyin
+    garble and layout damage removed. Hard wraps are measured on the text as laid out, where
+    a full-width digit is as wide as a character."""
+    visible = _delete_spans(text, [m.span() for m in INVISIBLE.finditer(text)])
+    normalised = _normalise(visible.text)
+    spans = _deletions(normalised) + soft_wraps(normalised, layout=visible.text)
+    view = _delete_spans(normalised, sorted(spans))
     return replace(view, under=visible) if visible.cut_points else view
+
+
+def _normalise(text: str) -> str:
+    """The same text, character for character, in the forms the rules are written for."""
+    for wide, narrow in FULL_WIDTH.items():
+        if wide in text:
+            text = text.replace(wide, narrow)
+    if _looks_traditional(text):
+        text = text.translate(_traditional_table())
+    if "一九" in text or "二零" in text:
+        text = CHINESE_YEAR.sub(lambda m: m.group().translate(CHINESE_DIGITS), text)
+    return text

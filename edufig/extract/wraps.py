@@ -77,11 +77,14 @@ def _indent(text: str, start: int) -> int:
     return end - start
 
 
-def soft_wraps(text: str) -> list[tuple[int, int]]:
+def soft_wraps(text: str, layout: str | None = None) -> list[tuple[int, int]]:
     """Spans to delete so hard-wrapped lines read as their sentences: each line break after
-    a line that reaches the margin, with the spaces around it."""
+    a line that reaches the margin, with the spaces around it. Widths are measured on
+    `layout`, the same text character for character as it was laid out (full-width digits
+    before normalisation), when given."""
     lines = list(_lines(text))
-    widths = [display_width(content) for _, _, content in lines]
+    shown = lines if layout is None else list(_lines(layout))
+    widths = [display_width(content) for _, _, content in shown]
     margin = wrap_margin(widths)
     if margin is None:
         return []

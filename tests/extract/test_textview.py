@@ -80,3 +80,8 @@ def test_invisible_characters_go_before_the_damage_rules_look():
     start = view.text.index("12345")
     assert text[view.source_offset(start) : view.source_end(start + 7)] == "12345\u200b\n万元"
     assert text[view.source_offset(0) : view.source_end(2)] == "全县"
+
+
+def test_traditional_yu_reads_as_the_standard_simplified_character():
+    text = "全縣學校教職工9800餘人,其中專任教師8653人,國家級骨幹教師二十餘人,會議資料。"
+    assert "教职工9800余人" in make_view(text).text

@@ -84,3 +84,13 @@ def test_a_margin_needs_most_long_lines_to_end_at_it():
     assert wrap_margin([60, 90, 120, 150, 180, 210, 240, 45]) is None
     assert display_width("教育12.5%") == 9
     assert display_width("\ud800") == 2  # a lone surrogate from a broken decode is measured too
+
+
+def test_full_width_digits_count_as_wide_as_they_were_laid_out():
+    prose = "全县坚持教育优先发展战略,持续加大投入,不断改善办学条件,努力办好人民满意的教育。"
+    counts = "2022年全县小学在校生31245人,初中18760人,高中9125.5人,中职3470.25人。"
+    text = "\n".join([prose * 3 + counts + prose * 3] * 3)
+    wide = "".join(chr(0xFF10 + int(c)) if c.isdigit() else c for c in text)
+    wrapped = hard_wrap(wide, 60)
+    assert wrapped.count("\n") > 5 * wide.count("\n")
+    assert make_view(wrapped).text.count("\n") == wide.count("\n")  # every wrap joined
