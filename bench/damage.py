@@ -4,7 +4,9 @@ The same report reaches us clean or damaged: copied out of a PDF line by line (h
 at the page's margin), with the spaces PDF-to-text puts around numbers (`累计 8316 万元`), page
 footers between the halves of a sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, characters letter-spaced by a justified PDF line, traditional
-characters from a mirror site, years in Chinese digits, zero-width spaces. Each damage here
+characters from a mirror site, years in Chinese digits, zero-width spaces, blank lines gone
+or doubled, and whole round trips through a PDF and a CMS page read back by the parse stage.
+Each damage here
 is a transform of a real seed or dev report that keeps every figure's meaning; the extractor
 should read the same figures (metric, level, year, kind, scope, value) from the damaged text
 as from the clean one. Counted per
@@ -21,6 +23,7 @@ Usage: python -m bench.damage [--out bench/results/damage.json]
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -108,6 +111,61 @@ def zero_width_spaces(text: str) -> str:
     return "".join(ch + "\u200b" * (i % 7 == 6) for i, ch in enumerate(text))
 
 
+def without_blank_lines(text: str) -> str:
+    return re.sub(r"\n[ \t]*\n+", "\n", text)
+
+
+def double_spaced(text: str) -> str:
+    """A blank line after every line, as some HTML-to-text conversions leave each block."""
+    return text.replace("\n", "\n\n")
+
+
+def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
+    """`render` applied to each run of prose lines; table rows (`|`) kept as they are, as a
+    parse renders them from a table's cells, never from the page's text."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in [*text.split("\n"), "|"]:
+        if "|" not in line:
+            block.append(line)
+            continue
+        if any(part.strip() for part in block):
+            out.append(render(block))
+        block = []
+        out.append(line)
+    return "\n".join(out[:-1])
+
+
+def pdf_round_trip(text: str) -> str:
+    """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made) and read
+    back by the parse stage (pdfplumber, lines reflowed by their right margin)."""
+    from scrapers.mirror.build import reply_pdf
+    from scrapers.parse import parse_bytes
+
+    return _prose_blocks(
+        text, lambda lines: parse_bytes(reply_pdf(lines, "damage"), suffix=".pdf").text.strip()
+    )
+
+
+def html_page(text: str) -> str:
+    """Each line a paragraph of a government CMS page (nav, `TRS_Editor` body, footer, runs
+    of spans and &nbsp;), read back by the parse stage."""
+    from scrapers.parse import parse_bytes
+
+    body = "".join(
+        "<p style='text-indent:2em'>"
+        + "".join(f"<span>{html.escape(line[i : i + 4])}</span>" for i in range(0, len(line), 4))
+        + "</p>"
+        for line in text.split("\n")
+    ).replace("</span><span> ", "</span>&nbsp;<span>")
+    page = (
+        "<html><head><meta charset='utf-8'><title>报告</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> &gt; 政务公开</div>"
+        f"<div class='TRS_Editor'>{body}</div><div class='footer'>版权所有</div></body></html>"
+    )
+    return parse_bytes(page.encode("utf-8"), suffix=".html").text
+
+
 def traditional(text: str) -> str:
     """The text as a mirror site in Hong Kong or Taiwan serves it (JioNLP's sim2tra)."""
     import jionlp
@@ -129,6 +187,10 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "traditional characters": traditional,
     "years in Chinese digits": chinese_years,
     "zero-width spaces": zero_width_spaces,
+    "blank lines removed": without_blank_lines,
+    "a blank line after every line": double_spaced,
+    "PDF round trip": pdf_round_trip,
+    "HTML page round trip": html_page,
 }
 
 

@@ -54,6 +54,7 @@ LETTER_SPACE = re.compile(  # a space between two characters that stand alone
 )
 PAGE_LINE_STARTS = frozenset(" \t\n\f-—–第0123456789")
 BLANK = " \t\n\f"
+BLANK_LINES = re.compile(r"(?<=\n)(?:[ \t\f]*\n)+")
 SENTENCE_END = "\n。!?:;"
 TRADITIONAL_MARKERS = "學國會為與無產業經濟費資務關實頁縣區萬億"
 MIN_TRADITIONAL_MARKERS = 5
@@ -117,14 +118,17 @@ def _deletions(text: str) -> list[tuple[int, int]]:
     between a number and the characters around it (`累计 8316 万元`, `2010 年`) and between
     the characters of a letter-spaced line (`全 县 教 育`: characters standing alone); a run of
     spaces, which keeps a yearbook's columns apart, stays, and so does a space between words
-    (`专任教师123人 小学在校生456人`)."""
+    (`专任教师123人 小学在校生456人`). Blank lines go too: a line is a paragraph already, and
+    a table's cells or rows set a blank line apart read as the lines they are (hard wraps,
+    which a blank line does end, are found on the text with them)."""
     spans = [span for m in NEWLINE.finditer(text) if (span := _break_damage(text, m.start()))]
     if " " in text:
         spans += [m.span() for m in LONE_SPACE_BY_A_NUMBER.finditer(text)]
         spans += [m.span() for m in LETTER_SPACE.finditer(text)]
     if "(" in text:
         spans += [m.span() for m in PINYIN_GARBLE.finditer(text)]
-    return sorted(spans)
+    spans += [m.span() for m in BLANK_LINES.finditer(text)]
+    return spans
 
 
 def _break_damage(text: str, newline: int) -> tuple[int, int] | None:
@@ -158,15 +162,24 @@ def _page_footer(text: str, newline: int, before: str, hi: int) -> tuple[int, in
     return newline, page.end()
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones united (two rules may claim one stretch)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _delete_spans(text: str, spans: list[tuple[int, int]]) -> TextView:
     pieces: list[str] = []
     points: list[int] = []
     shifts: list[int] = []
     removed = 0
     last = 0
-    for start, end in spans:
-        if start < last:
-            continue
+    for start, end in _merged(spans):
         pieces.append(text[last:start])
         points.append(start - removed)
         removed += end - start
@@ -187,7 +200,7 @@ def make_view(text: str) -> TextView:
     visible = _delete_spans(text, [m.span() for m in INVISIBLE.finditer(text)])
     normalised = _normalise(visible.text)
     spans = _deletions(normalised) + soft_wraps(normalised, layout=visible.text)
-    view = _delete_spans(normalised, sorted(spans))
+    view = _delete_spans(normalised, spans)
     return replace(view, under=visible) if visible.cut_points else view
 
 

@@ -2,7 +2,7 @@
 dev report as they are in the clean text: hard wraps at a page's margin, spaces around
 numbers, page footers mid-sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, letter-spaced characters, traditional characters, years in Chinese
-digits, zero-width spaces."""
+digits, zero-width spaces, blank lines removed or doubled, a round trip through a CMS page."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ INVARIANT = (
     "traditional characters",
     "years in Chinese digits",
     "zero-width spaces",
+    "blank lines removed",
+    "a blank line after every line",
+    "HTML page round trip",
 )
 
 
@@ -40,7 +43,7 @@ def test_damage_changes_no_figure(documents, name):
 def test_each_damage_reaches_the_documents_it_can(documents):
     """So an unchanged figure count means robustness, not a transform that did nothing: two
     documents hold only tables and short lines to wrap; 14 state a number of five or more
-    digits, 8 one in 人, 人次, 名 or 元."""
+    digits, 8 one in 人, 人次, 名 or 元; 11 have blank lines to remove."""
     changed = {
         name: sum(transform(doc.text) != doc.text for doc in documents)
         for name, transform in TRANSFORMS.items()
@@ -48,4 +51,5 @@ def test_each_damage_reaches_the_documents_it_can(documents):
     assert len(documents) == 25
     assert changed.pop("thousands grouped") == 14
     assert changed.pop("counts and amounts in 万") == 8
+    assert changed.pop("blank lines removed") == 11
     assert all(count >= 23 for count in changed.values()), changed

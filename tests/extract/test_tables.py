@@ -42,6 +42,12 @@ def test_a_page_footer_between_split_cells_keeps_them_on_their_lines(footer):
     assert keys(extract(paged, published)) == keys(extract(SPLIT_CELLS, published))
 
 
+def test_split_cells_set_a_blank_line_apart_read_as_the_table():
+    spaced = SPLIT_CELLS.replace("\n", "\n\n")
+    published = "2022-08-25"
+    assert keys(extract(spaced, published)) == keys(extract(SPLIT_CELLS, published))
+
+
 def test_rendered_rows_with_year_columns_and_hedged_targets():
     text = (
         "主要指标\n"

@@ -78,6 +78,14 @@ def test_a_heading_as_wide_as_the_margin_is_not_run_into_its_paragraph():
     assert f"\n{heading}\n2022年" in view
 
 
+@pytest.mark.parametrize("marker", ["1)", "2)", "①", "(3)", "4.", "五、"])
+def test_a_lead_in_at_the_margin_is_not_run_into_its_first_item(marker):
+    body = hard_wrap(PARAGRAPHS[1].strip() * 2, 50)
+    lead_in = "2023年各学段生均一般公共预算教育事业费支出情况如下:"  # 50 columns
+    view = make_view("\n".join([body, lead_in, f"{marker}普通小学为8120元", body])).text
+    assert f"{lead_in}\n{marker}普通小学" in view
+
+
 def test_a_margin_needs_most_long_lines_to_end_at_it():
     assert wrap_margin([60, 61, 59, 62, 60, 58, 30]) == 62
     assert wrap_margin([60, 61, 59, 62]) is None  # too few lines to tell
