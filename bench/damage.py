@@ -5,7 +5,8 @@ at the page's margin), with the spaces PDF-to-text puts around numbers (`累计 
 footers between the halves of a sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, characters letter-spaced by a justified PDF line, traditional
 characters from a mirror site, years in Chinese digits, zero-width spaces, blank lines gone
-or doubled, and whole round trips through a PDF and a CMS page read back by the parse stage.
+or doubled, and whole round trips through a PDF, a Word document and a CMS page read back by
+the parse stage.
 Each damage here
 is a transform of a real seed or dev report that keeps every figure's meaning; the extractor
 should read the same figures (metric, level, year, kind, scope, value) from the damaged text
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -147,6 +149,26 @@ def pdf_round_trip(text: str) -> str:
     )
 
 
+def docx_round_trip(text: str) -> str:
+    """Prose as a Word document whose paragraphs are split into runs of a few characters (as
+    Word splits them at every edit), read back by the parse stage (python-docx)."""
+    from docx import Document
+
+    from scrapers.parse import parse_bytes
+
+    def render(lines: list[str]) -> str:
+        document = Document()
+        for line in lines:
+            paragraph = document.add_paragraph()
+            for i in range(0, len(line), 3):
+                paragraph.add_run(line[i : i + 3])
+        out = io.BytesIO()
+        document.save(out)
+        return parse_bytes(out.getvalue(), suffix=".docx").text.strip()
+
+    return _prose_blocks(text, render)
+
+
 def html_page(text: str) -> str:
     """Each line a paragraph of a government CMS page (nav, `TRS_Editor` body, footer, runs
     of spans and &nbsp;), read back by the parse stage."""
@@ -190,6 +212,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "blank lines removed": without_blank_lines,
     "a blank line after every line": double_spaced,
     "PDF round trip": pdf_round_trip,
+    "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }
 

@@ -2,7 +2,8 @@
 dev report as they are in the clean text: hard wraps at a page's margin, spaces around
 numbers, page footers mid-sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, letter-spaced characters, traditional characters, years in Chinese
-digits, zero-width spaces, blank lines removed or doubled, a round trip through a CMS page."""
+digits, zero-width spaces, blank lines removed or doubled, round trips through a Word
+document and a CMS page."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ INVARIANT = (
     "zero-width spaces",
     "blank lines removed",
     "a blank line after every line",
+    "Word round trip",
     "HTML page round trip",
 )
 
@@ -47,6 +49,7 @@ def test_each_damage_reaches_the_documents_it_can(documents):
     changed = {
         name: sum(transform(doc.text) != doc.text for doc in documents)
         for name, transform in TRANSFORMS.items()
+        if not name.endswith("round trip")  # a parse may give back the very text: no damage
     }
     assert len(documents) == 25
     assert changed.pop("thousands grouped") == 14
