@@ -52,9 +52,14 @@ class SqliteStore(ABC):
 
     @classmethod
     def open(cls, data_dir: Path) -> Self:
-        """The store under `data_dir`, with a legacy JSON file migrated into it."""
+        """The store under `data_dir`, with a legacy JSON file migrated into it. The file is
+        looked for before any write lock is taken (it is renamed once migrated, never made
+        again), and again under the lock by `migrate_json`, so a concurrent open migrates
+        nothing twice."""
         store = cls(Path(data_dir) / cls.FILE)
-        store.migrate_json(Path(data_dir) / cls.LEGACY_FILE)
+        legacy = Path(data_dir) / cls.LEGACY_FILE
+        if legacy.is_file():
+            store.migrate_json(legacy)
         return store
 
     @abstractmethod
