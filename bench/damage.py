@@ -29,13 +29,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from edufig.core.config import REPO_ROOT
 from edufig.core.records import Figure, ParsedDocument
 from edufig.extract import extract_figures
-from edufig.extract.wraps import display_width
+from edufig.extract.wraps import page_width
 from scrapers.parse import parse_file
 
 CORPORA = (
@@ -50,7 +50,6 @@ OTHER_CORPORA = (
 )
 FULL_WIDTH = str.maketrans("0123456789%.()", "０１２３４５６７８９％．（）")
 PAGE_EVERY = 800
-FigureKey = tuple
 
 
 def hard_wrap(text: str, columns: int) -> str:
@@ -62,11 +61,12 @@ def hard_wrap(text: str, columns: int) -> str:
             continue
         line, width = "", 0
         for ch in paragraph:
-            if width + display_width(ch) > columns:
+            columns_of_ch = page_width(ch)
+            if width + columns_of_ch > columns:
                 lines.append(line)
                 line, width = "", 0
             line += ch
-            width += display_width(ch)
+            width += columns_of_ch
         lines.append(line)
     return "\n".join(lines)
 
@@ -217,7 +217,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
 }
 
 
-def figure_keys(figures: Iterable[Figure]) -> set[FigureKey]:
+def figure_keys(figures: Iterable[Figure]) -> set[tuple]:
     return {(f.metric, f.level, f.year, f.kind, f.scope, round(f.value, 4)) for f in figures}
 
 
@@ -228,21 +228,21 @@ class Damage:
     figures: int = 0
     lost: int = 0
     added: int = 0
-    documents_changed: list[str] | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "figures": self.figures,
-            "lost": self.lost,
-            "added": self.added,
-            "documents_changed": self.documents_changed or [],
-        }
+    documents_changed: list[str] = field(default_factory=list)
 
 
-def damage_of(documents: list[ParsedDocument], transform: Callable[[str], str]) -> Damage:
-    result = Damage(documents_changed=[])
-    for doc in documents:
-        clean = figure_keys(extract_figures(doc))
+Corpus = list[tuple[ParsedDocument, set[tuple]]]
+
+
+def clean_corpus(folders: Iterable[Path] = CORPORA) -> Corpus:
+    """Each report with the figures of its clean text, read once for every damage."""
+    documents = [parse_file(path) for folder in folders for path in sorted(folder.glob("*.txt"))]
+    return [(doc, figure_keys(extract_figures(doc))) for doc in documents]
+
+
+def damage_of(corpus: Corpus, transform: Callable[[str], str]) -> Damage:
+    result = Damage()
+    for doc, clean in corpus:
         damaged = figure_keys(extract_figures(replace(doc, text=transform(doc.text))))
         result.figures += len(clean)
         result.lost += len(clean - damaged)
@@ -252,17 +252,13 @@ def damage_of(documents: list[ParsedDocument], transform: Callable[[str], str]) 
     return result
 
 
-def corpus_documents(folders: Iterable[Path] = CORPORA) -> list[ParsedDocument]:
-    return [parse_file(path) for folder in folders for path in sorted(folder.glob("*.txt"))]
-
-
 def render(results: dict[str, Damage]) -> str:
     rows = [
         "| damage | figures | lost | added | documents changed |",
         "|---|---|---|---|---|",
     ]
     for name, damage in results.items():
-        changed = ", ".join(damage.documents_changed or []) or "—"
+        changed = ", ".join(damage.documents_changed) or "—"
         rows.append(f"| {name} | {damage.figures} | {damage.lost} | {damage.added} | {changed} |")
     return "\n".join(rows)
 
@@ -276,9 +272,9 @@ def main() -> None:
         ("seeds and dev", CORPORA),
         ("authored and blind round 1", OTHER_CORPORA),
     ):
-        documents = corpus_documents(folders)
+        documents = clean_corpus(folders)
         results = {name: damage_of(documents, damage) for name, damage in TRANSFORMS.items()}
-        report[corpus] = {name: damage.as_dict() for name, damage in results.items()}
+        report[corpus] = {name: asdict(damage) for name, damage in results.items()}
         print(f"{corpus} ({len(documents)} documents)\n{render(results)}\n")
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -40,9 +40,11 @@ PAGE_LINE = re.compile(
     r"(?:[-—–]+ ?\d{1,3} ?[-—–]+|第 ?\d{1,3} ?页(?: ?共 ?\d{1,3} ?页)?|\d{1,3} ?/ ?\d{1,3})"
     r"[ \t]*\n(?:[ \t\f]*\n)*(?=[^\n])"
 )
-CJK = re.compile(r"[\u4e00-\u9fff]")
-LONE_SPACE_BY_A_NUMBER = re.compile(  # led by the space, so the scan jumps from space to space
-    r" (?:(?<=[\u4e00-\u9fff] )(?=\d)|(?<=\d )(?=[\u4e00-\u9fff%])|(?<=% )(?=[\u4e00-\u9fff]))"
+HAN = "\u4e00-\u9fff"
+CJK = re.compile(f"[{HAN}]")
+# Led by the space, so the scan jumps from space to space.
+LONE_SPACE_BY_A_NUMBER = re.compile(
+    f" (?:(?<=[{HAN}] )(?=\\d)|(?<=\\d )(?=[{HAN}%])|(?<=% )(?=[{HAN}]))"
 )
 CHINESE_DIGITS = str.maketrans("零一二三四五六七八九", "0123456789")
 CHINESE_YEAR = re.compile(
@@ -50,7 +52,7 @@ CHINESE_YEAR = re.compile(
 )
 INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 LETTER_SPACE = re.compile(  # a space between two characters that stand alone
-    r" (?<=(?<![\u4e00-\u9fff])[\u4e00-\u9fff] )(?=[\u4e00-\u9fff](?![\u4e00-\u9fff]))"
+    f" (?<=(?<![{HAN}])[{HAN}] )(?=[{HAN}](?![{HAN}]))"
 )
 PAGE_LINE_STARTS = frozenset(" \t\n\f-—–第0123456789")
 BLANK = " \t\n\f"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 MIN_WIDTH = 40
 TOLERANCE = 4
@@ -24,19 +25,27 @@ LIST_ITEM = re.compile(
 )
 
 
-def display_width(line: str) -> int:
-    """Columns the line fills on a page: two for CJK characters and punctuation (three
-    bytes in UTF-8), one for ASCII; counted in C, as this runs on every line of every text."""
+def page_width(line: str) -> int:
+    """Columns the line fills on a printed page: two for CJK characters and the punctuation a
+    CJK font sets full-width (`“` `—` `…`, three bytes in UTF-8), one for ASCII. Not
+    `edufig.cli_tables.display_width`, a terminal's measure, which shows those marks narrow;
+    counted in C, as this runs on every line of every text."""
     return (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
 
 
-def _lines(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, content) of each line, content without the spaces around it."""
+class Line(NamedTuple):
+    start: int
+    stop: int  # after its last character that is not a space
+    content: str  # without the spaces around it
+    indent: int  # spaces and tabs before it
+
+
+def _lines(text: str) -> Iterator[Line]:
     start = 0
     for line in text.split("\n"):
-        end = start + len(line)
-        yield start, end, line.strip()
-        start = end + 1
+        indent = len(line) - len(line.lstrip(" \t"))
+        yield Line(start, start + len(line.rstrip()), line.strip(), indent)
+        start += len(line) + 1
 
 
 def wrap_margin(widths: list[int]) -> int | None:
@@ -71,13 +80,6 @@ def _joins(line: str, following: str, indented: bool) -> bool:
     return not LIST_ITEM.match(following)
 
 
-def _indent(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    return end - start
-
-
 def soft_wraps(text: str, layout: str | None = None) -> list[tuple[int, int]]:
     """Spans to delete so hard-wrapped lines read as their sentences: each line break after
     a line that reaches the margin, with the spaces around it. Widths are measured on
@@ -85,14 +87,13 @@ def soft_wraps(text: str, layout: str | None = None) -> list[tuple[int, int]]:
     before normalisation), when given."""
     lines = list(_lines(text))
     shown = lines if layout is None else list(_lines(layout))
-    widths = [display_width(content) for _, _, content in shown]
+    widths = [page_width(line.content) for line in shown]
     margin = wrap_margin(widths)
     if margin is None:
         return []
     spans = []
-    for index, (start, end, content) in enumerate(lines[:-1]):
-        following_start, _, following = lines[index + 1]
-        indent = _indent(text, following_start)
-        if widths[index] >= margin - TOLERANCE and _joins(content, following, indent >= 2):
-            spans.append((start + len(text[start:end].rstrip()), following_start + indent))
+    for line, width, following in zip(lines, widths, lines[1:], strict=False):
+        joins = _joins(line.content, following.content, following.indent >= 2)
+        if width >= margin - TOLERANCE and joins:
+            spans.append((line.stop, following.start + following.indent))
     return spans

@@ -7,7 +7,7 @@ import pytest
 
 from bench.damage import hard_wrap
 from edufig.extract.textview import make_view
-from edufig.extract.wraps import display_width, soft_wraps, wrap_margin
+from edufig.extract.wraps import page_width, soft_wraps, wrap_margin
 from tests.extract.support import extract, keys
 
 PARAGRAPHS = (
@@ -90,8 +90,8 @@ def test_a_margin_needs_most_long_lines_to_end_at_it():
     assert wrap_margin([60, 61, 59, 62, 60, 58, 30]) == 62
     assert wrap_margin([60, 61, 59, 62]) is None  # too few lines to tell
     assert wrap_margin([60, 90, 120, 150, 180, 210, 240, 45]) is None
-    assert display_width("教育12.5%") == 9
-    assert display_width("\ud800") == 2  # a lone surrogate from a broken decode is measured too
+    assert page_width("教育12.5%") == 9
+    assert page_width("\ud800") == 2  # a lone surrogate from a broken decode is measured too
 
 
 def test_full_width_digits_count_as_wide_as_they_were_laid_out():
