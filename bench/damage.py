@@ -138,15 +138,17 @@ def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
     return "\n".join(out[:-1])
 
 
-def pdf_round_trip(text: str) -> str:
-    """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made) and read
-    back by the parse stage (pdfplumber, lines reflowed by their right margin)."""
+def pdf_round_trip(text: str, indent: int = 0) -> str:
+    """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made; `indent`
+    characters before each paragraph, as official documents set two) and read back by the
+    parse stage (pdfplumber, lines reflowed by their layout)."""
     from scrapers.mirror.build import reply_pdf
     from scrapers.parse import parse_bytes
 
-    return _prose_blocks(
-        text, lambda lines: parse_bytes(reply_pdf(lines, "damage"), suffix=".pdf").text.strip()
-    )
+    def render(lines: list[str]) -> str:
+        return parse_bytes(reply_pdf(lines, "damage", indent), suffix=".pdf").text.strip()
+
+    return _prose_blocks(text, render)
 
 
 def docx_round_trip(text: str) -> str:
@@ -212,6 +214,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "blank lines removed": without_blank_lines,
     "a blank line after every line": double_spaced,
     "PDF round trip": pdf_round_trip,
+    "indented paragraphs, PDF round trip": lambda text: pdf_round_trip(text, indent=2),
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

@@ -2,13 +2,17 @@
 
 PDF lines are laid out, not written: a paragraph wraps across lines and pages. Lines that
 reach the right margin are joined to the next one so numbers such as `473813.97万元` are
-never split by a layout break.
+never split by a layout break, unless the next line shows a new paragraph: a first-line
+indent (official documents indent two characters) or a wider gap above it.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from itertools import pairwise
+from statistics import median, multimode
+from typing import NamedTuple
 
 import pdfplumber
 from docx import Document
@@ -27,19 +31,69 @@ class OfficeText:
     title: str | None = None
 
 
-def _page_lines(page: pdfplumber.page.Page) -> list[tuple[str, float]]:
-    return [(line["text"], line["x1"]) for line in page.extract_text_lines()]
+class PdfLine(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
 
 
-def _reflow(lines: list[tuple[str, float]], right_margin: float, char_width: float) -> str:
-    out: list[str] = []
-    joined = False
-    for text, x1 in lines:
-        if joined and out:
-            out[-1] += text
+SLACK = 1.5  # characters: how far short of the margin a wrapped line may end, or indent counts
+
+
+def _full(line: PdfLine, right: float, char_width: float) -> bool:
+    return line.x1 >= right - SLACK * char_width
+
+
+class Layout(NamedTuple):
+    """What a document's lines share: a line that does not reach `right` ends its paragraph,
+    one that starts right of `left` or further below than `gap` begins one."""
+
+    left: float
+    right: float
+    gap: float
+    char_width: float
+
+    @classmethod
+    def of(cls, lines: list[PdfLine], char_width: float) -> Layout:
+        """`left` is where lines after a full line start most often (ties to the leftmost):
+        mostly a paragraph's continuations, whatever indent its first line has."""
+        right = max(line.x1 for line in lines)
+        pairs = list(pairwise(lines))
+        after_full = [round(b.x0) for a, b in pairs if _full(a, right, char_width)]
+        gaps = [b.top - a.bottom for a, b in pairs if b.top > a.bottom]
+        return cls(
+            left=min(multimode(after_full)) if after_full else min(line.x0 for line in lines),
+            right=right,
+            gap=median(gaps) if gaps else 0.0,
+            char_width=char_width,
+        )
+
+    def runs_on(self, line: PdfLine, after: PdfLine) -> bool:
+        """Whether `after` continues the paragraph `line` is in. A page break puts `after`
+        above `line` (a negative gap), which says nothing."""
+        if not _full(line, self.right, self.char_width):
+            return False
+        if after.x0 >= self.left + SLACK * self.char_width or after.text[:1].isspace():
+            return False
+        return after.top - line.bottom <= self.gap + 0.5 * (line.bottom - line.top)
+
+
+def _page_lines(page: pdfplumber.page.Page) -> list[PdfLine]:
+    return [
+        PdfLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"])
+        for line in page.extract_text_lines()
+    ]
+
+
+def _reflow(lines: list[PdfLine], layout: Layout) -> str:
+    out = [lines[0].text]
+    for line, after in pairwise(lines):
+        if layout.runs_on(line, after):
+            out[-1] += after.text
         else:
-            out.append(text)
-        joined = x1 >= right_margin - 1.5 * char_width
+            out.append(after.text)
     return "\n".join(out)
 
 
@@ -49,11 +103,11 @@ def _page_count(pdf: pdfplumber.PDF) -> int:
     return int(count) if isinstance(count, int) else len(pdf.pages)
 
 
-def _pdf_lines(pdf: pdfplumber.PDF, limits: Limits) -> list[tuple[str, float]]:
+def _pdf_lines(pdf: pdfplumber.PDF, limits: Limits) -> list[PdfLine]:
     """Text lines of every page; each page's layout cache is dropped once read."""
     check_pdf_pages(_page_count(pdf), limits)
     clock = PdfClock(limits)
-    lines: list[tuple[str, float]] = []
+    lines: list[PdfLine] = []
     for number, page in enumerate(pdf.pages, start=1):
         clock.check(number)
         lines.extend(_page_lines(page))
@@ -68,9 +122,8 @@ def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
         title = (pdf.metadata or {}).get("Title")
     if not lines:
         return OfficeText(text="", title=title)
-    right_margin = max(x1 for _text, x1 in lines)
     char_width = max((c["x1"] - c["x0"] for c in chars), default=10.0)
-    return OfficeText(text=tidy_lines(_reflow(lines, right_margin, char_width)), title=title)
+    return OfficeText(text=tidy_lines(_reflow(lines, Layout.of(lines, char_width))), title=title)
 
 
 def _docx_table(table: Table) -> list[list[str]]:

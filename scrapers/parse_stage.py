@@ -30,7 +30,7 @@ from scrapers.worker import Job, ParseWorkers
 
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
 # yields: the next parse stage re-parses every archived document from its blobs.
-PARSER_VERSION = "2"  # 2: a text of control characters only is unparseable
+PARSER_VERSION = "3"  # 3: a PDF paragraph ends where the next line is indented or set apart
 COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
 
 PARSE_BATCH = 16  # documents read ahead and parsed on all workers at once

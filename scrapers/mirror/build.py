@@ -384,7 +384,9 @@ PE_ARTICLE = "/zwgk/tzgg/202307/t20230714_5012.html"
 PE_PDF_NAME = "7a3c5e9d2b14f08e6c1d.pdf"
 
 
-def reply_pdf(lines: list[str], title: str) -> bytes:
+def reply_pdf(lines: list[str], title: str, indent: int = 0) -> bytes:
+    """Each line a paragraph, wrapped at the margin; `indent` characters before each
+    paragraph's first line, as official documents set them."""
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
@@ -394,23 +396,23 @@ def reply_pdf(lines: list[str], title: str) -> bytes:
     available = width - 2 * left
     y = top
     for line in lines:
-        for chunk in _wrap(line, available, size):
+        for n, chunk in enumerate(_wrap(line, available, size, first=indent * size)):
             if y < 72:
                 pdf.showPage()
                 y = top
             pdf.setFont(PDF_FONT, size)
-            pdf.drawString(left, y, chunk)
+            pdf.drawString(left + (indent * size if n == 0 else 0), y, chunk)
             y -= leading
     pdf.save()
     return out.getvalue()
 
 
-def _wrap(line: str, available: float, size: float) -> list[str]:
-    chunks, current = [], ""
+def _wrap(line: str, available: float, size: float, first: float = 0) -> list[str]:
+    chunks, current, width = [], "", available - first
     for ch in line:
-        if pdfmetrics.stringWidth(current + ch, PDF_FONT, size) > available:
+        if pdfmetrics.stringWidth(current + ch, PDF_FONT, size) > width:
             chunks.append(current)
-            current = ""
+            current, width = "", available
         current += ch
     return [*chunks, current]
 

@@ -2,8 +2,8 @@
 dev report as they are in the clean text: hard wraps at a page's margin, spaces around
 numbers, page footers mid-sentence, full-width digits, thousands grouped with commas,
 numbers restated in 万, letter-spaced characters, traditional characters, years in Chinese
-digits, zero-width spaces, blank lines removed or doubled, round trips through a Word
-document and a CMS page."""
+digits, zero-width spaces, blank lines removed or doubled, round trips through a PDF of
+indented paragraphs, a Word document and a CMS page."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ INVARIANT = (
     "zero-width spaces",
     "blank lines removed",
     "a blank line after every line",
+    "indented paragraphs, PDF round trip",
     "Word round trip",
     "HTML page round trip",
 )

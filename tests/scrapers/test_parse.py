@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from docx import Document
 
@@ -136,6 +137,43 @@ def test_pdf_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     doc = parse_file(path)
     assert doc.text.split("\n") == lines
     assert doc.content_type == "application/pdf"
+
+
+NEXT_PARAGRAPH = "全县共有专任教师五千二百三十人，比上年增加一百一十人。"
+
+
+def ending_at_the_margin(indent: int) -> str:
+    """Full-width characters only (10.5 pt each): two lines of 42 less the indent end the
+    paragraph exactly at the right margin, where a wrapped line ends too."""
+    return ("二〇二二年全县教育经费总投入持续增长，" + "各项保障政策落实到位，" * 7)[: 84 - indent]
+
+
+def _line_ends(pdf: bytes) -> list[float]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [line["x1"] for line in document.pages[0].extract_text_lines()]
+
+
+@pytest.mark.parametrize(
+    ("blank_line", "indent"),
+    [(False, 2), (True, 0)],  # a first-line indent starts it; an empty line's space above it
+)
+def test_pdf_paragraph_ending_at_the_margin_is_not_joined_to_the_next(
+    tmp_path: Path, blank_line: bool, indent: int
+) -> None:
+    paragraph = ending_at_the_margin(indent)
+    pdf = reply_pdf([paragraph, *[""] * blank_line, NEXT_PARAGRAPH], "报告", indent=indent)
+    ends = _line_ends(pdf)
+    assert len(ends) == 3 and ends[1] == max(ends)  # the paragraph's last line is a full one
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).text.split("\n") == [paragraph, NEXT_PARAGRAPH]
+
+
+def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
+    lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
+    path = tmp_path / "reply.pdf"
+    path.write_bytes(reply_pdf([line for line in lines if line], "答复函", indent=2))
+    assert parse_file(path).text.split("\n") == [line for line in lines if line]
 
 
 def test_docx_tables_render_as_pipe_rows(tmp_path: Path) -> None:
