@@ -138,15 +138,17 @@ def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
     return "\n".join(out[:-1])
 
 
-def pdf_round_trip(text: str, indent: int = 0) -> str:
+def pdf_round_trip(text: str, indent: int = 0, page_numbers: str = "") -> str:
     """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made; `indent`
-    characters before each paragraph, as official documents set two) and read back by the
-    parse stage (pdfplumber, lines reflowed by their layout)."""
+    characters before each paragraph, as official documents set two; page numbers below,
+    bare as Word sets them by default) and read back by the parse stage (pdfplumber, lines
+    reflowed by their layout)."""
     from scrapers.mirror.build import reply_pdf
     from scrapers.parse import parse_bytes
 
     def render(lines: list[str]) -> str:
-        return parse_bytes(reply_pdf(lines, "damage", indent), suffix=".pdf").text.strip()
+        pdf = reply_pdf(lines, "damage", indent, page_numbers)
+        return parse_bytes(pdf, suffix=".pdf").text.strip()
 
     return _prose_blocks(text, render)
 
@@ -215,6 +217,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "a blank line after every line": double_spaced,
     "PDF round trip": pdf_round_trip,
     "indented paragraphs, PDF round trip": lambda text: pdf_round_trip(text, indent=2),
+    "numbered pages, PDF round trip": lambda text: pdf_round_trip(text, page_numbers="{}"),
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

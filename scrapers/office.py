@@ -3,12 +3,15 @@
 PDF lines are laid out, not written: a paragraph wraps across lines and pages. Lines that
 reach the right margin are joined to the next one so numbers such as `473813.97万元` are
 never split by a layout break, unless the next line shows a new paragraph: a first-line
-indent (official documents indent two characters) or a wider gap above it.
+indent (official documents indent two characters) or a wider gap above it. A page number
+above or below a page's text is furniture, not text: left in, it would sit between the
+halves of a sentence that runs on to the next page.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median, multimode
@@ -80,11 +83,29 @@ class Layout(NamedTuple):
         return after.top - line.bottom <= self.gap + 0.5 * (line.bottom - line.top)
 
 
+# `3`, `- 3 -`, `— 3 —`, `第3页`, `第3页 共12页`, `3/12`, `Page 3`
+PAGE_NUMBER = re.compile(
+    r"(?:[-—–]+ ?)?\d{1,3}(?: ?[-—–]+)?|第 ?\d{1,3} ?页(?:[ ,，]*共 ?\d{1,3} ?页)?"
+    r"|\d{1,3} ?/ ?\d{1,3}|(?i:page) ?\d{1,3}(?: ?(?i:of) ?\d{1,3})?"
+)
+
+
+def _is_page_number(line: PdfLine) -> bool:
+    return PAGE_NUMBER.fullmatch(line.text.strip()) is not None
+
+
 def _page_lines(page: pdfplumber.page.Page) -> list[PdfLine]:
-    return [
+    """The page's text lines without a page number first or last (a page of nothing else
+    keeps it)."""
+    lines = [
         PdfLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"])
         for line in page.extract_text_lines()
     ]
+    if len(lines) > 1 and _is_page_number(lines[-1]):
+        lines.pop()
+    if len(lines) > 1 and _is_page_number(lines[0]):
+        lines.pop(0)
+    return lines
 
 
 def _reflow(lines: list[PdfLine], layout: Layout) -> str:

@@ -30,7 +30,8 @@ from scrapers.worker import Job, ParseWorkers
 
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
 # yields: the next parse stage re-parses every archived document from its blobs.
-PARSER_VERSION = "3"  # 3: a PDF paragraph ends where the next line is indented or set apart
+# 3: a PDF paragraph ends where the next line is indented or set apart; page numbers dropped
+PARSER_VERSION = "3"
 COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
 
 PARSE_BATCH = 16  # documents read ahead and parsed on all workers at once

@@ -384,9 +384,10 @@ PE_ARTICLE = "/zwgk/tzgg/202307/t20230714_5012.html"
 PE_PDF_NAME = "7a3c5e9d2b14f08e6c1d.pdf"
 
 
-def reply_pdf(lines: list[str], title: str, indent: int = 0) -> bytes:
+def reply_pdf(lines: list[str], title: str, indent: int = 0, page_numbers: str = "") -> bytes:
     """Each line a paragraph, wrapped at the margin; `indent` characters before each
-    paragraph's first line, as official documents set them."""
+    paragraph's first line and `page_numbers` (a format such as "— {} —") centred below
+    each page, as official documents set them."""
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
@@ -395,14 +396,22 @@ def reply_pdf(lines: list[str], title: str, indent: int = 0) -> bytes:
     left, top, size, leading = 72, height - 72, 10.5, 16
     available = width - 2 * left
     y = top
+
+    def end_page() -> None:
+        if page_numbers:
+            pdf.setFont(PDF_FONT, 12)
+            pdf.drawCentredString(width / 2, 40, page_numbers.format(pdf.getPageNumber()))
+        pdf.showPage()
+
     for line in lines:
         for n, chunk in enumerate(_wrap(line, available, size, first=indent * size)):
             if y < 72:
-                pdf.showPage()
+                end_page()
                 y = top
             pdf.setFont(PDF_FONT, size)
             pdf.drawString(left + (indent * size if n == 0 else 0), y, chunk)
             y -= leading
+    end_page()
     pdf.save()
     return out.getvalue()
 

@@ -169,6 +169,24 @@ def test_pdf_paragraph_ending_at_the_margin_is_not_joined_to_the_next(
     assert parse_file(path).text.split("\n") == [paragraph, NEXT_PARAGRAPH]
 
 
+FILLER = "全县坚持把教育摆在优先发展的战略位置，持续加大投入，改善办学条件。"
+STRADDLING = FILLER * 2 + "2022年全县教育经费总投入达到473813.97万元，比上年增长5.2%。" + FILLER
+
+
+@pytest.mark.parametrize("style", ["— {} —", "- {} -", "{}", "第{}页", "{}/2", "Page {}"])
+def test_pdf_page_number_between_the_halves_of_a_number_is_dropped(
+    tmp_path: Path, style: str
+) -> None:
+    lines = [FILLER * 3] * 14 + [STRADDLING]
+    pdf = reply_pdf(lines, "报告", indent=2, page_numbers=style)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        first_page = [line["text"] for line in document.pages[0].extract_text_lines()]
+    assert first_page[-2].endswith("473813.") and first_page[-1] == style.format(1)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).text.split("\n") == lines
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
