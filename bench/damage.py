@@ -138,16 +138,15 @@ def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
     return "\n".join(out[:-1])
 
 
-def pdf_round_trip(text: str, indent: int = 0, page_numbers: str = "") -> str:
-    """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made; `indent`
-    characters before each paragraph, as official documents set two; page numbers below,
-    bare as Word sets them by default) and read back by the parse stage (pdfplumber, lines
-    reflowed by their layout)."""
-    from scrapers.mirror.build import reply_pdf
+def pdf_round_trip(text: str, **layout: int | str) -> str:
+    """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made, with
+    the `PdfLayout` given: indents, page numbers, a running header) and read back by the
+    parse stage (pdfplumber, lines reflowed by their layout)."""
+    from scrapers.mirror.build import PdfLayout, reply_pdf
     from scrapers.parse import parse_bytes
 
     def render(lines: list[str]) -> str:
-        pdf = reply_pdf(lines, "damage", indent, page_numbers)
+        pdf = reply_pdf(lines, "damage", PdfLayout(**layout))
         return parse_bytes(pdf, suffix=".pdf").text.strip()
 
     return _prose_blocks(text, render)
@@ -199,6 +198,8 @@ def traditional(text: str) -> str:
     return jionlp.sim2tra(text, mode="char")
 
 
+RUNNING_HEADER = "县人民政府办公室文件"
+
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "hard-wrapped at 44 columns": lambda text: hard_wrap(text, 44),
     "hard-wrapped at 60 columns": lambda text: hard_wrap(text, 60),
@@ -217,7 +218,9 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "a blank line after every line": double_spaced,
     "PDF round trip": pdf_round_trip,
     "indented paragraphs, PDF round trip": lambda text: pdf_round_trip(text, indent=2),
+    # bare, as Word numbers pages by default
     "numbered pages, PDF round trip": lambda text: pdf_round_trip(text, page_numbers="{}"),
+    "running header, PDF round trip": lambda text: pdf_round_trip(text, header=RUNNING_HEADER),
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

@@ -384,10 +384,19 @@ PE_ARTICLE = "/zwgk/tzgg/202307/t20230714_5012.html"
 PE_PDF_NAME = "7a3c5e9d2b14f08e6c1d.pdf"
 
 
-def reply_pdf(lines: list[str], title: str, indent: int = 0, page_numbers: str = "") -> bytes:
-    """Each line a paragraph, wrapped at the margin; `indent` characters before each
-    paragraph's first line and `page_numbers` (a format such as "— {} —") centred below
-    each page, as official documents set them."""
+@dataclass(frozen=True)
+class PdfLayout:
+    """How `reply_pdf` sets a page: `indent` characters before each paragraph's first line,
+    `page_numbers` (a format such as "— {} —") centred below the text, `header` above it
+    from the second page on, as official documents and Word exports set them."""
+
+    indent: int = 0
+    page_numbers: str = ""
+    header: str = ""
+
+
+def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> bytes:
+    """Each line a paragraph, wrapped at the margin."""
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
@@ -395,21 +404,29 @@ def reply_pdf(lines: list[str], title: str, indent: int = 0, page_numbers: str =
     width, height = A4
     left, top, size, leading = 72, height - 72, 10.5, 16
     available = width - 2 * left
-    y = top
+    indent = layout.indent * size
+
+    def furnish(y: float, text: str) -> None:
+        if text:
+            pdf.setFont(PDF_FONT, 9)
+            pdf.drawCentredString(width / 2, y, text.format(pdf.getPageNumber()))
+
+    def begin_page() -> float:
+        furnish(height - 48, layout.header if pdf.getPageNumber() > 1 else "")
+        return top
 
     def end_page() -> None:
-        if page_numbers:
-            pdf.setFont(PDF_FONT, 12)
-            pdf.drawCentredString(width / 2, 40, page_numbers.format(pdf.getPageNumber()))
+        furnish(40, layout.page_numbers)
         pdf.showPage()
 
+    y = begin_page()
     for line in lines:
-        for n, chunk in enumerate(_wrap(line, available, size, first=indent * size)):
+        for n, chunk in enumerate(_wrap(line, available, size, first=indent)):
             if y < 72:
                 end_page()
-                y = top
+                y = begin_page()
             pdf.setFont(PDF_FONT, size)
-            pdf.drawString(left + (indent * size if n == 0 else 0), y, chunk)
+            pdf.drawString(left + (indent if n == 0 else 0), y, chunk)
             y -= leading
     end_page()
     pdf.save()

@@ -13,7 +13,7 @@ from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
 from scrapers.listing import hanweb_records, json_listing, trs_pages, with_page
 from scrapers.metadata import normalise_date, pairs_from_tokens
-from scrapers.mirror.build import reply_pdf
+from scrapers.mirror.build import PdfLayout, reply_pdf
 from scrapers.parse import parse_file
 from tests.conftest import DEV_DIR, SEEDS_DIR
 
@@ -161,7 +161,7 @@ def test_pdf_paragraph_ending_at_the_margin_is_not_joined_to_the_next(
     tmp_path: Path, blank_line: bool, indent: int
 ) -> None:
     paragraph = ending_at_the_margin(indent)
-    pdf = reply_pdf([paragraph, *[""] * blank_line, NEXT_PARAGRAPH], "报告", indent=indent)
+    pdf = reply_pdf([paragraph, *[""] * blank_line, NEXT_PARAGRAPH], "报告", PdfLayout(indent))
     ends = _line_ends(pdf)
     assert len(ends) == 3 and ends[1] == max(ends)  # the paragraph's last line is a full one
     path = tmp_path / "report.pdf"
@@ -178,7 +178,7 @@ def test_pdf_page_number_between_the_halves_of_a_number_is_dropped(
     tmp_path: Path, style: str
 ) -> None:
     lines = [FILLER * 3] * 14 + [STRADDLING]
-    pdf = reply_pdf(lines, "报告", indent=2, page_numbers=style)
+    pdf = reply_pdf(lines, "报告", PdfLayout(indent=2, page_numbers=style))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         first_page = [line["text"] for line in document.pages[0].extract_text_lines()]
     assert first_page[-2].endswith("473813.") and first_page[-1] == style.format(1)
@@ -187,10 +187,41 @@ def test_pdf_page_number_between_the_halves_of_a_number_is_dropped(
     assert parse_file(path).text.split("\n") == lines
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        PdfLayout(indent=2, header="县人民政府办公室文件"),  # from the second page on
+        PdfLayout(indent=2, page_numbers="杏花岭区教育局印发 {}"),  # a footer with the number
+        PdfLayout(indent=2, header="教育工作报告", page_numbers="— {} —"),
+    ],
+)
+def test_pdf_running_header_and_footer_are_dropped(tmp_path: Path, layout: PdfLayout) -> None:
+    """Pages two and three also end in the same line of text, in the text's own spacing:
+    that repeats but is not furniture."""
+    lines = [FILLER * 3] * 14 + [STRADDLING] + [FILLER * 3] * 16
+    pdf = reply_pdf(lines, "报告", layout)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [[line["text"] for line in page.extract_text_lines()] for page in document.pages]
+    assert len(pages) == 3 and pages[0][-2 if layout.page_numbers else -1].endswith("473813.")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).text.split("\n") == lines
+
+
+def test_pdf_number_ending_a_page_in_the_texts_own_spacing_is_text(tmp_path: Path) -> None:
+    lines = [FILLER * 3] * 14 + ["全县各级各类学校数(所):", "128", FILLER]
+    pdf = reply_pdf(lines, "报告", PdfLayout(indent=2))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        assert document.pages[0].extract_text_lines()[-1]["text"] == "128"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).text.split("\n") == lines
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
-    path.write_bytes(reply_pdf([line for line in lines if line], "答复函", indent=2))
+    path.write_bytes(reply_pdf([line for line in lines if line], "答复函", PdfLayout(indent=2)))
     assert parse_file(path).text.split("\n") == [line for line in lines if line]
 
 

@@ -1,0 +1,137 @@
+"""A PDF's laid-out lines → the text's paragraphs, read off the layout.
+
+PDF lines are laid out, not written: a paragraph wraps across lines and pages. A line that
+reaches the right margin runs on into the next, so numbers such as `473813.97万元` are never
+split by a layout break, unless the next line shows a new paragraph: a first-line indent
+(official documents indent two characters) or a wider gap above it. Page furniture is not
+text: a page number, running header or footer left in would sit between the halves of a
+sentence that runs on to the next page. Furniture is a page's first or last line set apart
+from the rest: a page number, or a line repeated so on other pages, digits aside (a header
+on the first page stands before the text and stays).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import pairwise
+from statistics import median, multimode
+from typing import NamedTuple
+
+import pdfplumber
+
+SLACK = 1.5  # characters: how far short of the margin a wrapped line may end, or indent counts
+# `3`, `- 3 -`, `— 3 —`, `第3页`, `第3页 共12页`, `3/12`, `Page 3`
+PAGE_NUMBER = re.compile(
+    r"(?:[-—–]+ ?)?\d{1,3}(?: ?[-—–]+)?|第 ?\d{1,3} ?页(?:[ ,，]*共 ?\d{1,3} ?页)?"
+    r"|\d{1,3} ?/ ?\d{1,3}|(?i:page) ?\d{1,3}(?: ?(?i:of) ?\d{1,3})?"
+)
+DIGITS = re.compile(r"\d+")
+
+
+class PdfLine(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def page_lines(page: pdfplumber.page.Page) -> list[PdfLine]:
+    return [
+        PdfLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"])
+        for line in page.extract_text_lines()
+    ]
+
+
+def line_gap(pages: list[list[PdfLine]]) -> float:
+    """The usual space between one line of a page and the next, measured away from the
+    pages' edges, where furniture stands; where no page has lines enough, half a line's
+    height (lines set at 1.5 times their size)."""
+    gaps = [b.top - a.bottom for page in pages for a, b in pairwise(page[1:-1]) if b.top > a.bottom]
+    if gaps:
+        return median(gaps)
+    return 0.5 * median(line.bottom - line.top for page in pages for line in page)
+
+
+def set_apart(above: PdfLine, below: PdfLine, gap: float) -> bool:
+    """Whether `below` stands further from `above` than the lines of a paragraph do. A page
+    break puts `below` above `above` (a negative gap), which says nothing."""
+    return below.top - above.bottom > gap + 0.5 * (above.bottom - above.top)
+
+
+def _shape(line: PdfLine) -> str:
+    return DIGITS.sub("#", line.text.strip())
+
+
+def _is_page_number(line: PdfLine) -> bool:
+    return PAGE_NUMBER.fullmatch(line.text.strip()) is not None
+
+
+def _edges(pages: list[list[PdfLine]], gap: float) -> tuple[list[PdfLine | None], ...]:
+    """Each page's first and last line where set apart from the rest, else None."""
+    heads = [p[0] if len(p) > 1 and set_apart(p[0], p[1], gap) else None for p in pages]
+    feet = [p[-1] if len(p) > 1 and set_apart(p[-2], p[-1], gap) else None for p in pages]
+    return heads, feet
+
+
+def _furniture(line: PdfLine | None, repeated: Counter[str]) -> bool:
+    return line is not None and (_is_page_number(line) or repeated[_shape(line)] > 1)
+
+
+def body_lines(pages: list[list[PdfLine]], gap: float) -> list[PdfLine]:
+    """Every page's lines in order, less its furniture (a page keeps one line at least)."""
+    heads, feet = _edges(pages, gap)
+    repeated_heads = Counter(_shape(line) for line in heads if line)
+    repeated_feet = Counter(_shape(line) for line in feet if line)
+    lines: list[PdfLine] = []
+    for number, (page, head, foot) in enumerate(zip(pages, heads, feet, strict=True)):
+        end = len(page) - _furniture(foot, repeated_feet)
+        first_page_header = number == 0 and head is not None and not _is_page_number(head)
+        start = int(end > 1 and _furniture(head, repeated_heads) and not first_page_header)
+        lines.extend(page[start:end])
+    return lines
+
+
+class Layout(NamedTuple):
+    """What a document's lines share: a line that does not reach `right` ends its paragraph,
+    one that starts right of `left` or is set apart from the line above begins one."""
+
+    left: float
+    right: float
+    gap: float
+    char_width: float
+
+    @classmethod
+    def of(cls, lines: list[PdfLine], gap: float, char_width: float) -> Layout:
+        """`left` is where lines after a full line start most often (ties to the leftmost):
+        mostly a paragraph's continuations, whatever indent its first line has."""
+        right = max(line.x1 for line in lines)
+        reach = right - SLACK * char_width
+        after_full = [round(b.x0) for a, b in pairwise(lines) if a.x1 >= reach]
+        left = min(multimode(after_full)) if after_full else min(line.x0 for line in lines)
+        return cls(left=left, right=right, gap=gap, char_width=char_width)
+
+    def runs_on(self, line: PdfLine, after: PdfLine) -> bool:
+        """Whether `after` continues the paragraph `line` is in."""
+        if line.x1 < self.right - SLACK * self.char_width:
+            return False
+        if after.x0 >= self.left + SLACK * self.char_width or after.text[:1].isspace():
+            return False
+        return not set_apart(line, after, self.gap)
+
+
+def paragraphs(pages: list[list[PdfLine]], char_width: float) -> str:
+    """The text of the pages, a line per paragraph."""
+    gap = line_gap(pages)
+    lines = body_lines(pages, gap)
+    if not lines:
+        return ""
+    layout = Layout.of(lines, gap, char_width)
+    out = [lines[0].text]
+    for line, after in pairwise(lines):
+        if layout.runs_on(line, after):
+            out[-1] += after.text
+        else:
+            out.append(after.text)
+    return "\n".join(out)
