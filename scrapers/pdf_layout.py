@@ -123,10 +123,10 @@ class Layout(NamedTuple):
 
 def paragraphs(pages: list[list[PdfLine]], char_width: float) -> str:
     """The text of the pages, a line per paragraph."""
+    if not any(pages):
+        return ""
     gap = line_gap(pages)
     lines = body_lines(pages, gap)
-    if not lines:
-        return ""
     layout = Layout.of(lines, gap, char_width)
     out = [lines[0].text]
     for line, after in pairwise(lines):

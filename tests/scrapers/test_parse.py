@@ -8,6 +8,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from docx import Document
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
@@ -223,6 +225,18 @@ def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> N
     path = tmp_path / "reply.pdf"
     path.write_bytes(reply_pdf([line for line in lines if line], "答复函", PdfLayout(indent=2)))
     assert parse_file(path).text.split("\n") == [line for line in lines if line]
+
+
+def test_pdf_without_text_is_unparseable_naming_the_file(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    drawing = canvas.Canvas(out, pagesize=A4)
+    drawing.rect(72, 72, 200, 100)  # a scan's page holds an image or shapes, no text
+    drawing.showPage()
+    drawing.save()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(ValueError, match=r"scan\.pdf.*no extractable text"):
+        parse_file(path)
 
 
 def test_docx_tables_render_as_pipe_rows(tmp_path: Path) -> None:
