@@ -152,6 +152,16 @@ def pdf_round_trip(text: str, **layout: int | str) -> str:
     return _prose_blocks(text, render)
 
 
+def report_round_trip(text: str) -> str:
+    """The whole report set as an office sets one (`report_pdf`: paragraphs indented, ` | `
+    rows as ruled tables, pages numbered) and read back by the parse stage, tables found by
+    their rules."""
+    from scrapers.mirror.build import report_pdf
+    from scrapers.parse import parse_bytes
+
+    return parse_bytes(report_pdf(text, "damage"), suffix=".pdf").text.strip()
+
+
 def docx_round_trip(text: str) -> str:
     """Prose as a Word document whose paragraphs are split into runs of a few characters (as
     Word splits them at every edit), read back by the parse stage (python-docx)."""
@@ -221,6 +231,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     # bare, as Word numbers pages by default
     "numbered pages, PDF round trip": lambda text: pdf_round_trip(text, page_numbers="{}"),
     "running header, PDF round trip": lambda text: pdf_round_trip(text, header=RUNNING_HEADER),
+    "ruled tables, PDF round trip": report_round_trip,
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

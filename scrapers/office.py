@@ -16,7 +16,7 @@ from pdfminer.pdftypes import resolve1
 
 from scrapers.html import render_table, tidy_lines
 from scrapers.limits import DEFAULT_LIMITS, Limits, PdfClock, check_pdf_pages, check_zip
-from scrapers.pdf_layout import PdfLine, page_lines, paragraphs
+from scrapers.pdf_layout import PdfLine, TableRows, page_content, paragraphs
 
 
 @dataclass
@@ -32,25 +32,30 @@ def _page_count(pdf: pdfplumber.PDF) -> int:
     return int(count) if isinstance(count, int) else len(pdf.pages)
 
 
-def _pdf_pages(pdf: pdfplumber.PDF, limits: Limits) -> list[list[PdfLine]]:
-    """Text lines of every page; each page's layout cache is dropped once read."""
+def _pdf_pages(pdf: pdfplumber.PDF, limits: Limits) -> tuple[list[list[PdfLine]], list[TableRows]]:
+    """Lines of every page, and its ruled tables; each page's layout cache is dropped once
+    read."""
     check_pdf_pages(_page_count(pdf), limits)
     clock = PdfClock(limits)
     pages: list[list[PdfLine]] = []
+    tables: list[TableRows] = []
     for number, page in enumerate(pdf.pages, start=1):
         clock.check(number)
-        pages.append(page_lines(page))
+        lines, found = page_content(page)
+        pages.append(lines)
+        tables += found
         page.close()
-    return pages
+    return pages, tables
 
 
 def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = _pdf_pages(pdf, limits)
+        pages, tables = _pdf_pages(pdf, limits)
         chars = [c for page in pdf.pages[:1] for c in page.chars]
         title = (pdf.metadata or {}).get("Title")
     char_width = max((c["x1"] - c["x0"] for c in chars), default=10.0)
-    return OfficeText(text=tidy_lines(paragraphs(pages, char_width)), title=title)
+    text = tidy_lines(paragraphs(pages, char_width))
+    return OfficeText(text=text, tables=tables, title=title)
 
 
 def _docx_table(table: Table) -> list[list[str]]:

@@ -7,18 +7,24 @@ split by a layout break, unless the next line shows a new paragraph: a first-lin
 text: a page number, running header or footer left in would sit between the halves of a
 sentence that runs on to the next page. Furniture is a page's first or last line set apart
 from the rest: a page number, or a line repeated so on other pages, digits aside (a header
-on the first page stands before the text and stays).
+on the first page stands before the text and stays). A ruled table (pdfplumber finds it by
+its lines) comes as rows of cells joined by " | ", the shape every format's tables take,
+in its place among the lines; a row neither runs on nor is run into.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from itertools import pairwise
+from operator import attrgetter
 from statistics import median, multimode
 from typing import NamedTuple
 
 import pdfplumber
+
+from scrapers.html import render_table
 
 SLACK = 1.5  # characters: how far short of the margin a wrapped line may end, or indent counts
 # `3`, `- 3 -`, `— 3 —`, `第3页`, `第3页 共12页`, `3/12`, `Page 3`
@@ -27,6 +33,8 @@ PAGE_NUMBER = re.compile(
     r"|\d{1,3} ?/ ?\d{1,3}|(?i:page) ?\d{1,3}(?: ?(?i:of) ?\d{1,3})?"
 )
 DIGITS = re.compile(r"\d+")
+LEADING_WORD = re.compile(r"[0-9A-Za-z.,%‰]+")
+HALF_WIDTH = 0.5  # a digit's or Latin letter's width in a CJK font, in characters
 
 
 class PdfLine(NamedTuple):
@@ -35,13 +43,42 @@ class PdfLine(NamedTuple):
     x1: float
     top: float
     bottom: float
+    row: bool = False  # a table's row
 
 
-def page_lines(page: pdfplumber.page.Page) -> list[PdfLine]:
-    return [
+TableRows = list[list[str]]
+
+
+def _cell(text: str | None) -> str:
+    """A cell's lines are the cell's width wrapping its text, not breaks."""
+    return "".join((text or "").split())
+
+
+def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
+    middle = (line["top"] + line["bottom"]) / 2
+    return box[1] <= middle <= box[3] and line["x0"] < box[2] and line["x1"] > box[0]
+
+
+def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
+    """The page's lines top to bottom, each ruled table's rows in its place, and the tables."""
+    found = page.find_tables()
+    tables: list[TableRows] = []
+    lines: list[PdfLine] = []
+    for table in found:
+        cells = [[_cell(c) for c in row] for row in table.extract()]
+        kept = [(group.bbox, row) for group, row in zip(table.rows, cells, strict=True) if any(row)]
+        if kept:
+            tables.append([row for _, row in kept])
+            lines += [
+                PdfLine(render_table([row]), box[0], box[2], box[1], box[3], row=True)
+                for box, row in kept
+            ]
+    lines += [
         PdfLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"])
         for line in page.extract_text_lines()
+        if not any(_inside(line, table.bbox) for table in found)
     ]
+    return sorted(lines, key=attrgetter("top")), tables
 
 
 def line_gap(pages: list[list[PdfLine]]) -> float:
@@ -104,17 +141,31 @@ class Layout(NamedTuple):
 
     @classmethod
     def of(cls, lines: list[PdfLine], gap: float, char_width: float) -> Layout:
-        """`left` is where lines after a full line start most often (ties to the leftmost):
-        mostly a paragraph's continuations, whatever indent its first line has."""
-        right = max(line.x1 for line in lines)
+        """`right` is where the longest lines end, the median of those within a few
+        characters of the longest (a ragged margin, a hanging comma), if two lines reach it
+        at least (one longest line is no margin: nothing then runs on); `left` is where
+        lines after such a full line start most often (ties to the leftmost): mostly a
+        paragraph's continuations, whatever indent its first line has."""
+        text = [line for line in lines if not line.row] or lines
+        longest = max(line.x1 for line in text)
+        right = median(x1 for line in text if (x1 := line.x1) >= longest - 3 * char_width)
         reach = right - SLACK * char_width
-        after_full = [round(b.x0) for a, b in pairwise(lines) if a.x1 >= reach]
-        left = min(multimode(after_full)) if after_full else min(line.x0 for line in lines)
+        if sum(line.x1 >= reach for line in text) < 2:
+            right = math.inf
+        after_full = [round(b.x0) for a, b in pairwise(text) if a.x1 >= reach]
+        left = min(multimode(after_full)) if after_full else min(line.x0 for line in text)
         return cls(left=left, right=right, gap=gap, char_width=char_width)
+
+    def full(self, line: PdfLine, after: PdfLine) -> bool:
+        """Whether `line` ends at the margin, or as near as `after`'s first word let it: a
+        number or Latin word is not broken, so the line before it may end short."""
+        word = LEADING_WORD.match(after.text)
+        room = len(word.group()) * HALF_WIDTH * self.char_width if word else 0.0
+        return line.x1 + room >= self.right - SLACK * self.char_width
 
     def runs_on(self, line: PdfLine, after: PdfLine) -> bool:
         """Whether `after` continues the paragraph `line` is in."""
-        if line.x1 < self.right - SLACK * self.char_width:
+        if line.row or after.row or not self.full(line, after):
             return False
         if after.x0 >= self.left + SLACK * self.char_width or after.text[:1].isspace():
             return False

@@ -15,7 +15,7 @@ from scrapers.decode import decode_bytes
 from scrapers.html import parse_html
 from scrapers.listing import hanweb_records, json_listing, trs_pages, with_page
 from scrapers.metadata import normalise_date, pairs_from_tokens
-from scrapers.mirror.build import PdfLayout, reply_pdf
+from scrapers.mirror.build import PdfLayout, reply_pdf, report_pdf
 from scrapers.parse import parse_file
 from tests.conftest import DEV_DIR, SEEDS_DIR
 
@@ -218,6 +218,24 @@ def test_pdf_number_ending_a_page_in_the_texts_own_spacing_is_text(tmp_path: Pat
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     assert parse_file(path).text.split("\n") == lines
+
+
+PLAN_EXCERPT = """一、基本情况
+2022年全县教育经费总投入473813.97万元，比上年增长5.2%。
+表1 主要指标
+指标 | 2020年 | 2025年 | 属性
+学前教育毛入园率(%) | 98.91 | 99 | 预期性
+九年义务教育巩固率(%) | 96.5 | 97 | 约束性
+二、主要问题
+全县共有专任教师5230人。"""
+
+
+def test_pdf_ruled_table_comes_as_rows_of_cells_in_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(report_pdf(PLAN_EXCERPT, "规划"))
+    doc = parse_file(path)
+    assert doc.text == PLAN_EXCERPT  # one long line is no margin: nothing runs on
+    assert doc.tables == [[row.split(" | ") for row in PLAN_EXCERPT.split("\n")[3:6]]]
 
 
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
