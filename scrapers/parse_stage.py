@@ -30,7 +30,8 @@ from scrapers.worker import Job, ParseWorkers
 
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
 # yields: the next parse stage re-parses every archived document from its blobs.
-# 3: a PDF paragraph ends where the next line is indented or set apart; page numbers dropped
+# 3: PDF layout read: paragraphs by margin, indent and spacing; page furniture and ruled
+# tables found
 PARSER_VERSION = "3"
 COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
 
