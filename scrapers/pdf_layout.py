@@ -8,8 +8,9 @@ text: a page number, running header or footer left in would sit between the halv
 sentence that runs on to the next page. Furniture is a page's first or last line set apart
 from the rest: a page number, or a line repeated so on other pages, digits aside (a header
 on the first page stands before the text and stays). A ruled table (pdfplumber finds it by
-its lines) comes as rows of cells joined by " | ", the shape every format's tables take,
-in its place among the lines; a row neither runs on nor is run into.
+its lines; a single column of rules is a frame around text, not a table) comes as rows of
+cells joined by " | ", the shape every format's tables take, in its place among the lines;
+a row neither runs on nor is run into.
 """
 
 from __future__ import annotations
@@ -59,9 +60,14 @@ def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
     return box[1] <= middle <= box[3] and line["x0"] < box[2] and line["x1"] > box[0]
 
 
+def _columned(table: pdfplumber.table.Table) -> bool:
+    """A table has two columns somewhere: rules of one column are a frame around text."""
+    return any(sum(cell is not None for cell in row.cells) > 1 for row in table.rows)
+
+
 def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
     """The page's lines top to bottom, each ruled table's rows in its place, and the tables."""
-    found = page.find_tables()
+    found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []
     for table in found:

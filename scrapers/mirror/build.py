@@ -395,6 +395,7 @@ class PdfLayout:
     indent: int = 0
     page_numbers: str = ""
     header: str = ""
+    framed: bool = False  # rules around the text block and under its first line
 
 
 def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> bytes:
@@ -415,6 +416,9 @@ def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> 
 
     def begin_page() -> float:
         furnish(height - 48, layout.header if pdf.getPageNumber() > 1 else "")
+        if layout.framed:
+            pdf.rect(left - 12, 60, available + 24, top - 48)
+            pdf.line(left - 12, top - 5, left + available + 12, top - 5)
         return top
 
     def end_page() -> None:

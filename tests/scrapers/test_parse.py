@@ -238,6 +238,17 @@ def test_pdf_ruled_table_comes_as_rows_of_cells_in_its_place(tmp_path: Path) -> 
     assert doc.tables == [[row.split(" | ") for row in PLAN_EXCERPT.split("\n")[3:6]]]
 
 
+def test_pdf_frame_around_the_text_is_no_table(tmp_path: Path) -> None:
+    lines = [FILLER * 3] * 14 + [STRADDLING] + [FILLER * 3] * 4
+    path = tmp_path / "framed.pdf"
+    path.write_bytes(reply_pdf(lines, "报告", PdfLayout(indent=2, framed=True)))
+    with pdfplumber.open(path) as document:
+        frame = document.pages[0].find_tables()
+        assert [len(row.cells) for row in frame[0].rows] == [1, 1]  # one column, two cells
+    doc = parse_file(path)
+    assert doc.text.split("\n") == lines and doc.tables == []
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
