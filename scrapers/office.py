@@ -6,6 +6,7 @@ A PDF's lines become paragraphs by their layout (`scrapers.pdf_layout`).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -15,8 +16,18 @@ from docx.text.paragraph import Paragraph
 from pdfminer.pdftypes import resolve1
 
 from scrapers.html import render_table, tidy_lines
-from scrapers.limits import DEFAULT_LIMITS, Limits, PdfClock, check_pdf_pages, check_zip
+from scrapers.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    PdfClock,
+    UnparseableError,
+    check_pdf_pages,
+    check_zip,
+)
 from scrapers.pdf_layout import PdfLine, TableRows, page_content, paragraphs
+
+# pdfminer's stand-in for a glyph whose font maps it to no character (no ToUnicode map)
+UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass
@@ -48,6 +59,23 @@ def _pdf_pages(pdf: pdfplumber.PDF, limits: Limits) -> tuple[list[list[PdfLine]]
     return pages, tables
 
 
+def _check_mapped(text: str) -> None:
+    """A PDF mostly of unmapped glyphs is a picture of text, as a scan is."""
+    unmapped = len(UNMAPPED_GLYPH.findall(text))
+    mapped = sum(not c.isspace() for c in UNMAPPED_GLYPH.sub("", text))
+    if unmapped > mapped:
+        raise UnparseableError(
+            f"PDF fonts map {unmapped} of {unmapped + mapped} glyphs to no character "
+            "(no ToUnicode map): the text needs OCR"
+        )
+
+
+def _mapped(text: str) -> str:
+    """Each unmapped glyph as U+FFFD: the evidence stays readable, and no number closes up
+    across one."""
+    return UNMAPPED_GLYPH.sub("\ufffd", text)
+
+
 def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages, tables = _pdf_pages(pdf, limits)
@@ -55,7 +83,9 @@ def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
         title = (pdf.metadata or {}).get("Title")
     char_width = max((c["x1"] - c["x0"] for c in chars), default=10.0)
     text = tidy_lines(paragraphs(pages, char_width))
-    return OfficeText(text=text, tables=tables, title=title)
+    _check_mapped(text)
+    tables = [[[_mapped(cell) for cell in row] for row in table] for table in tables]
+    return OfficeText(text=_mapped(text), tables=tables, title=title)
 
 
 def _docx_table(table: Table) -> list[list[str]]:

@@ -268,6 +268,58 @@ def test_pdf_without_text_is_unparseable_naming_the_file(tmp_path: Path) -> None
         parse_file(path)
 
 
+def unmapped_font_pdf(runs: list[tuple[str, str]]) -> bytes:
+    """One page showing each run on a line of its own: ("F1", hex glyph ids) in a font that
+    maps its glyphs to no character (Identity-H without a ToUnicode map, as a subset font
+    embedded without one), ("F2", text) in Helvetica."""
+    shown = " ".join(
+        f"/{font} 12 Tf {'<' + run + '>' if font == 'F1' else '(' + run + ')'} Tj 0 -16 Td"
+        for font, run in runs
+    )
+    content = f"BT 72 720 Td {shown} ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        " /Resources << /Font << /F1 5 0 R /F2 7 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H"
+        " /DescendantFonts [6 0 R] >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /DW 1000"
+        " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = io.BytesIO(b"%PDF-1.4\n")
+    out.seek(0, io.SEEK_END)
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode())
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    out.write("".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode())
+    out.write(f"startxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def test_pdf_of_unmapped_glyphs_is_unparseable_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(unmapped_font_pdf([("F1", "0A1B0C2D3E4F"), ("F1", "1234567890AB")]))
+    with pytest.raises(ValueError, match=r"unmapped\.pdf.*6 of 6 glyphs .*needs OCR"):
+        parse_file(path)
+
+
+def test_pdf_unmapped_glyphs_among_text_read_as_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "partly.pdf"
+    path.write_bytes(
+        unmapped_font_pdf(
+            [("F2", "Total 473813.97 in 2021"), ("F1", "0A1B"), ("F2", "Schools 120")]
+        )
+    )
+    assert parse_file(path).text == "Total 473813.97 in 2021\n\ufffd\nSchools 120"
+
+
 def test_docx_tables_render_as_pipe_rows(tmp_path: Path) -> None:
     document = Document()
     document.add_paragraph("专栏一 主要目标")
