@@ -138,9 +138,9 @@ def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
     return "\n".join(out[:-1])
 
 
-def pdf_round_trip(text: str, **layout: int | str) -> str:
+def pdf_round_trip(text: str, **layout: int | str | bool) -> str:
     """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made, with
-    the `PdfLayout` given: indents, page numbers, a running header) and read back by the
+    the `PdfLayout` given: indents, page numbers, a running header, fake bold) and read back by the
     parse stage (pdfplumber, lines reflowed by their layout)."""
     from scrapers.mirror.build import PdfLayout, reply_pdf
     from scrapers.parse import parse_bytes
@@ -232,6 +232,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "numbered pages, PDF round trip": lambda text: pdf_round_trip(text, page_numbers="{}"),
     "running header, PDF round trip": lambda text: pdf_round_trip(text, header=RUNNING_HEADER),
     "ruled tables, PDF round trip": report_round_trip,
+    "fake bold, PDF round trip": lambda text: pdf_round_trip(text, fake_bold=True),
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

@@ -66,7 +66,9 @@ def _columned(table: pdfplumber.table.Table) -> bool:
 
 
 def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
-    """The page's lines top to bottom, each ruled table's rows in its place, and the tables."""
+    """The page's lines top to bottom, each ruled table's rows in its place, and the tables.
+    A glyph drawn twice a hair apart (fake bold) is one character, not two."""
+    page = page.dedupe_chars()
     found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []

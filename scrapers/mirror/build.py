@@ -396,6 +396,7 @@ class PdfLayout:
     page_numbers: str = ""
     header: str = ""
     framed: bool = False  # rules around the text block and under its first line
+    fake_bold: bool = False  # each line drawn twice a hair apart, as some tools embolden
 
 
 def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> bytes:
@@ -432,7 +433,8 @@ def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> 
                 end_page()
                 y = begin_page()
             pdf.setFont(PDF_FONT, size)
-            pdf.drawString(left + (indent if n == 0 else 0), y, chunk)
+            for shift in (0.0, 0.3) if layout.fake_bold else (0.0,):
+                pdf.drawString(left + (indent if n == 0 else 0) + shift, y, chunk)
             y -= leading
     end_page()
     pdf.save()

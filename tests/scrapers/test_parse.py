@@ -249,6 +249,15 @@ def test_pdf_frame_around_the_text_is_no_table(tmp_path: Path) -> None:
     assert doc.text.split("\n") == lines and doc.tables == []
 
 
+def test_pdf_fake_bold_reads_each_character_once(tmp_path: Path) -> None:
+    lines = [STRADDLING, "普通小学生均13421.51元。"]
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(reply_pdf(lines, "报告", PdfLayout(indent=2, fake_bold=True)))
+    with pdfplumber.open(path) as document:
+        assert "447733881133" in document.pages[0].extract_text()  # as pdfminer reads it
+    assert parse_file(path).text.split("\n") == lines
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
