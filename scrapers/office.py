@@ -79,10 +79,8 @@ def _mapped(text: str) -> str:
 def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages, tables = _pdf_pages(pdf, limits)
-        chars = [c for page in pdf.pages[:1] for c in page.chars]
         title = (pdf.metadata or {}).get("Title")
-    char_width = max((c["x1"] - c["x0"] for c in chars), default=10.0)
-    text = tidy_lines(paragraphs(pages, char_width))
+    text = tidy_lines(paragraphs(pages))
     _check_mapped(text)
     tables = [[[_mapped(cell) for cell in row] for row in table] for table in tables]
     return OfficeText(text=_mapped(text), tables=tables, title=title)

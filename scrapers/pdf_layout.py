@@ -44,6 +44,7 @@ class PdfLine(NamedTuple):
     x1: float
     top: float
     bottom: float
+    char_width: float = 0.0  # its widest glyph's: a CJK character's, in a CJK line
     row: bool = False  # a table's row
 
 
@@ -60,6 +61,15 @@ def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
     return box[1] <= middle <= box[3] and line["x0"] < box[2] and line["x1"] > box[0]
 
 
+def _level(obj: dict) -> bool:
+    """Not a glyph turned off the horizontal: its matrix has no rotation (a slanted italic
+    only shears, pdfminer's `upright` only says not mirrored)."""
+    if obj.get("object_type") != "char":
+        return True
+    a, b = obj["matrix"][:2]
+    return abs(b) <= 0.05 * max(abs(a), abs(b))
+
+
 def _columned(table: pdfplumber.table.Table) -> bool:
     """A table has two columns somewhere: rules of one column are a frame around text."""
     return any(sum(cell is not None for cell in row.cells) > 1 for row in table.rows)
@@ -67,8 +77,10 @@ def _columned(table: pdfplumber.table.Table) -> bool:
 
 def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
     """The page's lines top to bottom, each ruled table's rows in its place, and the tables.
-    A glyph drawn twice a hair apart (fake bold) is one character, not two."""
-    page = page.dedupe_chars()
+    A glyph drawn twice a hair apart (fake bold) is one character, not two; rotated glyphs
+    (a watermark across the page) are no text: standing between the lines they cut
+    sentences, and joined to a line they change it (`万元` → `万人`)."""
+    page = page.dedupe_chars().filter(_level)
     found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []
@@ -82,7 +94,14 @@ def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableR
                 for box, row in kept
             ]
     lines += [
-        PdfLine(line["text"], line["x0"], line["x1"], line["top"], line["bottom"])
+        PdfLine(
+            line["text"],
+            line["x0"],
+            line["x1"],
+            line["top"],
+            line["bottom"],
+            max(c["x1"] - c["x0"] for c in line["chars"]),
+        )
         for line in page.extract_text_lines()
         if not any(_inside(line, table.bbox) for table in found)
     ]
@@ -180,13 +199,14 @@ class Layout(NamedTuple):
         return not set_apart(line, after, self.gap)
 
 
-def paragraphs(pages: list[list[PdfLine]], char_width: float) -> str:
+def paragraphs(pages: list[list[PdfLine]]) -> str:
     """The text of the pages, a line per paragraph."""
     if not any(pages):
         return ""
     gap = line_gap(pages)
     lines = body_lines(pages, gap)
-    layout = Layout.of(lines, gap, char_width)
+    widths = [line.char_width for line in lines if not line.row]
+    layout = Layout.of(lines, gap, median(widths) if widths else 10.0)
     out = [lines[0].text]
     for line, after in pairwise(lines):
         if layout.runs_on(line, after):

@@ -386,6 +386,25 @@ PE_ARTICLE = "/zwgk/tzgg/202307/t20230714_5012.html"
 PE_PDF_NAME = "7a3c5e9d2b14f08e6c1d.pdf"
 
 
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN, TEXT_SIZE, LEADING = 72, 10.5, 16
+
+
+def _centred(pdf: canvas.Canvas, y: float, text: str) -> None:
+    pdf.setFont(PDF_FONT, 9)
+    pdf.drawCentredString(PAGE_WIDTH / 2, y, text.format(pdf.getPageNumber()))
+
+
+def _watermark(pdf: canvas.Canvas, text: str) -> None:
+    pdf.saveState()
+    pdf.setFont(PDF_FONT, 48)
+    pdf.setFillGray(0.85)
+    pdf.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    pdf.rotate(45)
+    pdf.drawCentredString(0, 0, text)
+    pdf.restoreState()
+
+
 @dataclass(frozen=True)
 class PdfLayout:
     """How `reply_pdf` sets a page: `indent` characters before each paragraph's first line,
@@ -397,6 +416,22 @@ class PdfLayout:
     header: str = ""
     framed: bool = False  # rules around the text block and under its first line
     fake_bold: bool = False  # each line drawn twice a hair apart, as some tools embolden
+    watermark: str = ""  # large, light and turned 45° across each page
+
+    def begin_page(self, pdf: canvas.Canvas) -> None:
+        if self.header and pdf.getPageNumber() > 1:
+            _centred(pdf, PAGE_HEIGHT - 48, self.header)
+        if self.framed:
+            width, top = PAGE_WIDTH - 2 * MARGIN + 24, PAGE_HEIGHT - MARGIN
+            pdf.rect(MARGIN - 12, 60, width, top - 48)
+            pdf.line(MARGIN - 12, top - 5, MARGIN - 12 + width, top - 5)
+        if self.watermark:
+            _watermark(pdf, self.watermark)
+
+    def end_page(self, pdf: canvas.Canvas) -> None:
+        if self.page_numbers:
+            _centred(pdf, 40, self.page_numbers)
+        pdf.showPage()
 
 
 def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> bytes:
@@ -405,38 +440,22 @@ def reply_pdf(lines: list[str], title: str, layout: PdfLayout = PdfLayout()) -> 
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
     pdf.setTitle(title)
-    width, height = A4
-    left, top, size, leading = 72, height - 72, 10.5, 16
-    available = width - 2 * left
-    indent = layout.indent * size
-
-    def furnish(y: float, text: str) -> None:
-        if text:
-            pdf.setFont(PDF_FONT, 9)
-            pdf.drawCentredString(width / 2, y, text.format(pdf.getPageNumber()))
-
-    def begin_page() -> float:
-        furnish(height - 48, layout.header if pdf.getPageNumber() > 1 else "")
-        if layout.framed:
-            pdf.rect(left - 12, 60, available + 24, top - 48)
-            pdf.line(left - 12, top - 5, left + available + 12, top - 5)
-        return top
-
-    def end_page() -> None:
-        furnish(40, layout.page_numbers)
-        pdf.showPage()
-
-    y = begin_page()
+    indent = layout.indent * TEXT_SIZE
+    shifts = (0.0, 0.3) if layout.fake_bold else (0.0,)
+    layout.begin_page(pdf)
+    y = PAGE_HEIGHT - MARGIN
     for line in lines:
-        for n, chunk in enumerate(_wrap(line, available, size, first=indent)):
-            if y < 72:
-                end_page()
-                y = begin_page()
-            pdf.setFont(PDF_FONT, size)
-            for shift in (0.0, 0.3) if layout.fake_bold else (0.0,):
-                pdf.drawString(left + (indent if n == 0 else 0) + shift, y, chunk)
-            y -= leading
-    end_page()
+        chunks = _wrap(line, PAGE_WIDTH - 2 * MARGIN, TEXT_SIZE, first=indent)
+        for n, chunk in enumerate(chunks):
+            if y < MARGIN:
+                layout.end_page(pdf)
+                layout.begin_page(pdf)
+                y = PAGE_HEIGHT - MARGIN
+            pdf.setFont(PDF_FONT, TEXT_SIZE)
+            for shift in shifts:
+                pdf.drawString(MARGIN + (indent if n == 0 else 0) + shift, y, chunk)
+            y -= LEADING
+    layout.end_page(pdf)
     pdf.save()
     return out.getvalue()
 
@@ -454,7 +473,7 @@ def _ruled_table(rows: list[list[Paragraph]]) -> Table:
     width = max(len(row) for row in rows)
     table = Table(
         [row + [""] * (width - len(row)) for row in rows],
-        colWidths=[(A4[0] - 144) / width] * width,
+        colWidths=[(PAGE_WIDTH - 2 * MARGIN) / width] * width,
         splitInRow=1,  # a cell taller than a page breaks across pages
     )
     table.setStyle(RULED)
@@ -484,8 +503,7 @@ def report_pdf(text: str, title: str) -> bytes:
             flow.append(Paragraph(html.escape(line), indented))
 
     def number(drawing: canvas.Canvas, _document: SimpleDocTemplate) -> None:
-        drawing.setFont(PDF_FONT, 9)
-        drawing.drawCentredString(A4[0] / 2, 40, f"— {drawing.getPageNumber()} —")
+        _centred(drawing, 40, "— {} —")
 
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=title, invariant=1).build(

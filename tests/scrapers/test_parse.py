@@ -258,6 +258,18 @@ def test_pdf_fake_bold_reads_each_character_once(tmp_path: Path) -> None:
     assert parse_file(path).text.split("\n") == lines
 
 
+def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None:
+    """Nor are its glyphs' widths the text's: a paragraph ending two characters and more
+    short of the margin stays apart from the next."""
+    heading = "二、经费投入保障机制不断健全，教育优先发展地位进一步巩固和加强"  # 33 characters
+    lines = ["一、基本情况", *[FILLER * 3] * 13, heading, STRADDLING, *[FILLER * 3] * 2]
+    path = tmp_path / "watermarked.pdf"
+    path.write_bytes(reply_pdf(lines, "报告", PdfLayout(indent=2, watermark="某县人民政府")))
+    with pdfplumber.open(path) as document:
+        assert "府" in [line["text"] for line in document.pages[0].extract_text_lines()]
+    assert parse_file(path).text.split("\n") == lines
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
