@@ -61,6 +61,18 @@ def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
     return box[1] <= middle <= box[3] and line["x0"] < box[2] and line["x1"] > box[0]
 
 
+def _drawn_twice(page: pdfplumber.page.Page) -> bool:
+    """Whether some glyph is drawn twice in one place: pdfplumber's dedupe_chars costs
+    twice the page's reading, so it runs only then."""
+    seen: set[tuple[str, int, int]] = set()
+    for char in page.chars:
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
 def _level(obj: dict) -> bool:
     """Not a glyph turned off the horizontal: its matrix has no rotation (a slanted italic
     only shears, pdfminer's `upright` only says not mirrored)."""
@@ -80,7 +92,7 @@ def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableR
     A glyph drawn twice a hair apart (fake bold) is one character, not two; rotated glyphs
     (a watermark across the page) are no text: standing between the lines they cut
     sentences, and joined to a line they change it (`万元` → `万人`)."""
-    page = page.dedupe_chars().filter(_level)
+    page = (page.dedupe_chars() if _drawn_twice(page) else page).filter(_level)
     found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []
