@@ -10,7 +10,8 @@ from the rest: a page number, or a line repeated so on other pages, digits aside
 on the first page stands before the text and stays). A ruled table (pdfplumber finds it by
 its lines; a single column of rules is a frame around text, not a table) comes as rows of
 cells joined by " | ", the shape every format's tables take, in its place among the lines;
-a row neither runs on nor is run into.
+a row neither runs on nor is run into. A glyph drawn twice a hair apart (fake bold) counts
+once; glyphs turned off the horizontal (a watermark) are no text.
 """
 
 from __future__ import annotations
@@ -87,24 +88,27 @@ def _columned(table: pdfplumber.table.Table) -> bool:
     return any(sum(cell is not None for cell in row.cells) > 1 for row in table.rows)
 
 
+def _table_rows(table: pdfplumber.table.Table) -> tuple[TableRows, list[PdfLine]]:
+    """A ruled table's rows with text: as cells, and as lines where they stand."""
+    cells = [[_cell(c) for c in row] for row in table.extract()]
+    kept = [(group.bbox, row) for group, row in zip(table.rows, cells, strict=True) if any(row)]
+    return [row for _, row in kept], [
+        PdfLine(render_table([row]), box[0], box[2], box[1], box[3], row=True) for box, row in kept
+    ]
+
+
 def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
     """The page's lines top to bottom, each ruled table's rows in its place, and the tables.
-    A glyph drawn twice a hair apart (fake bold) is one character, not two; rotated glyphs
-    (a watermark across the page) are no text: standing between the lines they cut
-    sentences, and joined to a line they change it (`万元` → `万人`)."""
+    Rotated glyphs standing between the lines would cut sentences, and joined to a line
+    change it (`万元` → `万人`)."""
     page = (page.dedupe_chars() if _drawn_twice(page) else page).filter(_level)
     found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []
     for table in found:
-        cells = [[_cell(c) for c in row] for row in table.extract()]
-        kept = [(group.bbox, row) for group, row in zip(table.rows, cells, strict=True) if any(row)]
-        if kept:
-            tables.append([row for _, row in kept])
-            lines += [
-                PdfLine(render_table([row]), box[0], box[2], box[1], box[3], row=True)
-                for box, row in kept
-            ]
+        rows, row_lines = _table_rows(table)
+        tables += [rows] if rows else []
+        lines += row_lines
     lines += [
         PdfLine(
             line["text"],
