@@ -417,8 +417,11 @@ class PdfLayout:
     framed: bool = False  # rules around the text block and under its first line
     fake_bold: bool = False  # each line drawn twice a hair apart, as some tools embolden
     watermark: str = ""  # large, light and turned 45° across each page
+    sideways: bool = False  # pages turned a quarter (/Rotate 90), text and all
 
     def begin_page(self, pdf: canvas.Canvas) -> None:
+        if self.sideways:
+            pdf.setPageRotation(90)
         if self.header and pdf.getPageNumber() > 1:
             _centred(pdf, PAGE_HEIGHT - 48, self.header)
         if self.framed:

@@ -270,6 +270,17 @@ def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None
     assert parse_file(path).text.split("\n") == lines
 
 
+def test_pdf_page_set_sideways_keeps_its_text(tmp_path: Path) -> None:
+    """Its glyphs all run one way, none across it: no watermark to drop. pdfplumber reads
+    its wrapped lines as words of one line, last first (a limit, bench/README.md)."""
+    path = tmp_path / "sideways.pdf"
+    path.write_bytes(
+        reply_pdf([STRADDLING, "普通小学生均13421.51元。"], "表", PdfLayout(sideways=True))
+    )
+    text = parse_file(path).text
+    assert text.startswith("普通小学生均13421.51元。 ") and "总投入达到473813.97万 " in text
+
+
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
     path = tmp_path / "reply.pdf"
