@@ -11,7 +11,7 @@ on the first page stands before the text and stays). A ruled table (pdfplumber f
 its lines; a single column of rules is a frame around text, not a table) comes as rows of
 cells joined by " | ", the shape every format's tables take, in its place among the lines;
 a row neither runs on nor is run into. A glyph drawn twice a hair apart (fake bold) counts
-once; glyphs turned across the way the page's text runs (a watermark) are no text.
+once; glyphs set at a slant (a watermark across the page) are no text.
 """
 
 from __future__ import annotations
@@ -74,17 +74,13 @@ def _drawn_twice(page: pdfplumber.page.Page) -> bool:
     return False
 
 
-def _direction(char: dict) -> tuple[int, int]:
-    """The way a glyph's baseline runs, in eighths of a turn."""
-    a, b = char["matrix"][:2]
-    norm = math.hypot(a, b) or 1.0
-    return round(4 * a / norm), round(4 * b / norm)
-
-
-def _main_direction(page: pdfplumber.page.Page) -> tuple[int, int] | None:
-    """The way most of the page's glyphs run, when some run another way."""
-    directions = Counter(_direction(char) for char in page.chars)
-    return directions.most_common(1)[0][0] if len(directions) > 1 else None
+def _square(obj: dict) -> bool:
+    """Not a glyph set at a slant: text runs level, or a quarter turn off on a page set
+    sideways (pdfplumber reads those), while a watermark runs across the page at 45°."""
+    if obj.get("object_type") != "char":
+        return True
+    a, b = obj["matrix"][:2]
+    return min(abs(a), abs(b)) <= 0.05 * max(abs(a), abs(b))
 
 
 def _columned(table: pdfplumber.table.Table) -> bool:
@@ -104,12 +100,9 @@ def _table_rows(table: pdfplumber.table.Table) -> tuple[TableRows, list[PdfLine]
 def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableRows]]:
     """The page's lines top to bottom, each ruled table's rows in its place, and the tables.
     A watermark's glyphs standing between the lines would cut sentences, and joined to a
-    line change it (`万元` → `万人`); a page set sideways is read as pdfplumber reads it
-    (pdfminer's `upright` says only that a glyph is not mirrored)."""
+    line change it (`万元` → `万人`)."""
     page = page.dedupe_chars() if _drawn_twice(page) else page
-    main = _main_direction(page)
-    if main is not None:  # glyphs turned across the page's own are a watermark
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or _direction(obj) == main)
+    page = page.filter(_square)
     found = [table for table in page.find_tables() if _columned(table)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []

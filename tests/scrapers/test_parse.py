@@ -271,7 +271,7 @@ def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None
 
 
 def test_pdf_page_set_sideways_keeps_its_text(tmp_path: Path) -> None:
-    """Its glyphs all run one way, none across it: no watermark to drop. pdfplumber reads
+    """Its glyphs run a quarter turn off level, not at a watermark's slant. pdfplumber reads
     its wrapped lines as words of one line, last first (a limit, bench/README.md)."""
     path = tmp_path / "sideways.pdf"
     path.write_bytes(
