@@ -140,8 +140,9 @@ def _prose_blocks(text: str, render: Callable[[list[str]], str]) -> str:
 
 def pdf_round_trip(text: str, **layout: int | str | bool) -> str:
     """Prose laid out on A4 pages (reportlab, as the offline mirror's PDFs are made, with
-    the `PdfLayout` given: indents, page numbers, a running header, fake bold, a watermark)
-    and read back by the parse stage (pdfplumber, lines reflowed by their layout)."""
+    the `PdfLayout` given: indents, page numbers, a running header, fake bold, a watermark,
+    pages set sideways) and read back by the parse stage (pdfplumber, lines reflowed by
+    their layout)."""
     from scrapers.mirror.build import PdfLayout, reply_pdf
     from scrapers.parse import parse_bytes
 
@@ -235,6 +236,7 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "ruled tables, PDF round trip": report_round_trip,
     "fake bold, PDF round trip": lambda text: pdf_round_trip(text, fake_bold=True),
     "watermark, PDF round trip": lambda text: pdf_round_trip(text, watermark=WATERMARK),
+    "pages set sideways, PDF round trip": lambda text: pdf_round_trip(text, sideways=True),
     "Word round trip": docx_round_trip,
     "HTML page round trip": html_page,
 }

@@ -31,7 +31,8 @@ from scrapers.worker import Job, ParseWorkers
 # Bump whenever a change to scrapers.parse/html/office/decode/metadata changes what parsing
 # yields: the next parse stage re-parses every archived document from its blobs.
 # 3: PDF layout read: paragraphs by margin, indent and spacing; page furniture and ruled
-# tables found; fake bold read once, watermarks dropped; unmapped glyphs as U+FFFD
+# tables found; fake bold read once, watermarks dropped, sideways pages turned back;
+# unmapped glyphs as U+FFFD
 PARSER_VERSION = "3"
 COUNT_KEYS = ("documents", "new", "changed", "reparsed", "unchanged", "duplicates", "failed")
 

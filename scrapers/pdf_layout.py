@@ -25,6 +25,7 @@ from statistics import median, multimode
 from typing import NamedTuple
 
 import pdfplumber
+from pdfplumber.utils.text import chars_to_textmap
 
 from scrapers.html import render_table
 
@@ -83,6 +84,30 @@ def _square(obj: dict) -> bool:
     return min(abs(a), abs(b)) <= 0.05 * max(abs(a), abs(b))
 
 
+def _sideways(page: pdfplumber.page.Page) -> bool:
+    """Most of the page's glyphs run a quarter turn off level: a page set sideways."""
+    turned = sum(abs(c["matrix"][1]) > abs(c["matrix"][0]) for c in page.chars)
+    return 2 * turned > len(page.chars)
+
+
+def _turned_level(char: dict, width: float, height: float) -> dict:
+    """A glyph of a page set sideways, placed as on the page turned back level."""
+    if char["matrix"][1] < 0:  # runs down the page, its lines from right to left
+        x0, x1, top, bottom = char["top"], char["bottom"], width - char["x1"], width - char["x0"]
+    else:  # runs up the page, its lines from left to right
+        x0, x1, top, bottom = height - char["bottom"], height - char["top"], char["x0"], char["x1"]
+    return {**char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "upright": True}
+
+
+def _text_lines(page: pdfplumber.page.Page, sideways: bool) -> list[dict]:
+    """pdfplumber's text lines; a page set sideways is read turned back level (pdfplumber
+    would read its lines as the words of one line, last first)."""
+    if not sideways:
+        return page.extract_text_lines()
+    chars = [_turned_level(c, page.width, page.height) for c in page.chars]
+    return chars_to_textmap(chars).extract_text_lines()
+
+
 def _columned(table: pdfplumber.table.Table) -> bool:
     """A table has two columns somewhere: rules of one column are a frame around text."""
     return any(sum(cell is not None for cell in row.cells) > 1 for row in table.rows)
@@ -103,7 +128,8 @@ def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableR
     line change it (`万元` → `万人`)."""
     page = page.dedupe_chars() if _drawn_twice(page) else page
     page = page.filter(_square)
-    found = [table for table in page.find_tables() if _columned(table)]
+    sideways = _sideways(page)  # its rules would be found turned: read as text lines
+    found = [] if sideways else [t for t in page.find_tables() if _columned(t)]
     tables: list[TableRows] = []
     lines: list[PdfLine] = []
     for table in found:
@@ -119,7 +145,7 @@ def page_content(page: pdfplumber.page.Page) -> tuple[list[PdfLine], list[TableR
             line["bottom"],
             max(c["x1"] - c["x0"] for c in line["chars"]),
         )
-        for line in page.extract_text_lines()
+        for line in _text_lines(page, sideways)
         if not any(_inside(line, table.bbox) for table in found)
     ]
     return sorted(lines, key=attrgetter("top")), tables

@@ -270,15 +270,13 @@ def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None
     assert parse_file(path).text.split("\n") == lines
 
 
-def test_pdf_page_set_sideways_keeps_its_text(tmp_path: Path) -> None:
-    """Its glyphs run a quarter turn off level, not at a watermark's slant. pdfplumber reads
-    its wrapped lines as words of one line, last first (a limit, bench/README.md)."""
+def test_pdf_page_set_sideways_reads_turned_back_level(tmp_path: Path) -> None:
+    """Its glyphs run a quarter turn off level, not at a watermark's slant: its text stays,
+    its lines in order (pdfplumber alone reads them as the words of one line, last first)."""
+    lines = [STRADDLING, "普通小学生均13421.51元。"]
     path = tmp_path / "sideways.pdf"
-    path.write_bytes(
-        reply_pdf([STRADDLING, "普通小学生均13421.51元。"], "表", PdfLayout(sideways=True))
-    )
-    text = parse_file(path).text
-    assert text.startswith("普通小学生均13421.51元。 ") and "总投入达到473813.97万 " in text
+    path.write_bytes(reply_pdf(lines, "表", PdfLayout(indent=2, sideways=True)))
+    assert parse_file(path).text.split("\n") == lines
 
 
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
