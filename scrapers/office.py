@@ -28,6 +28,7 @@ from scrapers.pdf_layout import PdfLine, TableRows, page_content, paragraphs
 
 # pdfminer's stand-in for a glyph whose font maps it to no character (no ToUnicode map)
 UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+REPLACEMENT = "\ufffd"
 
 
 @dataclass
@@ -59,31 +60,29 @@ def _pdf_pages(pdf: pdfplumber.PDF, limits: Limits) -> tuple[list[list[PdfLine]]
     return pages, tables
 
 
-def _check_mapped(text: str) -> None:
-    """A PDF mostly of unmapped glyphs is a picture of text, as a scan is."""
-    unmapped = len(UNMAPPED_GLYPH.findall(text))
-    mapped = sum(not c.isspace() for c in UNMAPPED_GLYPH.sub("", text))
+def _unmapped_marked(text: str) -> str:
+    """Each unmapped glyph as U+FFFD: the evidence stays readable, and no number closes up
+    across one. A PDF mostly of unmapped glyphs is a picture of text, as a scan is."""
+    marked, unmapped = UNMAPPED_GLYPH.subn(REPLACEMENT, text)
+    mapped = sum(not c.isspace() for c in marked) - unmapped
     if unmapped > mapped:
         raise UnparseableError(
             f"PDF fonts map {unmapped} of {unmapped + mapped} glyphs to no character "
             "(no ToUnicode map): the text needs OCR"
         )
-
-
-def _mapped(text: str) -> str:
-    """Each unmapped glyph as U+FFFD: the evidence stays readable, and no number closes up
-    across one."""
-    return UNMAPPED_GLYPH.sub("\ufffd", text)
+    return marked
 
 
 def pdf_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> OfficeText:
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         pages, tables = _pdf_pages(pdf, limits)
         title = (pdf.metadata or {}).get("Title")
-    text = tidy_lines(paragraphs(pages))
-    _check_mapped(text)
-    tables = [[[_mapped(cell) for cell in row] for row in table] for table in tables]
-    return OfficeText(text=_mapped(text), tables=tables, title=title)
+    text = _unmapped_marked(tidy_lines(paragraphs(pages)))
+    tables = [
+        [[UNMAPPED_GLYPH.sub(REPLACEMENT, cell) for cell in row] for row in table]
+        for table in tables
+    ]
+    return OfficeText(text=text, tables=tables, title=title)
 
 
 def _docx_table(table: Table) -> list[list[str]]:

@@ -210,13 +210,16 @@ class Layout(NamedTuple):
     char_width: float
 
     @classmethod
-    def of(cls, lines: list[PdfLine], gap: float, char_width: float) -> Layout:
-        """`right` is where the longest lines end, the median of those within a few
-        characters of the longest (a ragged margin, a hanging comma), if two lines reach it
-        at least (one longest line is no margin: nothing then runs on); `left` is where
-        lines after such a full line start most often (ties to the leftmost): mostly a
-        paragraph's continuations, whatever indent its first line has."""
-        text = [line for line in lines if not line.row] or lines
+    def of(cls, lines: list[PdfLine], gap: float) -> Layout:
+        """`char_width` is the text lines' median widest glyph (10 points in a document of
+        table rows only); `right` is where the longest lines end, the median of those within
+        a few characters of the longest (a ragged margin, a hanging comma), if two lines
+        reach it at least (one longest line is no margin: nothing then runs on); `left` is
+        where lines after such a full line start most often (ties to the leftmost): mostly
+        a paragraph's continuations, whatever indent its first line has."""
+        text = [line for line in lines if not line.row]
+        char_width = median(line.char_width for line in text) if text else 10.0
+        text = text or lines
         longest = max(line.x1 for line in text)
         right = median(x1 for line in text if (x1 := line.x1) >= longest - 3 * char_width)
         reach = right - SLACK * char_width
@@ -248,8 +251,7 @@ def paragraphs(pages: list[list[PdfLine]]) -> str:
         return ""
     gap = line_gap(pages)
     lines = body_lines(pages, gap)
-    widths = [line.char_width for line in lines if not line.row]
-    layout = Layout.of(lines, gap, median(widths) if widths else 10.0)
+    layout = Layout.of(lines, gap)
     out = [lines[0].text]
     for line, after in pairwise(lines):
         if layout.runs_on(line, after):

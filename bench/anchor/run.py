@@ -18,7 +18,7 @@ import duckdb
 
 from bench.anchor import ANCHOR_SQL, SEEDS_TOKEN
 from edufig.core.config import REPO_ROOT, Settings
-from edufig.core.warehouse import duckdb_config
+from edufig.core.warehouse import writer
 
 SEEDS_DIR = REPO_ROOT / "dbt_project" / "seeds"
 STAGE_LINE = re.compile(r"^-- stage: (\w+)\s*$", re.MULTILINE)
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("warehouse", type=Path)
     args = parser.parse_args()
     settings = Settings(warehouse=args.warehouse, data_dir=args.warehouse.with_suffix(".data"))
-    with duckdb.connect(str(args.warehouse), config=duckdb_config(settings)) as conn:
+    with writer(settings) as conn:
         seconds = run_anchor(conn)
         failing = conn.execute("SELECT count(*) FROM dq.dq_check_rows").fetchone()[0]
     print(json.dumps({**{f"{k}_s": round(v, 2) for k, v in seconds.items()}, "failing": failing}))
