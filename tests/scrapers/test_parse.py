@@ -141,6 +141,13 @@ def test_pdf_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     assert doc.content_type == "application/pdf"
 
 
+def pdf_lines(tmp_path: Path, pdf: bytes) -> list[str]:
+    """The lines the parse stage reads from `pdf`, as a file."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return parse_file(path).text.split("\n")
+
+
 NEXT_PARAGRAPH = "全县共有专任教师五千二百三十人，比上年增加一百一十人。"
 
 
@@ -166,9 +173,7 @@ def test_pdf_paragraph_ending_at_the_margin_is_not_joined_to_the_next(
     pdf = reply_pdf([paragraph, *[""] * blank_line, NEXT_PARAGRAPH], "报告", PdfLayout(indent))
     ends = _line_ends(pdf)
     assert len(ends) == 3 and ends[1] == max(ends)  # the paragraph's last line is a full one
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    assert parse_file(path).text.split("\n") == [paragraph, NEXT_PARAGRAPH]
+    assert pdf_lines(tmp_path, pdf) == [paragraph, NEXT_PARAGRAPH]
 
 
 FILLER = "全县坚持把教育摆在优先发展的战略位置，持续加大投入，改善办学条件。"
@@ -184,9 +189,7 @@ def test_pdf_page_number_between_the_halves_of_a_number_is_dropped(
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         first_page = [line["text"] for line in document.pages[0].extract_text_lines()]
     assert first_page[-2].endswith("473813.") and first_page[-1] == style.format(1)
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, pdf) == lines
 
 
 @pytest.mark.parametrize(
@@ -205,9 +208,7 @@ def test_pdf_running_header_and_footer_are_dropped(tmp_path: Path, layout: PdfLa
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         pages = [[line["text"] for line in page.extract_text_lines()] for page in document.pages]
     assert len(pages) == 3 and pages[0][-2 if layout.page_numbers else -1].endswith("473813.")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, pdf) == lines
 
 
 def test_pdf_number_ending_a_page_in_the_texts_own_spacing_is_text(tmp_path: Path) -> None:
@@ -215,9 +216,7 @@ def test_pdf_number_ending_a_page_in_the_texts_own_spacing_is_text(tmp_path: Pat
     pdf = reply_pdf(lines, "报告", PdfLayout(indent=2))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert document.pages[0].extract_text_lines()[-1]["text"] == "128"
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, pdf) == lines
 
 
 PLAN_EXCERPT = """一、基本情况
@@ -251,11 +250,10 @@ def test_pdf_frame_around_the_text_is_no_table(tmp_path: Path) -> None:
 
 def test_pdf_fake_bold_reads_each_character_once(tmp_path: Path) -> None:
     lines = [STRADDLING, "普通小学生均13421.51元。"]
-    path = tmp_path / "bold.pdf"
-    path.write_bytes(reply_pdf(lines, "报告", PdfLayout(indent=2, fake_bold=True)))
-    with pdfplumber.open(path) as document:
+    pdf = reply_pdf(lines, "报告", PdfLayout(indent=2, fake_bold=True))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert "447733881133" in document.pages[0].extract_text()  # as pdfminer reads it
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, pdf) == lines
 
 
 def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None:
@@ -263,27 +261,24 @@ def test_pdf_watermark_turned_across_the_page_is_no_text(tmp_path: Path) -> None
     short of the margin stays apart from the next."""
     heading = "二、经费投入保障机制不断健全，教育优先发展地位进一步巩固和加强"  # 33 characters
     lines = ["一、基本情况", *[FILLER * 3] * 13, heading, STRADDLING, *[FILLER * 3] * 2]
-    path = tmp_path / "watermarked.pdf"
-    path.write_bytes(reply_pdf(lines, "报告", PdfLayout(indent=2, watermark="某县人民政府")))
-    with pdfplumber.open(path) as document:
+    pdf = reply_pdf(lines, "报告", PdfLayout(indent=2, watermark="某县人民政府"))
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert "府" in [line["text"] for line in document.pages[0].extract_text_lines()]
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, pdf) == lines
 
 
 def test_pdf_page_set_sideways_reads_turned_back_level(tmp_path: Path) -> None:
     """Its glyphs run a quarter turn off level, not at a watermark's slant: its text stays,
     its lines in order (pdfplumber alone reads them as the words of one line, last first)."""
     lines = [STRADDLING, "普通小学生均13421.51元。"]
-    path = tmp_path / "sideways.pdf"
-    path.write_bytes(reply_pdf(lines, "表", PdfLayout(indent=2, sideways=True)))
-    assert parse_file(path).text.split("\n") == lines
+    assert pdf_lines(tmp_path, reply_pdf(lines, "表", PdfLayout(indent=2, sideways=True))) == lines
 
 
 def test_pdf_indented_paragraphs_reflow_to_the_source_lines(tmp_path: Path) -> None:
     lines = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8").split("\n")
-    path = tmp_path / "reply.pdf"
-    path.write_bytes(reply_pdf([line for line in lines if line], "答复函", PdfLayout(indent=2)))
-    assert parse_file(path).text.split("\n") == [line for line in lines if line]
+    assert pdf_lines(
+        tmp_path, reply_pdf([line for line in lines if line], "答复函", PdfLayout(indent=2))
+    ) == [line for line in lines if line]
 
 
 def test_pdf_without_text_is_unparseable_naming_the_file(tmp_path: Path) -> None:
