@@ -488,8 +488,10 @@ def report_pdf(text: str, title: str) -> bytes:
     of ` | ` rows of two cells or more a ruled table (cells wrapped in their column), pages
     numbered — n —."""
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10.5, leading=16, wordWrap="CJK")
-    indented = ParagraphStyle("indented", parent=body, firstLineIndent=21)
+    body = ParagraphStyle(
+        "body", fontName=PDF_FONT, fontSize=TEXT_SIZE, leading=LEADING, wordWrap="CJK"
+    )
+    indented = ParagraphStyle("indented", parent=body, firstLineIndent=2 * TEXT_SIZE)
     flow: list = []
     rows: list[list[Paragraph]] = []
     for line in [*text.split("\n"), ""]:
