@@ -68,3 +68,17 @@ def test_anchor_script_is_current_with_the_dbt_models():
     assert ANCHOR_SQL.read_text(encoding="utf-8") == generate(), (
         "bench/anchor/anchor.sql is stale: run `uv run python -m bench.anchor.generate`"
     )
+
+
+def test_anchor_times_each_node_within_its_stages(side_by_side, tmp_path):
+    """`--nodes` sets the anchor's statements beside dbt's log node by node."""
+    _, anchor = side_by_side
+    again = tmp_path / "again.duckdb"
+    shutil.copyfile(anchor, again)
+    nodes: dict[str, float] = {}
+    with duckdb.connect(str(again)) as conn:
+        seconds = run_anchor(conn, nodes=nodes)
+    assert {"model.edufigures.fct_best_value", "anchor_flagged_rows"} <= nodes.keys()
+    named = ("model.edufigures.", "seed.edufigures.", "schema.")
+    assert all(n.startswith(named) or n == "anchor_flagged_rows" for n in nodes)
+    assert 0 < sum(nodes.values()) <= sum(seconds.values())
